@@ -1,0 +1,63 @@
+# Cercle — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test install install-dev lint typecheck messages lock check clean
+
+$(BIN)/python:
+	@python=$$(scripts/find-python) || exit 1; \
+	echo "Using $$python ($$($$python --version))"; \
+	$$python -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements/base.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+## Run Cercle with the French demo company on http://127.0.0.1:$(PORT)
+run: install
+	$(BIN)/cercle migrate --noinput
+	$(BIN)/cercle demo --if-empty
+	$(BIN)/cercle serve --port $(PORT)
+
+## Run the whole test suite (browser tests included when Chromium is installed)
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy cercle
+
+## Production checks: no missing migration, deploy checklist clean
+check: install-dev
+	$(BIN)/cercle makemigrations --check --dry-run
+	CERCLE_HTTPS=1 SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
+		ALLOWED_HOSTS=cercle.example.com $(BIN)/cercle check --deploy --fail-level WARNING
+
+## Extract and compile translations (needs GNU gettext)
+messages: install-dev
+	cd cercle && ../$(BIN)/cercle makemessages -l fr -l en --no-obsolete --no-location --ignore 'tests/*'
+	cd cercle && ../$(BIN)/cercle compilemessages
+
+## Re-pin dependencies after editing pyproject.toml
+lock: install-dev
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 --universal -q -o requirements/base.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal -q -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

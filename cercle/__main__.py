@@ -1,0 +1,3 @@
+from cercle.cli import main
+
+main()

@@ -1,0 +1,211 @@
+"""People endpoints: me, profiles, directory search, org chart, photo."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from cercle.accounts import selectors, services
+from cercle.accounts.models import User, normalize_email
+
+router = Router(tags=["people"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    first_name: str
+    last_name: str
+    email: str
+    job_title: str
+    department: str | None
+    region: str | None
+    site: str
+    photo_url: str | None
+    thumb_url: str | None
+    is_active: bool
+    profile_url: str
+
+    @staticmethod
+    def from_user(user: User) -> PersonOut:
+        return PersonOut(
+            id=user.pk,
+            name=user.name,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            email=user.email,
+            job_title=user.job_title,
+            department=user.department.name if user.department else None,
+            region=user.region.name if user.region else None,
+            site=user.site,
+            photo_url=user.photo.url if user.photo else None,
+            thumb_url=user.photo_thumb.url if user.photo_thumb else None,
+            is_active=user.is_active,
+            profile_url=user.get_absolute_url(),
+        )
+
+
+class ProfileOut(PersonOut):
+    display_name: str
+    manager: PersonOut | None
+    phone_work: str
+    phone_mobile: str
+    bio: str
+    ask_me_about: str
+    languages: str
+    skills: list[str]
+    language: str
+    date_joined: datetime
+
+    @staticmethod
+    def from_profile(user: User) -> ProfileOut:
+        base = PersonOut.from_user(user).model_dump()
+        return ProfileOut(
+            **base,
+            display_name=user.display_name,
+            manager=PersonOut.from_user(user.manager) if user.manager else None,
+            phone_work=user.phone_work,
+            phone_mobile=user.phone_mobile,
+            bio=user.bio,
+            ask_me_about=user.ask_me_about,
+            languages=user.languages,
+            skills=[s.name for s in user.skills.all()],
+            language=user.language,
+            date_joined=user.date_joined,
+        )
+
+
+class ProfileIn(Schema):
+    """Fields to change; those left out stay as they are."""
+
+    first_name: str | None = Field(None, max_length=80)
+    last_name: str | None = Field(None, max_length=80)
+    display_name: str | None = Field(None, max_length=120)
+    job_title: str | None = Field(None, max_length=120)
+    department: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=100)
+    site: str | None = Field(None, max_length=120)
+    manager_email: str | None = Field(None, max_length=254, description="Staff only.")
+    phone_work: str | None = Field(None, max_length=30)
+    phone_mobile: str | None = Field(None, max_length=30)
+    bio: str | None = Field(None, max_length=1000)
+    ask_me_about: str | None = Field(None, max_length=300)
+    languages: str | None = Field(None, max_length=200)
+    language: str | None = Field(None, max_length=8)
+    skills: list[str] | None = Field(None, max_length=30)
+
+
+class DirectoryQuery(Schema):
+    q: str = Field("", max_length=100)
+    department: str = Field("", max_length=100)
+    region: str = Field("", max_length=100)
+    skill: str = Field("", max_length=100)
+    page: int = Field(1, ge=1)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+class DirectoryPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[PersonOut]
+
+
+class OrgChartOut(Schema):
+    person: PersonOut
+    chain: list[PersonOut] = Field(description="From the top of the company down to the manager.")
+    reports: list[PersonOut]
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _profile_or_404(request: HttpRequest, user_id: int) -> User:
+    person = selectors.person_get(viewer=_viewer(request), user_id=user_id)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _update(request: HttpRequest, person: User, payload: ProfileIn) -> ProfileOut:
+    data = payload.model_dump(exclude_unset=True)
+    if "manager_email" in data:
+        email = data.pop("manager_email") or ""
+        manager = User.objects.filter(email=normalize_email(email)).first() if email else None
+        if email and manager is None:
+            raise ValidationError({"manager_email": [_("Nobody has this e-mail address in Cercle.")]})
+        data["manager"] = manager
+    if data.get("language") not in (None, "", "fr", "en"):
+        raise ValidationError({"language": [_("Choose “fr”, “en” or an empty value.")]})
+    services.profile_update(actor=_viewer(request), user=person, data=data)
+    return ProfileOut.from_profile(_profile_or_404(request, person.pk))
+
+
+@router.get("/me", response=ProfileOut, summary="My profile")
+def get_me(request: HttpRequest) -> ProfileOut:
+    return ProfileOut.from_profile(_profile_or_404(request, _viewer(request).pk))
+
+
+@router.patch("/me", response=ProfileOut, summary="Edit my profile")
+def patch_me(request: HttpRequest, payload: ProfileIn) -> ProfileOut:
+    return _update(request, _profile_or_404(request, _viewer(request).pk), payload)
+
+
+@router.post("/me/photo", response=ProfileOut, summary="Replace my photo")
+def post_my_photo(request: HttpRequest, photo: File[UploadedFile]) -> ProfileOut:
+    person = _profile_or_404(request, _viewer(request).pk)
+    services.profile_update(actor=_viewer(request), user=person, data={}, photo=photo.read())
+    return ProfileOut.from_profile(_profile_or_404(request, person.pk))
+
+
+@router.get("/people", response=DirectoryPage, summary="Search the directory")
+def search_people(request: HttpRequest, query: Query[DirectoryQuery]) -> DirectoryPage:
+    people = selectors.directory_search(
+        viewer=_viewer(request),
+        filters=selectors.DirectoryFilters(
+            q=query.q, department=query.department, region=query.region, skill=query.skill
+        ),
+    )
+    paginator = Paginator(people, query.per_page)
+    page = paginator.get_page(query.page)
+    return DirectoryPage(
+        count=paginator.count,
+        page=page.number,
+        pages=paginator.num_pages,
+        results=[PersonOut.from_user(u) for u in page.object_list],
+    )
+
+
+@router.get("/people/{user_id}", response=ProfileOut, summary="A profile")
+def get_person(request: HttpRequest, user_id: int) -> ProfileOut:
+    return ProfileOut.from_profile(_profile_or_404(request, user_id))
+
+
+@router.patch("/people/{user_id}", response=ProfileOut, summary="Edit a profile (own or, for staff, anyone's)")
+def patch_person(request: HttpRequest, user_id: int, payload: ProfileIn) -> ProfileOut:
+    person = _profile_or_404(request, user_id)
+    if person.pk != _viewer(request).pk and not _viewer(request).is_staff:
+        raise PermissionDenied
+    return _update(request, person, payload)
+
+
+@router.get("/people/{user_id}/org-chart", response=OrgChartOut, summary="Manager chain and direct reports")
+def get_org_chart(request: HttpRequest, user_id: int) -> OrgChartOut:
+    chart = selectors.org_chart(viewer=_viewer(request), user_id=user_id)
+    if chart is None:
+        raise Http404
+    return OrgChartOut(
+        person=PersonOut.from_user(chart.person),
+        chain=[PersonOut.from_user(u) for u in chart.chain],
+        reports=[PersonOut.from_user(u) for u in chart.reports],
+    )

@@ -1,0 +1,131 @@
+"""Reads on people. Every selector takes the ``viewer`` and filters through access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+
+from cercle.access.base import Viewer
+from cercle.access.people import ProfilePolicy
+from cercle.accounts.models import Department, Region, Skill, User
+from cercle.core.text import fold
+
+MAX_CHAIN_DEPTH = 50
+
+
+def _people_base() -> QuerySet[User]:
+    return User.objects.select_related("department", "region")
+
+
+def person_get(*, viewer: Viewer, user_id: int) -> User | None:
+    """One profile with what its page shows, or None when missing or not visible."""
+    return (
+        ProfilePolicy.visible(viewer, _people_base())
+        .select_related("manager__department", "manager__region")
+        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
+        .filter(pk=user_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryFilters:
+    q: str = ""
+    department: str = ""
+    region: str = ""
+    skill: str = ""
+
+
+def directory_search(*, viewer: Viewer, filters: DirectoryFilters) -> QuerySet[User]:
+    """Active people matching every given filter, by name; accents and case ignored.
+
+    ``department``, ``region`` and ``skill`` match on the folded label, so a
+    link such as ``?skill=appels d'offres`` works whatever the accents.
+    """
+    people = ProfilePolicy.listed(viewer, _people_base())
+    for word in fold(filters.q).split():
+        people = people.filter(search_key__contains=word)
+    if filters.department:
+        people = people.filter(department__key=fold(filters.department))
+    if filters.region:
+        people = people.filter(region__key=fold(filters.region))
+    if filters.skill:
+        people = people.filter(user_skills__skill__key=fold(filters.skill))
+    return people.prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.order_by("name"))
+    ).order_by("last_name", "first_name", "id")
+
+
+def directory_facets() -> tuple[list[Department], list[Region]]:
+    """Departments and regions to offer as filters (public labels, not people)."""
+    return list(Department.objects.order_by("name")), list(Region.objects.order_by("name"))
+
+
+def skill_suggestions(*, viewer: Viewer, prefix: str, limit: int = 10) -> list[str]:
+    """Skill labels starting with ``prefix`` (folded), most common first."""
+    if not ProfilePolicy.visible(viewer, User.objects.all()).exists() or not prefix.strip():
+        return []
+    from django.db.models import Count
+
+    return list(
+        Skill.objects.filter(key__startswith=fold(prefix))
+        .annotate(n=Count("user_skills"))
+        .order_by("-n", "name")
+        .values_list("name", flat=True)[:limit]
+    )
+
+
+def manager_chain_ids(user_id: int) -> list[int]:
+    """Ids of ``user_id``'s managers, nearest first, up to the top (one query).
+
+    A recursive CTE works on SQLite and PostgreSQL alike; the depth cap keeps a
+    corrupted (looping) hierarchy from running forever.
+    """
+    table = User._meta.db_table
+    sql = f"""
+        WITH RECURSIVE chain(id, manager_id, depth) AS (
+            SELECT id, manager_id, 0 FROM {table} WHERE id = %s
+            UNION ALL
+            SELECT u.id, u.manager_id, chain.depth + 1
+            FROM {table} u JOIN chain ON u.id = chain.manager_id
+            WHERE chain.depth < %s
+        )
+        SELECT id FROM chain WHERE depth > 0 ORDER BY depth
+    """  # noqa: S608 - the table name comes from the model, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, MAX_CHAIN_DEPTH])
+        ids = [row[0] for row in cursor.fetchall()]
+    # A loop would repeat ids: cut at the first repetition.
+    seen: set[int] = set()
+    unique: list[int] = []
+    for pk in ids:
+        if pk in seen or pk == user_id:
+            break
+        seen.add(pk)
+        unique.append(pk)
+    return unique
+
+
+@dataclass(frozen=True, slots=True)
+class OrgChart:
+    person: User
+    chain: list[User]  # top of the company first, direct manager last
+    reports: list[User]
+
+
+def org_chart(*, viewer: Viewer, user_id: int) -> OrgChart | None:
+    """A person with their manager chain up to the top and their direct reports."""
+    person = person_get(viewer=viewer, user_id=user_id)
+    if person is None:
+        return None
+    ids = manager_chain_ids(person.pk)
+    by_id = {u.pk: u for u in ProfilePolicy.visible(viewer, _people_base()).filter(pk__in=ids)}
+    chain = [by_id[pk] for pk in reversed(ids) if pk in by_id]
+    reports = list(
+        ProfilePolicy.listed(viewer, _people_base())
+        .filter(manager_id=person.pk)
+        .order_by("last_name", "first_name")
+    )
+    return OrgChart(person=person, chain=chain, reports=reports)

@@ -1,0 +1,183 @@
+"""People pages: directory, profile, org chart, profile editing, settings."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cercle.access.people import ProfileAction, ProfilePolicy
+from cercle.accounts import selectors, services
+from cercle.accounts.forms import ApiTokenForm, ProfileForm
+from cercle.accounts.models import ApiToken, User
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # LoginRequiredMiddleware guarantees a signed-in user
+    return user
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    filters = selectors.DirectoryFilters(
+        q=request.GET.get("q", "")[:100],
+        department=request.GET.get("department", "")[:100],
+        region=request.GET.get("region", "")[:100],
+        skill=request.GET.get("skill", "")[:100],
+    )
+    people = selectors.directory_search(viewer=_viewer(request), filters=filters)
+    page = Paginator(people, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    departments, regions = selectors.directory_facets()
+    context = {
+        "filters": filters,
+        "page": page,
+        "departments": departments,
+        "regions": regions,
+        "querystring": request.GET.copy(),
+    }
+    template = "accounts/directory.html"
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    person = selectors.person_get(viewer=viewer, user_id=pk)
+    if person is None:
+        raise Http404
+    chart = selectors.org_chart(viewer=viewer, user_id=pk)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "person": person,
+            "chart": chart,
+            "can_edit": ProfilePolicy.can(viewer, ProfileAction.EDIT, person),
+        },
+    )
+
+
+def me(request: HttpRequest) -> HttpResponse:
+    return redirect("accounts:profile", pk=_viewer(request).pk)
+
+
+def org_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    chart = selectors.org_chart(viewer=_viewer(request), user_id=pk)
+    if chart is None:
+        raise Http404
+    return render(request, "accounts/org_chart.html", {"chart": chart, "person": chart.person})
+
+
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    person = selectors.person_get(viewer=viewer, user_id=pk)
+    if person is None:
+        raise Http404
+    if not ProfilePolicy.can(viewer, ProfileAction.EDIT, person):
+        raise PermissionDenied
+    can_edit_manager = viewer.is_staff
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, can_edit_manager=can_edit_manager)
+        if form.is_valid():
+            upload = form.cleaned_data.get("photo")
+            try:
+                services.profile_update(
+                    actor=viewer,
+                    user=person,
+                    data=form.service_data(),
+                    photo=upload.read() if upload else None,
+                    remove_photo=form.cleaned_data.get("remove_photo", False),
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Profile saved."))
+                return redirect("accounts:profile", pk=person.pk)
+    else:
+        form = ProfileForm(
+            initial=ProfileForm.initial_for(person), can_edit_manager=can_edit_manager
+        )
+    return render(request, "accounts/profile_edit.html", {"form": form, "person": person})
+
+
+def account_settings(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    new_secret = request.session.pop("new_api_token", None)
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "token_form": ApiTokenForm(),
+            "tokens": ApiToken.objects.filter(user=viewer),
+            "new_secret": new_secret,
+        },
+    )
+
+
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    viewer = _viewer(request)
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.api_token_create(user=viewer, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            form.add_error("name", exc.messages)
+        else:
+            # Shown once, on the next page, then gone: never stored in clear.
+            request.session["new_api_token"] = created.secret
+            return redirect("accounts:settings")
+    return render(
+        request,
+        "accounts/settings.html",
+        {"token_form": form, "tokens": ApiToken.objects.filter(user=viewer)},
+        status=400,
+    )
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        services.api_token_revoke(user=_viewer(request), token_id=token_id)
+    except ValidationError as exc:
+        raise Http404 from exc
+    messages.success(request, _("Token revoked. Tools using it can no longer connect."))
+    return redirect("accounts:settings")
+
+
+def people_autocomplete(request: HttpRequest) -> HttpResponse:
+    """Small list of matching people for the manager field (and later @mentions)."""
+    q = (request.GET.get("q") or request.GET.get("manager") or "")[:100]
+    people = (
+        selectors.directory_search(viewer=_viewer(request), filters=selectors.DirectoryFilters(q=q))
+        [:8] if q.strip() else []
+    )
+    return render(request, "accounts/_autocomplete.html", {"people": people})
+
+
+def protected_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """Uploaded files, for signed-in employees only (photos are re-encoded images)."""
+    parts = PurePosixPath(path).parts
+    if not parts or parts[0] != "photos" or ".." in parts:
+        raise Http404
+    full = (settings.MEDIA_ROOT / path).resolve()
+    if not full.is_relative_to(settings.MEDIA_ROOT.resolve()) or not full.is_file():
+        raise Http404
+    content_type = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
+    response = FileResponse(full.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,71 @@
+"""``cercle demo``: fill an empty database with the French demo company."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from cercle.demo.company import (
+    ALEXANDRA,
+    DEMO_PASSWORD,
+    MIN_USERS,
+    SOPHIE,
+    THOMAS,
+    build_demo_company,
+    is_database_empty,
+)
+
+
+class Command(BaseCommand):
+    help = "Create the demo company Hexagone Services Industriels (about 300 people)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--users", type=int, default=300, help="How many people (≥ 20).")
+        parser.add_argument("--seed", type=int, default=2015, help="Same seed, same company.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (successfully) when the database already has people.",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Erase EVERYTHING in the database first, then create the demo.",
+        )
+        parser.add_argument("--no-input", action="store_true", help="Do not ask to confirm.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["users"] < MIN_USERS:
+            raise CommandError(f"--users must be at least {MIN_USERS}.")
+        if not is_database_empty():
+            if options["if_empty"]:
+                self._print_login_help()
+                return
+            if not options["reset"]:
+                raise CommandError(
+                    "The database already has people. Use --reset to erase it and start over "
+                    "(or --if-empty to skip)."
+                )
+            if not options["no_input"]:
+                answer = input("This erases every person and every post. Type 'yes': ")
+                if answer.strip().lower() != "yes":
+                    raise CommandError("Cancelled.")
+            call_command("flush", interactive=False, verbosity=0)
+        with tqdm(total=options["users"], desc="Demo company", unit="people") as bar:
+            result = build_demo_company(
+                users=options["users"], seed=options["seed"], progress=bar.update
+            )
+        self.stdout.write(self.style.SUCCESS(f"Created {result.users} people."))
+        self._print_login_help()
+
+    def _print_login_help(self) -> None:
+        self.stdout.write(
+            "\nSign in at http://127.0.0.1:8000/login/ with password "
+            f"'{DEMO_PASSWORD}' as:\n"
+            f"  Thomas (sales engineer, Sud-Ouest):   {THOMAS.email}\n"
+            f"  Alexandra (IT-services manager):      {ALEXANDRA.email}\n"
+            f"  Sophie (community manager, admin):    {SOPHIE.email}\n"
+        )

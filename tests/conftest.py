@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+from cercle.accounts.models import User
+from tests.factories import UserFactory
+
+PASSWORD = "secret-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Login throttling counters live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user(db: Any) -> User:
+    return UserFactory(first_name="Thomas", last_name="Lefebvre", email="thomas@example.com")
+
+
+@pytest.fixture
+def other(db: Any) -> User:
+    return UserFactory(first_name="Alexandra", last_name="Girard", email="alexandra@example.com")
+
+
+@pytest.fixture
+def staff(db: Any) -> User:
+    return UserFactory(first_name="Sophie", last_name="Marchand", email="sophie@example.com",
+                       is_staff=True)
+
+
+@pytest.fixture
+def client_for():
+    def make(person: User, *, language: str = "fr") -> Client:
+        c = Client(headers={"accept-language": language})
+        c.force_login(person)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def logged_client(client_for: Any, user: User) -> Client:
+    return client_for(user)
+
+
+def make_image(fmt: str = "PNG", size: tuple[int, int] = (300, 200)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (40, 80, 200)).save(buffer, format=fmt)
+    return buffer.getvalue()
