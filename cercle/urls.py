@@ -12,7 +12,9 @@ from cercle.core import views as core_views
 auth_patterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -51,4 +53,3 @@ urlpatterns = [
     path("media/<path:path>", protected_media, name="media"),
     path("admin/", admin.site.urls),
 ]
-

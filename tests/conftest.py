@@ -35,8 +35,9 @@ def other(db: Any) -> User:
 
 @pytest.fixture
 def staff(db: Any) -> User:
-    return UserFactory(first_name="Sophie", last_name="Marchand", email="sophie@example.com",
-                       is_staff=True)
+    return UserFactory(
+        first_name="Sophie", last_name="Marchand", email="sophie@example.com", is_staff=True
+    )
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -26,5 +27,5 @@ def get_visible_or_404[M: Model](queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object from an already-restricted queryset; 404 when absent or hidden."""
     try:
         return queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc

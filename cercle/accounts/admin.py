@@ -12,7 +12,7 @@ class UserSkillInline(admin.TabularInline[UserSkill, User]):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     ordering = ["last_name", "first_name"]
     list_display = ["email", "name", "job_title", "department", "region", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "department", "region"]
@@ -22,18 +22,42 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [UserSkillInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": (
-            "first_name", "last_name", "display_name", "job_title", "department", "region",
-            "site", "manager", "phone_work", "phone_mobile", "bio", "ask_me_about", "languages",
-            "photo", "language",
-        )}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
-                                       "user_permissions")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "display_name",
+                    "job_title",
+                    "department",
+                    "region",
+                    "site",
+                    "manager",
+                    "phone_work",
+                    "phone_mobile",
+                    "bio",
+                    "ask_me_about",
+                    "languages",
+                    "photo",
+                    "language",
+                )
+            },
+        ),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "first_name", "last_name",
-                                                 "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "first_name", "last_name", "password1", "password2"),
+            },
+        ),
     )
 
 

@@ -143,7 +143,9 @@ def _update(request: HttpRequest, person: User, payload: ProfileIn) -> ProfileOu
         email = data.pop("manager_email") or ""
         manager = User.objects.filter(email=normalize_email(email)).first() if email else None
         if email and manager is None:
-            raise ValidationError({"manager_email": [_("Nobody has this e-mail address in Cercle.")]})
+            raise ValidationError(
+                {"manager_email": [_("Nobody has this e-mail address in Cercle.")]}
+            )
         data["manager"] = manager
     if data.get("language") not in (None, "", "fr", "en"):
         raise ValidationError({"language": [_("Choose “fr”, “en” or an empty value.")]})
@@ -191,7 +193,9 @@ def get_person(request: HttpRequest, user_id: int) -> ProfileOut:
     return ProfileOut.from_profile(_profile_or_404(request, user_id))
 
 
-@router.patch("/people/{user_id}", response=ProfileOut, summary="Edit a profile (own or, for staff, anyone's)")
+@router.patch(
+    "/people/{user_id}", response=ProfileOut, summary="Edit a profile (own or, for staff, anyone's)"
+)
 def patch_person(request: HttpRequest, user_id: int, payload: ProfileIn) -> ProfileOut:
     person = _profile_or_404(request, user_id)
     if person.pk != _viewer(request).pk and not _viewer(request).is_staff:
@@ -199,7 +203,9 @@ def patch_person(request: HttpRequest, user_id: int, payload: ProfileIn) -> Prof
     return _update(request, person, payload)
 
 
-@router.get("/people/{user_id}/org-chart", response=OrgChartOut, summary="Manager chain and direct reports")
+@router.get(
+    "/people/{user_id}/org-chart", response=OrgChartOut, summary="Manager chain and direct reports"
+)
 def get_org_chart(request: HttpRequest, user_id: int) -> OrgChartOut:
     chart = selectors.org_chart(viewer=_viewer(request), user_id=user_id)
     if chart is None:

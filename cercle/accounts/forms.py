@@ -65,7 +65,8 @@ class ProfileForm(forms.Form):
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
     site = forms.CharField(label=_("Site"), max_length=120, required=False)
     manager = forms.EmailField(
-        label=_("Manager's e-mail"), required=False,
+        label=_("Manager's e-mail"),
+        required=False,
         help_text=_("Only administrators can change the reporting line."),
     )
     phone_work = forms.CharField(
@@ -88,17 +89,22 @@ class ProfileForm(forms.Form):
         help_text=_("Subjects colleagues can ask you about."),
     )
     bio = forms.CharField(
-        label=_("About me"), max_length=1000, required=False, widget=forms.Textarea(
-            attrs={"rows": 4})
+        label=_("About me"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
-    language = forms.ChoiceField(label=_("Interface language"), choices=Language.choices,
-                                 required=False)
+    language = forms.ChoiceField(
+        label=_("Interface language"), choices=Language.choices, required=False
+    )
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
         help_text=_("JPEG, PNG, WebP or GIF, at most %(max)s.")
         % {"max": filesizeformat(settings.CERCLE_MAX_PHOTO_BYTES)},
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
 
@@ -107,13 +113,15 @@ class ProfileForm(forms.Form):
         if not can_edit_manager:
             del self.fields["manager"]
         else:
-            self.fields["manager"].widget.attrs.update({
-                "list": "manager-options",
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("accounts:autocomplete"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": "#manager-options",
-            })
+            self.fields["manager"].widget.attrs.update(
+                {
+                    "list": "manager-options",
+                    "autocomplete": "off",
+                    "hx-get": reverse_lazy("accounts:autocomplete"),
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": "#manager-options",
+                }
+            )
 
     @classmethod
     def initial_for(cls, user: User) -> dict[str, Any]:
@@ -157,7 +165,7 @@ class ProfileForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k not in {"photo", "remove_photo"}}
-        data["skills"] = [s for s in data.get("skills", "").split(",")]
+        data["skills"] = data.get("skills", "").split(",")
         return data
 
 

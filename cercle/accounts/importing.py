@@ -44,11 +44,11 @@ from cercle.accounts.models import User, normalize_email
 from cercle.accounts.selectors import manager_chain_ids
 from cercle.accounts.services import (
     PHONE_RE,
-    set_skills,
     department_for,
     email_is_valid,
     normalize_skills,
     region_for,
+    set_skills,
 )
 from cercle.core.text import clean_label
 
@@ -95,7 +95,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
 
 
-class ImportFailed(Exception):
+class CsvImportError(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__("\n".join(str(e) for e in errors))
         self.errors = errors
@@ -112,12 +112,18 @@ def _read(text: str) -> tuple[list[str], list[Row], list[RowError]]:
     errors: list[RowError] = []
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
-        errors.append(RowError(1, _("unknown column(s): %(cols)s. Known columns: %(known)s.")
-                               % {"cols": ", ".join(unknown), "known": ", ".join(sorted(COLUMNS))}))
+        errors.append(
+            RowError(
+                1,
+                _("unknown column(s): %(cols)s. Known columns: %(known)s.")
+                % {"cols": ", ".join(unknown), "known": ", ".join(sorted(COLUMNS))},
+            )
+        )
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        errors.append(RowError(1, _("missing required column(s): %(cols)s.")
-                               % {"cols": ", ".join(missing)}))
+        errors.append(
+            RowError(1, _("missing required column(s): %(cols)s.") % {"cols": ", ".join(missing)})
+        )
     if len(set(header)) != len(header):
         errors.append(RowError(1, _("a column appears twice.")))
     rows: list[Row] = []
@@ -127,17 +133,22 @@ def _read(text: str) -> tuple[list[str], list[Row], list[RowError]]:
         if not any(v.strip() for v in values):
             continue
         if len(rows) >= MAX_ROWS:
-            errors.append(RowError(reader.line_num, _("too many rows (at most %(max)d).")
-                                   % {"max": MAX_ROWS}))
+            errors.append(
+                RowError(reader.line_num, _("too many rows (at most %(max)d).") % {"max": MAX_ROWS})
+            )
             break
         if len(values) != len(header):
-            errors.append(RowError(
-                reader.line_num,
-                _("expected %(expected)d cells, found %(found)d.")
-                % {"expected": len(header), "found": len(values)},
-            ))
+            errors.append(
+                RowError(
+                    reader.line_num,
+                    _("expected %(expected)d cells, found %(found)d.")
+                    % {"expected": len(header), "found": len(values)},
+                )
+            )
             continue
-        rows.append(Row(reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+        rows.append(
+            Row(reader.line_num, {h: v.strip() for h, v in zip(header, values, strict=True)})
+        )
     return header, rows, errors
 
 
@@ -148,11 +159,21 @@ def _validate(header: list[str], rows: list[Row]) -> list[RowError]:
         email = normalize_email(row.values["email"])
         row.values["email"] = email
         if not email or not email_is_valid(email):
-            errors.append(RowError(row.line, _("“%(email)s” is not a valid e-mail address.")
-                                   % {"email": row.values["email"]}))
+            errors.append(
+                RowError(
+                    row.line,
+                    _("“%(email)s” is not a valid e-mail address.")
+                    % {"email": row.values["email"]},
+                )
+            )
         elif email in seen:
-            errors.append(RowError(row.line, _("%(email)s is already on line %(other)d.")
-                                   % {"email": email, "other": seen[email]}))
+            errors.append(
+                RowError(
+                    row.line,
+                    _("%(email)s is already on line %(other)d.")
+                    % {"email": email, "other": seen[email]},
+                )
+            )
         else:
             seen[email] = row.line
         for column in ("first_name", "last_name"):
@@ -160,13 +181,23 @@ def _validate(header: list[str], rows: list[Row]) -> list[RowError]:
                 errors.append(RowError(row.line, _("%(column)s is required.") % {"column": column}))
         for column, limit in TEXT_COLUMNS.items():
             if len(row.values.get(column, "")) > limit:
-                errors.append(RowError(row.line, _("%(column)s is longer than %(max)d characters.")
-                                       % {"column": column, "max": limit}))
+                errors.append(
+                    RowError(
+                        row.line,
+                        _("%(column)s is longer than %(max)d characters.")
+                        % {"column": column, "max": limit},
+                    )
+                )
         for column in ("phone_work", "phone_mobile"):
             value = row.values.get(column, "")
             if value and not PHONE_RE.match(value):
-                errors.append(RowError(row.line, _("%(column)s “%(value)s” is not a phone number.")
-                                       % {"column": column, "value": value}))
+                errors.append(
+                    RowError(
+                        row.line,
+                        _("%(column)s “%(value)s” is not a phone number.")
+                        % {"column": column, "value": value},
+                    )
+                )
         if "skills" in header:
             try:
                 row.skills = normalize_skills(SKILL_SEPARATORS.split(row.values["skills"]))
@@ -194,25 +225,36 @@ def _validate_managers(rows: list[Row], in_file: dict[str, int]) -> list[RowErro
         if manager == row.values["email"]:
             errors.append(RowError(row.line, _("a person cannot be their own manager.")))
         elif manager not in in_file and manager not in existing:
-            errors.append(RowError(row.line, _("unknown manager %(email)s: not in the file nor "
-                                               "in Cercle.") % {"email": manager}))
+            errors.append(
+                RowError(
+                    row.line,
+                    _("unknown manager %(email)s: not in the file nor in Cercle.")
+                    % {"email": manager},
+                )
+            )
         else:
             manager_of[row.values["email"]] = manager
     # A loop among the file's own reporting lines.
     for row in rows:
-        email, path = row.values["email"], []
-        current: str | None = email
-        while current is not None and current in manager_of and current not in path:
-            path.append(current)
-            current = manager_of[current]
-        if current == email:
-            errors.append(RowError(row.line, _("the reporting line loops back to this person.")))
+        email = row.values["email"]
+        visited: set[str] = set()
+        current = manager_of.get(email)
+        while current is not None and current not in visited:
+            if current == email:
+                errors.append(
+                    RowError(row.line, _("the reporting line loops back to this person."))
+                )
+                break
+            visited.add(current)
+            current = manager_of.get(current)
     return errors
 
 
-def _apply(header: list[str], rows: list[Row], progress: Callable[[int], None]) -> ImportReport:
+def _apply(header: list[str], rows: list[Row], progress: Callable[[int], object]) -> ImportReport:
     report = ImportReport()
-    existing = {u.email: u for u in User.objects.filter(email__in=[r.values["email"] for r in rows])}
+    existing = {
+        u.email: u for u in User.objects.filter(email__in=[r.values["email"] for r in rows])
+    }
     people: dict[str, User] = {}
     for row in rows:
         user = existing.get(row.values["email"])
@@ -247,23 +289,24 @@ def _apply(header: list[str], rows: list[Row], progress: Callable[[int], None]) 
         for row in rows:
             user = people[row.values["email"]]
             if user.pk in manager_chain_ids(user.pk):
-                raise ImportFailed([RowError(row.line, _("the reporting line loops back to "
-                                                         "this person."))])
+                raise CsvImportError(
+                    [RowError(row.line, _("the reporting line loops back to this person."))]
+                )
     return report
 
 
 def import_users_csv(
-    text: str, *, progress: Callable[[int], None] = lambda _: None
+    text: str, *, progress: Callable[[int], object] = lambda _: None
 ) -> ImportReport:
     """Validate the whole file, then upsert every row in one transaction.
 
-    Raises ``ImportFailed`` with every error found (nothing written).
+    Raises ``CsvImportError`` with every error found (nothing written).
     """
     header, rows, errors = _read(text.lstrip("\ufeff"))
-    if not errors:
-        errors = _validate(header, rows)
+    if rows:  # the header was fine: check every well-formed row too
+        errors = sorted(errors + _validate(header, rows), key=lambda e: e.line)
     if errors:
-        raise ImportFailed(errors)
+        raise CsvImportError(errors)
     with transaction.atomic():
         return _apply(header, rows, progress)
 

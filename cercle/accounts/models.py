@@ -64,6 +64,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in matches the e-mail whatever its case and surrounding spaces."""
+        return self.get(email=normalize_email(username or ""))
+
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
@@ -172,8 +176,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Recompute the folded search key (call before a bulk insert or update)."""
         self.email = normalize_email(self.email)
         self.search_key = fold(
-            " ".join([self.first_name, self.last_name, self.display_name, self.job_title,
-                      self.email])
+            " ".join(
+                [self.first_name, self.last_name, self.display_name, self.job_title, self.email]
+            )
         )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -195,6 +200,9 @@ class UserSkill(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "skill"], name="userskill_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.skill_id}"
 
 
 class ApiToken(models.Model):

@@ -39,7 +39,7 @@ from cercle.core.text import clean_label, fold
 PHONE_RE = re.compile(r"^\+?[0-9 ().\-]{6,25}$")
 MAX_SKILLS = 30
 MAX_SKILL_LENGTH = 60
-TOKEN_PREFIX = "ccl_"
+TOKEN_PREFIX = "ccl_"  # noqa: S105 - a public marker, not a secret
 PHOTO_SIZES = {"photo": 512, "thumb": 96}
 
 # Fields a person may edit on a profile (the form and the API share this list).
@@ -65,12 +65,9 @@ class NewToken:
 
 
 def _get_or_create_named[E: NamedEntity](model: type[E], name: str) -> E:
+    """The entity whose folded name matches ``name``, created on first use (race-safe)."""
     label = clean_label(name)
-    existing = model.objects.filter(key=fold(label)).first()  # type: ignore[attr-defined]
-    if existing is not None:
-        return existing  # type: ignore[no-any-return]
-    obj = model(name=label)
-    obj.save()
+    obj, _created = model._default_manager.get_or_create(key=fold(label), defaults={"name": label})
     return obj
 
 
@@ -80,6 +77,10 @@ def department_for(name: str) -> Department | None:
 
 def region_for(name: str) -> Region | None:
     return _get_or_create_named(Region, name) if name.strip() else None
+
+
+def skill_for(name: str) -> Skill:
+    return _get_or_create_named(Skill, name)
 
 
 def normalize_skills(names: Iterable[str]) -> list[str]:
@@ -92,8 +93,10 @@ def normalize_skills(names: Iterable[str]) -> list[str]:
             continue
         if len(label) > MAX_SKILL_LENGTH:
             raise ValidationError(
-                {"skills": _("A skill is at most %(max)d characters: “%(skill)s”.")
-                 % {"max": MAX_SKILL_LENGTH, "skill": label[:80]}}
+                {
+                    "skills": _("A skill is at most %(max)d characters: “%(skill)s”.")
+                    % {"max": MAX_SKILL_LENGTH, "skill": label[:80]}
+                }
             )
         key = fold(label)
         if key not in seen:
@@ -108,13 +111,7 @@ def set_skills(user: User, labels: list[str]) -> None:
     wanted: list[Skill] = []
     if labels:
         existing = {s.key: s for s in Skill.objects.filter(key__in=[fold(x) for x in labels])}
-        for label in labels:
-            skill = existing.get(fold(label))
-            if skill is None:
-                skill = Skill(name=label)
-                skill.save()
-                existing[skill.key] = skill
-            wanted.append(skill)
+        wanted = [existing.get(fold(label)) or skill_for(label) for label in labels]
     UserSkill.objects.filter(user=user).exclude(skill__in=wanted).delete()
     have = set(UserSkill.objects.filter(user=user).values_list("skill_id", flat=True))
     UserSkill.objects.bulk_create(
@@ -136,8 +133,10 @@ def validate_manager(user: User | None, manager: User | None) -> None:
 
     if user.pk in manager_chain_ids(manager.pk):
         raise ValidationError(
-            {"manager": _("%(name)s already reports to %(person)s: this would make a loop.")
-             % {"name": manager.name, "person": user.name}}
+            {
+                "manager": _("%(name)s already reports to %(person)s: this would make a loop.")
+                % {"name": manager.name, "person": user.name}
+            }
         )
 
 
@@ -214,7 +213,7 @@ def profile_update(
         user.department = department_for(data["department"] or "")
     if "region" in data:
         user.region = region_for(data["region"] or "")
-    old_files = [f.name for f in (user.photo, user.photo_thumb) if f]
+    old_files = [f.name for f in (user.photo, user.photo_thumb) if f.name]
     if renditions is not None:
         user.photo.save(renditions["photo"].name, renditions["photo"].content, save=False)
         user.photo_thumb.save(renditions["thumb"].name, renditions["thumb"].content, save=False)
@@ -227,7 +226,12 @@ def profile_update(
         set_skills(user, labels)
     if old_files:
         storage = user.photo.storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in old_files])  # type: ignore[func-returns-value]
+
+        def delete_old_files() -> None:
+            for name in old_files:
+                storage.delete(name)
+
+        transaction.on_commit(delete_old_files)
     return user
 
 

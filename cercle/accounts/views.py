@@ -162,8 +162,11 @@ def people_autocomplete(request: HttpRequest) -> HttpResponse:
     """Small list of matching people for the manager field (and later @mentions)."""
     q = (request.GET.get("q") or request.GET.get("manager") or "")[:100]
     people = (
-        selectors.directory_search(viewer=_viewer(request), filters=selectors.DirectoryFilters(q=q))
-        [:8] if q.strip() else []
+        selectors.directory_search(
+            viewer=_viewer(request), filters=selectors.DirectoryFilters(q=q)
+        )[:8]
+        if q.strip()
+        else []
     )
     return render(request, "accounts/_autocomplete.html", {"people": people})
 

@@ -73,7 +73,11 @@ def error_response(
 def _schema_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        loc = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in ("body", "query", "path", "payload")
+        ]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
     return fields
 
@@ -81,7 +85,10 @@ def _schema_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
 @api.exception_handler(SchemaValidationError)
 def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     return error_response(
-        request, status=422, code="invalid", message=_("Some fields are invalid."),
+        request,
+        status=422,
+        code="invalid",
+        message=_("Some fields are invalid."),
         fields=_schema_fields(exc.errors),
     )
 
@@ -97,7 +104,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(
-        request, status=401, code="not_authenticated",
+        request,
+        status=401,
+        code="not_authenticated",
         message=_("Sign in or send a valid API token."),
     )
 
@@ -119,6 +128,12 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            413: "too_large", 429: "throttled"}.get(exc.status_code, "error")
+    code = {
+        400: "bad_request",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+        429: "throttled",
+    }.get(exc.status_code, "error")
     return error_response(request, status=exc.status_code, code=code, message=str(exc))

@@ -50,16 +50,20 @@ def _open_checked(data: bytes, *, max_bytes: int) -> Image.Image:
             if probe.format not in ALLOWED_FORMATS:
                 raise not_image
             if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(
-                    _("This picture has too many pixels."), code="image_too_big"
-                )
+                raise ValidationError(_("This picture has too many pixels."), code="image_too_big")
             probe.verify()  # structural check; the image must be reopened afterwards
             image = Image.open(io.BytesIO(data))
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
         raise not_image from exc
     return image
 

@@ -18,7 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from faker import Faker
 
-from cercle.accounts.models import Department, Region, Skill, User, UserSkill
+from cercle.accounts.models import Department, Region, User, UserSkill
+from cercle.accounts.services import department_for, region_for, skill_for
 from cercle.core.text import fold
 
 DOMAIN = "hexagone-services.fr"
@@ -39,21 +40,51 @@ REGIONS: dict[str, list[str]] = {
 
 SKILLS: dict[str, list[str]] = {
     "Ventes": [
-        "Appels d'offres", "Négociation", "Ferroviaire", "Maintenance industrielle",
-        "Relation client", "Marchés publics", "Chiffrage", "CRM", "Énergie",
+        "Appels d'offres",
+        "Négociation",
+        "Ferroviaire",
+        "Maintenance industrielle",
+        "Relation client",
+        "Marchés publics",
+        "Chiffrage",
+        "CRM",
+        "Énergie",
     ],
     "Ingénierie": [
-        "Soudure", "Automatisme", "CAO", "Hydraulique", "ISO 9001",
-        "Maintenance prédictive", "Électrotechnique", "Ferroviaire", "Robotique",
+        "Soudure",
+        "Automatisme",
+        "CAO",
+        "Hydraulique",
+        "ISO 9001",
+        "Maintenance prédictive",
+        "Électrotechnique",
+        "Ferroviaire",
+        "Robotique",
     ],
     "Services informatiques": [
-        "Python", "Java", "Kubernetes", "DevOps", "Cybersécurité", "SAP", "Cloud Azure",
-        "Gestion de projet", "ITIL", "React", "PostgreSQL", "Réseaux", "Data", "Agilité",
+        "Python",
+        "Java",
+        "Kubernetes",
+        "DevOps",
+        "Cybersécurité",
+        "SAP",
+        "Cloud Azure",
+        "Gestion de projet",
+        "ITIL",
+        "React",
+        "PostgreSQL",
+        "Réseaux",
+        "Data",
+        "Agilité",
     ],
     "Ressources humaines": ["Recrutement", "Paie", "Formation", "Droit social", "Onboarding"],
     "Finance": ["Contrôle de gestion", "Comptabilité", "Trésorerie", "Excel avancé", "Audit"],
     "Marketing et communication": [
-        "Communication interne", "Réseaux sociaux", "Événementiel", "Rédaction", "Marque",
+        "Communication interne",
+        "Réseaux sociaux",
+        "Événementiel",
+        "Rédaction",
+        "Marque",
     ],
     "Direction": ["Stratégie", "Management", "Conduite du changement"],
 }
@@ -63,19 +94,36 @@ JOBS: dict[str, tuple[str, str, list[str]]] = {
     "Ventes": (
         "Directeur commercial",
         "Responsable commercial régional",
-        ["Ingénieur commercial", "Chargé d'affaires", "Assistant commercial", "Technico-commercial"],
+        [
+            "Ingénieur commercial",
+            "Chargé d'affaires",
+            "Assistant commercial",
+            "Technico-commercial",
+        ],
     ),
     "Ingénierie": (
         "Directrice de l'ingénierie",
         "Responsable bureau d'études",
-        ["Ingénieur méthodes", "Technicien de maintenance", "Dessinateur projeteur",
-         "Ingénieur automaticien"],
+        [
+            "Ingénieur méthodes",
+            "Technicien de maintenance",
+            "Dessinateur projeteur",
+            "Ingénieur automaticien",
+        ],
     ),
     "Services informatiques": (
         "Directrice des services informatiques",
         "Responsable de pôle",
-        ["Développeur", "Développeuse", "Chef de projet", "Administrateur systèmes",
-         "Ingénieur DevOps", "Analyste support", "Architecte logiciel", "Consultant SAP"],
+        [
+            "Développeur",
+            "Développeuse",
+            "Chef de projet",
+            "Administrateur systèmes",
+            "Ingénieur DevOps",
+            "Analyste support",
+            "Architecte logiciel",
+            "Consultant SAP",
+        ],
     ),
     "Ressources humaines": (
         "Directeur des ressources humaines",
@@ -125,35 +173,62 @@ class Persona:
 
 
 CEO = Persona(
-    "ceo", "Catherine", "Moreau", "Présidente-directrice générale", "Direction",
-    "Île-de-France", "Paris", ("Stratégie", "Management"),
+    "ceo",
+    "Catherine",
+    "Moreau",
+    "Présidente-directrice générale",
+    "Direction",
+    "Île-de-France",
+    "Paris",
+    ("Stratégie", "Management"),
     "À la tête d'Hexagone Services Industriels depuis 2018.",
 )
 THOMAS = Persona(
-    "thomas", "Thomas", "Lefebvre", "Ingénieur commercial", "Ventes", "Sud-Ouest", "Toulouse",
+    "thomas",
+    "Thomas",
+    "Lefebvre",
+    "Ingénieur commercial",
+    "Ventes",
+    "Sud-Ouest",
+    "Toulouse",
     ("Appels d'offres", "Ferroviaire", "Maintenance industrielle", "Négociation"),
     "Ingénieur commercial sur le Sud-Ouest : je réponds aux appels d'offres techniques, "
     "souvent depuis la route.",
     "Appels d'offres ferroviaires, chiffrage de contrats de maintenance",
 )
 ALEXANDRA = Persona(
-    "alexandra", "Alexandra", "Girard", "Directrice des services informatiques",
-    "Services informatiques", "Île-de-France", "Nanterre",
+    "alexandra",
+    "Alexandra",
+    "Girard",
+    "Directrice des services informatiques",
+    "Services informatiques",
+    "Île-de-France",
+    "Nanterre",
     ("Management", "Gestion de projet", "Cloud Azure", "Conduite du changement"),
     "Je dirige l'unité Services informatiques (200 personnes). Projet Croissance 2015.",
     "Organisation de l'unité, projets de transformation",
 )
 FRANCK = Persona(
-    "franck", "Franck", "Bernard", "Développeur senior", "Services informatiques",
-    "Auvergne-Rhône-Alpes", "Lyon",
+    "franck",
+    "Franck",
+    "Bernard",
+    "Développeur senior",
+    "Services informatiques",
+    "Auvergne-Rhône-Alpes",
+    "Lyon",
     ("Python", "Kubernetes", "React", "Architecture logicielle"),
     "Développeur passionné : j'écris régulièrement sur les nouvelles technologies "
     "de développement.",
     "Python, Kubernetes, tests automatisés",
 )
 SOPHIE = Persona(
-    "sophie", "Sophie", "Marchand", "Responsable communication interne",
-    "Marketing et communication", "Île-de-France", "Paris",
+    "sophie",
+    "Sophie",
+    "Marchand",
+    "Responsable communication interne",
+    "Marketing et communication",
+    "Île-de-France",
+    "Paris",
     ("Communication interne", "Animation de communauté", "Rédaction"),
     "J'anime Cercle : n'hésitez pas à me demander de l'aide pour créer une communauté.",
     "Créer et animer une communauté",
@@ -191,9 +266,7 @@ class _Builder:
         self.skills_of: dict[int, list[str]] = {}  # index in people -> labels
         self.manager_of: dict[int, int] = {}  # index -> manager index
         self.password = make_password(DEMO_PASSWORD)
-        self.departments = {
-            name: Department(name=name) for name in [*SHARES, "Direction"]
-        }
+        self.departments = {name: Department(name=name) for name in [*SHARES, "Direction"]}
         self.regions = {name: Region(name=name) for name in REGIONS}
 
     def _email(self, first: str, last: str) -> str:
@@ -234,8 +307,13 @@ class _Builder:
             bio=bio,
             ask_me_about=ask_me_about,
             languages=self.rng.choice(
-                ["Français", "Français, anglais", "Français, anglais, espagnol",
-                 "Français, allemand", "Français, anglais, italien"]
+                [
+                    "Français",
+                    "Français, anglais",
+                    "Français, anglais, espagnol",
+                    "Français, allemand",
+                    "Français, anglais, italien",
+                ]
             ),
             password=self.password,
             is_staff=is_staff,
@@ -255,10 +333,17 @@ class _Builder:
     def _persona(self, persona: Persona, manager: int | None) -> int:
         self.emails.add(persona.email)
         index = self._add(
-            first=persona.first_name, last=persona.last_name, title=persona.job_title,
-            department=persona.department, region=persona.region, site=persona.site,
-            skills=list(persona.skills), manager=manager, bio=persona.bio,
-            ask_me_about=persona.ask_me_about, is_staff=persona.is_staff,
+            first=persona.first_name,
+            last=persona.last_name,
+            title=persona.job_title,
+            department=persona.department,
+            region=persona.region,
+            site=persona.site,
+            skills=list(persona.skills),
+            manager=manager,
+            bio=persona.bio,
+            ask_me_about=persona.ask_me_about,
+            is_staff=persona.is_staff,
         )
         self.people[index].email = persona.email
         return index
@@ -269,17 +354,21 @@ class _Builder:
         female = self.rng.random() < 0.45
         first = self.fake.first_name_female() if female else self.fake.first_name_male()
         last = self.fake.last_name()
-        region = region or self.rng.choices(
-            list(REGIONS), weights=[30, 14, 14, 10, 9, 9, 7, 7]
-        )[0]
+        region = region or self.rng.choices(list(REGIONS), weights=[30, 14, 14, 10, 9, 9, 7, 7])[0]
         pool = SKILLS[department]
         skills = self.rng.sample(pool, k=min(len(pool), self.rng.randint(1, 4)))
         return self._add(
-            first=first, last=last, title=title, department=department, region=region,
-            site=self.rng.choice(REGIONS[region]), skills=skills, manager=manager,
+            first=first,
+            last=last,
+            title=title,
+            department=department,
+            region=region,
+            site=self.rng.choice(REGIONS[region]),
+            skills=skills,
+            manager=manager,
         )
 
-    def build(self, progress: Callable[[int], None]) -> None:
+    def build(self, progress: Callable[[int], object]) -> None:
         sizes = _department_sizes(self.total)
         ceo = self._persona(CEO, None)
         progress(1)
@@ -289,7 +378,9 @@ class _Builder:
                 director = self._persona(ALEXANDRA, ceo)
             else:
                 director = self._random_person(
-                    title=director_title, department=department, manager=ceo,
+                    title=director_title,
+                    department=department,
+                    manager=ceo,
                     region="Île-de-France",
                 )
             progress(1)
@@ -301,9 +392,14 @@ class _Builder:
                 region = lead_regions[t % len(lead_regions)]
                 if department == "Ventes" and t == 0:
                     region = "Sud-Ouest"
-                leads.append(self._random_person(
-                    title=lead_title, department=department, manager=director, region=region,
-                ))
+                leads.append(
+                    self._random_person(
+                        title=lead_title,
+                        department=department,
+                        manager=director,
+                        region=region,
+                    )
+                )
                 progress(1)
             remaining = members - len(leads)
             for i in range(remaining):
@@ -316,24 +412,26 @@ class _Builder:
                     self._persona(SOPHIE, director)
                 else:
                     # Salespeople and engineers work in their lead's region.
-                    region = (
+                    member_region = (
                         self.people[lead].region.name  # type: ignore[union-attr]
-                        if department in ("Ventes", "Ingénierie") else None
+                        if department in ("Ventes", "Ingénierie")
+                        else None
                     )
                     self._random_person(
-                        title=self.rng.choice(titles), department=department, manager=lead,
-                        region=region,
+                        title=self.rng.choice(titles),
+                        department=department,
+                        manager=lead,
+                        region=member_region,
                     )
                 progress(1)
 
     def save(self) -> None:
-        for department in self.departments.values():
-            department.save()
-        for region in self.regions.values():
-            region.save()
+        # Labels may already exist (e.g. after an import): reuse them.
+        department_ids = {n: department_for(n).pk for n in self.departments}  # type: ignore[union-attr]
+        region_ids = {n: region_for(n).pk for n in self.regions}  # type: ignore[union-attr]
         for user in self.people:
-            user.department_id = user.department.pk  # type: ignore[union-attr]
-            user.region_id = user.region.pk  # type: ignore[union-attr]
+            user.department_id = department_ids[user.department.name]  # type: ignore[union-attr]
+            user.region_id = region_ids[user.region.name]  # type: ignore[union-attr]
         User.objects.bulk_create(self.people, batch_size=500)
         if not self.people[0].pk:  # backends without RETURNING: read the ids back
             by_email = dict(User.objects.values_list("email", "pk"))
@@ -343,9 +441,7 @@ class _Builder:
             self.people[index].manager_id = self.people[manager].pk
         User.objects.bulk_update(self.people, ["manager"], batch_size=500)
         labels = {label for labels in self.skills_of.values() for label in labels}
-        skills = {fold(label): Skill(name=label) for label in sorted(labels)}
-        for skill in skills.values():
-            skill.save()
+        skills = {fold(label): skill_for(label) for label in sorted(labels)}
         UserSkill.objects.bulk_create(
             [
                 UserSkill(user=self.people[index], skill=skills[fold(label)])
@@ -356,12 +452,12 @@ class _Builder:
         )
 
 
-def _no_progress(_: int) -> None:
+def _no_progress(_: int) -> object:
     return None
 
 
 def build_demo_company(
-    *, users: int = 300, seed: int = 2015, progress: Callable[[int], None] = _no_progress
+    *, users: int = 300, seed: int = 2015, progress: Callable[[int], object] = _no_progress
 ) -> DemoResult:
     """Create the demo company in one transaction; the database must be empty of people."""
     if users < MIN_USERS:
@@ -370,6 +466,4 @@ def build_demo_company(
     builder.build(progress)
     with transaction.atomic():
         builder.save()
-    return DemoResult(
-        users=len(builder.people), personas={p.key: p.email for p in PERSONAS}
-    )
+    return DemoResult(users=len(builder.people), personas={p.key: p.email for p in PERSONAS})

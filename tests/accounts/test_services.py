@@ -117,7 +117,9 @@ def test_photo_is_reencoded_into_square_webp_renditions(user: User) -> None:
         assert image.format == "WEBP"
 
 
-def test_replacing_a_photo_deletes_the_old_files(user: User, django_capture_on_commit_callbacks) -> None:
+def test_replacing_a_photo_deletes_the_old_files(
+    user: User, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         services.profile_update(actor=user, user=user, data={}, photo=make_image())
     user.refresh_from_db()
@@ -140,7 +142,9 @@ def test_replacing_a_photo_deletes_the_old_files(user: User, django_capture_on_c
         (b"", "image"),
     ],
 )
-def test_non_images_are_refused_and_change_nothing(user: User, payload: bytes, message_part: str) -> None:
+def test_non_images_are_refused_and_change_nothing(
+    user: User, payload: bytes, message_part: str
+) -> None:
     with pytest.raises(ValidationError) as exc:
         services.profile_update(actor=user, user=user, data={"job_title": "Y"}, photo=payload)
     assert message_part in " ".join(exc.value.message_dict["photo"]).lower()
@@ -152,7 +156,9 @@ def test_non_images_are_refused_and_change_nothing(user: User, payload: bytes, m
 @override_settings(CERCLE_MAX_PHOTO_BYTES=1000)
 def test_oversized_photo_is_refused(user: User) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.profile_update(actor=user, user=user, data={}, photo=make_image("PNG", (400, 400)) + b"\0" * 2000)
+        services.profile_update(
+            actor=user, user=user, data={}, photo=make_image("PNG", (400, 400)) + b"\0" * 2000
+        )
     assert exc.value.message_dict["photo"]
     user.refresh_from_db()
     assert not user.photo

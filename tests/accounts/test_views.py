@@ -23,8 +23,11 @@ def test_pages_need_a_signed_in_user(client) -> None:
 def test_directory_lists_filters_and_paginates(logged_client, staff: User) -> None:
     for i in range(30):
         person = UserFactory(last_name=f"Durand{i:02d}")
-        services.profile_update(actor=staff, user=person, data={
-            "department": "Ventes" if i % 2 else "Finance", "region": "Sud-Ouest"})
+        services.profile_update(
+            actor=staff,
+            user=person,
+            data={"department": "Ventes" if i % 2 else "Finance", "region": "Sud-Ouest"},
+        )
     response = logged_client.get("/people/", {"department": "Ventes"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 15
@@ -45,17 +48,25 @@ def test_directory_htmx_request_renders_only_the_results(logged_client, other: U
     assert "Alexandra Girard" in body
 
 
-def test_directory_query_count_is_constant(logged_client, django_assert_max_num_queries, staff) -> None:
+def test_directory_query_count_is_constant(
+    logged_client, django_assert_max_num_queries, staff
+) -> None:
     for _ in range(30):
         person = UserFactory()
-        services.profile_update(actor=staff, user=person, data={"skills": ["Python", "Java"], "department": "IT"})
+        services.profile_update(
+            actor=staff, user=person, data={"skills": ["Python", "Java"], "department": "IT"}
+        )
     with django_assert_max_num_queries(9):
         response = logged_client.get("/people/")
     assert response.status_code == 200
 
 
-def test_profile_page_shows_the_person_and_team(logged_client, user: User, other: User, staff) -> None:
-    services.profile_update(actor=staff, user=user, data={"manager": other, "skills": ["Ferroviaire"]})
+def test_profile_page_shows_the_person_and_team(
+    logged_client, user: User, other: User, staff
+) -> None:
+    services.profile_update(
+        actor=staff, user=user, data={"manager": other, "skills": ["Ferroviaire"]}
+    )
     response = logged_client.get(f"/people/{user.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -77,11 +88,18 @@ def test_org_chart_page(logged_client, user: User, other: User, staff) -> None:
 
 def test_edit_own_profile_with_photo(logged_client, user: User) -> None:
     photo = SimpleUploadedFile("moi.jpg", make_image("JPEG"), content_type="image/jpeg")
-    response = logged_client.post(f"/people/{user.pk}/edit/", {
-        "first_name": "Thomas", "last_name": "Lefebvre", "job_title": "Ingénieur commercial",
-        "skills": "Appels d'offres, Ferroviaire", "region": "Sud-Ouest", "photo": photo,
-        "language": "en",
-    })
+    response = logged_client.post(
+        f"/people/{user.pk}/edit/",
+        {
+            "first_name": "Thomas",
+            "last_name": "Lefebvre",
+            "job_title": "Ingénieur commercial",
+            "skills": "Appels d'offres, Ferroviaire",
+            "region": "Sud-Ouest",
+            "photo": photo,
+            "language": "en",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.job_title == "Ingénieur commercial"
@@ -106,11 +124,19 @@ def test_media_outside_photos_is_404(logged_client) -> None:
 
 
 def test_invalid_edit_keeps_the_text_and_changes_nothing(logged_client, user: User) -> None:
-    fake = SimpleUploadedFile("photo.png", b"<html><script>alert(1)</script>", content_type="image/png")
-    response = logged_client.post(f"/people/{user.pk}/edit/", {
-        "first_name": "Thomas", "last_name": "", "job_title": "Mon nouveau titre",
-        "phone_work": "abc", "photo": fake,
-    })
+    fake = SimpleUploadedFile(
+        "photo.png", b"<html><script>alert(1)</script>", content_type="image/png"
+    )
+    response = logged_client.post(
+        f"/people/{user.pk}/edit/",
+        {
+            "first_name": "Thomas",
+            "last_name": "",
+            "job_title": "Mon nouveau titre",
+            "phone_work": "abc",
+            "photo": fake,
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Mon nouveau titre" in body  # the user's text is kept
@@ -122,34 +148,55 @@ def test_invalid_edit_keeps_the_text_and_changes_nothing(logged_client, user: Us
 
 @override_settings(CERCLE_MAX_PHOTO_BYTES=10_000)
 def test_oversized_upload_is_refused_with_a_clear_message(client_for, user: User) -> None:
-    big = SimpleUploadedFile("big.png", make_image("PNG", (50, 50)) + b"\0" * 20_000, content_type="image/png")
-    response = client_for(user, language="en").post(f"/people/{user.pk}/edit/", {
-        "first_name": "Thomas", "last_name": "Lefebvre", "photo": big,
-    })
+    big = SimpleUploadedFile(
+        "big.png", make_image("PNG", (50, 50)) + b"\0" * 20_000, content_type="image/png"
+    )
+    response = client_for(user, language="en").post(
+        f"/people/{user.pk}/edit/",
+        {
+            "first_name": "Thomas",
+            "last_name": "Lefebvre",
+            "photo": big,
+        },
+    )
     assert response.status_code == 200
     assert "too large" in " ".join(response.context["form"].errors["photo"])
 
 
 def test_cannot_edit_someone_elses_profile(logged_client, other: User) -> None:
-    response = logged_client.post(f"/people/{other.pk}/edit/", {"first_name": "X", "last_name": "Y"})
+    response = logged_client.post(
+        f"/people/{other.pk}/edit/", {"first_name": "X", "last_name": "Y"}
+    )
     assert response.status_code == 403
     other.refresh_from_db()
     assert other.first_name == "Alexandra"
 
 
-def test_staff_edits_anyone_including_the_manager(client_for, staff: User, user: User, other: User) -> None:
-    response = client_for(staff).post(f"/people/{user.pk}/edit/", {
-        "first_name": "Thomas", "last_name": "Lefebvre", "manager": other.email,
-    })
+def test_staff_edits_anyone_including_the_manager(
+    client_for, staff: User, user: User, other: User
+) -> None:
+    response = client_for(staff).post(
+        f"/people/{user.pk}/edit/",
+        {
+            "first_name": "Thomas",
+            "last_name": "Lefebvre",
+            "manager": other.email,
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.manager == other
 
 
 def test_unknown_manager_email_is_an_inline_error(client_for, staff: User, user: User) -> None:
-    response = client_for(staff, language="en").post(f"/people/{user.pk}/edit/", {
-        "first_name": "Thomas", "last_name": "Lefebvre", "manager": "nobody@example.com",
-    })
+    response = client_for(staff, language="en").post(
+        f"/people/{user.pk}/edit/",
+        {
+            "first_name": "Thomas",
+            "last_name": "Lefebvre",
+            "manager": "nobody@example.com",
+        },
+    )
     assert response.status_code == 200
     assert "Nobody has this e-mail" in " ".join(response.context["form"].errors["manager"])
 

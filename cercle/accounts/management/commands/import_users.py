@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from cercle.accounts.importing import ImportFailed, count_rows, import_users_csv
+from cercle.accounts.importing import CsvImportError, count_rows, import_users_csv
 
 
 class Command(BaseCommand):
@@ -34,13 +34,15 @@ class Command(BaseCommand):
         try:
             with tqdm(total=count_rows(text), desc=_("Importing"), unit="row") as bar:
                 report = import_users_csv(text, progress=bar.update)
-        except ImportFailed as failure:
+        except CsvImportError as failure:
             for error in failure.errors:
                 self.stderr.write(str(error))
             raise CommandError(
                 _("%(count)d error(s): nothing was imported.") % {"count": len(failure.errors)}
             ) from failure
-        self.stdout.write(self.style.SUCCESS(
-            _("%(created)d created, %(updated)d updated.")
-            % {"created": report.created, "updated": report.updated}
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("%(created)d created, %(updated)d updated.")
+                % {"created": report.created, "updated": report.updated}
+            )
+        )

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_is_public_and_checks_the_database(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_wal_mode_on_a_real_file(tmp_path: Path) -> None:
+    """The embedded database really is in WAL mode once Cercle opens it."""
+    env = {**os.environ, "CERCLE_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "cercle.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "wal"
+    # The secret key was generated once, kept private, and is stable.
+    key_file = tmp_path / "secret_key"
+    assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
+    first = key_file.read_text()
+    subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "cercle.settings"},
+        check=True,
+    )
+    assert key_file.read_text() == first
+
+
+def test_debug_is_off_by_default() -> None:
+    assert settings.DEBUG is False
+
+
+def test_static_assets_are_vendored() -> None:
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("cercle/js/htmx-2.0.11.min.js")
+    assert finders.find("cercle/css/cercle.css")
+    css = Path(finders.find("cercle/css/cercle.css")).read_text()
+    assert "http://" not in css and "https://" not in css
+
+
+def test_pages_reference_no_external_host(logged_client: Client) -> None:
+    for url in ["/", "/people/", "/communities/", "/settings/", "/login/"]:
+        body = logged_client.get(url).content.decode()
+        assert "cdn" not in body.lower()
+        assert 'src="http' not in body and 'href="http' not in body
+
+
+def test_404_page_is_friendly(logged_client: Client) -> None:
+    response = logged_client.get("/nowhere/")
+    assert response.status_code == 404
+    assert "Page" in response.content.decode()
