@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from cercle.accounts.models import ApiToken, Department, Region, Skill, User, UserSkill
+from cercle.accounts.services import user_deactivate
 
 
 class UserSkillInline(admin.TabularInline[UserSkill, User]):
@@ -20,6 +23,7 @@ class UserAdmin(DjangoUserAdmin[User]):
     autocomplete_fields = ["manager"]
     list_select_related = ["department", "region"]
     inlines = [UserSkillInline]
+    actions = ["deactivate"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
@@ -50,6 +54,19 @@ class UserAdmin(DjangoUserAdmin[User]):
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+
+    @admin.action(description=_("Deactivate the selected people (their content stays)"))
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user
+        assert isinstance(actor, User)
+        done = 0
+        for person in queryset.filter(is_active=True).exclude(pk=actor.pk):
+            user_deactivate(actor=actor, user=person)
+            done += 1
+        self.message_user(
+            request, _("%(count)d account(s) deactivated.") % {"count": done}, messages.SUCCESS
+        )
+
     add_fieldsets = (
         (
             None,

@@ -183,9 +183,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_search_key()
+        # However the flag is flipped (service, admin form), the date follows it.
+        if self.is_active:
+            self.deactivated_at = None
+        elif self.deactivated_at is None:
+            self.deactivated_at = timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_key", "email"}
+            kwargs["update_fields"] = {*update_fields, "search_key", "email", "deactivated_at"}
         super().save(*args, **kwargs)
 
 

@@ -242,8 +242,7 @@ def user_deactivate(*, actor: User, user: User) -> User:
         raise PermissionDenied
     if user.is_active:
         user.is_active = False
-        user.deactivated_at = timezone.now()
-        user.save(update_fields=["is_active", "deactivated_at"])
+        user.save(update_fields=["is_active"])
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )

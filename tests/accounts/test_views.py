@@ -232,3 +232,34 @@ def test_empty_token_name_is_refused(logged_client, user: User) -> None:
 def test_autocomplete(logged_client, other: User) -> None:
     response = logged_client.get(reverse("accounts:autocomplete"), {"q": "alex"})
     assert "alexandra@example.com" in response.content.decode()
+
+
+def test_a_real_20_mb_photo_is_refused(client_for, user: User) -> None:
+    huge = SimpleUploadedFile(
+        "huge.jpg", make_image("JPEG") + b"\0" * (20 * 1024 * 1024), content_type="image/jpeg"
+    )
+    response = client_for(user, language="en").post(
+        f"/people/{user.pk}/edit/",
+        {"first_name": "Thomas", "last_name": "Lefebvre", "photo": huge},
+    )
+    assert response.status_code == 200
+    assert "too large (20.0" in " ".join(response.context["form"].errors["photo"])
+    user.refresh_from_db()
+    assert not user.photo
+
+
+def test_admin_deactivate_action_keeps_people(client_for, staff: User, user: User) -> None:
+    staff.is_superuser = True
+    staff.save()
+    token = services.api_token_create(user=user, name="t")
+    response = client_for(staff).post(
+        "/admin/accounts/user/",
+        {"action": "deactivate", "_selected_action": [user.pk, staff.pk]},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    staff.refresh_from_db()
+    assert not user.is_active and user.deactivated_at is not None
+    assert staff.is_active  # nobody deactivates themselves by accident
+    assert services.api_token_authenticate(token.secret) is None
+    assert client_for(staff).get(f"/people/{user.pk}/").status_code == 200

@@ -138,3 +138,21 @@ def test_keyboard_user_can_skip_to_content(company: None, new_page: Any) -> None
     assert "Skip to content" in focused
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+def test_other_pages_pass_axe(company: None, new_page: Any, axe: Any, live_server: Any) -> None:
+    """The pages the journeys above do not visit: sign-in helpers, errors, settings."""
+    anonymous = new_page(locale="fr-FR")
+    for path in ["/password/reset/", "/password/reset/sent/", "/password/reset/x/bad-token/"]:
+        anonymous.goto(path)
+        axe(anonymous)
+    page = new_page(locale="en-GB")
+    sign_in(page, TEXT["en"], THOMAS.email)
+    for path in ["/settings/", "/password/change/", "/communities/", "/no-such-page/"]:
+        page.goto(path)
+        axe(page)
+    page.goto("/settings/")
+    page.get_by_label("Token name").fill("Reporting")
+    page.get_by_role("button", name="Create a token").click()
+    page.get_by_text("it will not be shown again").wait_for()
+    axe(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management import call_command
@@ -62,8 +63,9 @@ class Command(BaseCommand):
         self._print_login_help()
 
     def _print_login_help(self) -> None:
+        port = os.environ.get("PORT", "8000")
         self.stdout.write(
-            "\nSign in at http://127.0.0.1:8000/login/ with password "
+            f"\nSign in at http://127.0.0.1:{port}/login/ with password "
             f"'{DEMO_PASSWORD}' as:\n"
             f"  Thomas (sales engineer, Sud-Ouest):   {THOMAS.email}\n"
             f"  Alexandra (IT-services manager):      {ALEXANDRA.email}\n"
