@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "ninja",
     "cercle.core",
     "cercle.accounts",
+    "cercle.communities",
+    "cercle.network",
+    "cercle.posts",
+    "cercle.search",
     "cercle.api",
     "cercle.demo",
 ]
@@ -183,7 +187,8 @@ STORAGES: dict[str, dict[str, Any]] = {
 }
 # Uploads above this are refused before they reach a service.
 CERCLE_MAX_PHOTO_BYTES = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+CERCLE_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # form fields; files are limited above
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail -------------------------------------------------------------------

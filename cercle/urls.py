@@ -44,11 +44,14 @@ auth_patterns = [
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("communities/", core_views.communities, name="communities"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include(auth_patterns)),
     path("", include("cercle.accounts.urls")),
+    path("", include("cercle.communities.urls")),
+    path("", include("cercle.network.urls")),
+    path("", include("cercle.posts.urls")),
+    path("", include("cercle.search.urls")),
     path("api/v1/", api.urls),
     path("media/<path:path>", protected_media, name="media"),
     path("admin/", admin.site.urls),

@@ -23,6 +23,11 @@ def is_active_viewer(viewer: Viewer | None) -> bool:
     return bool(viewer is not None and viewer.is_authenticated and viewer.is_active)
 
 
+def viewer_pk(viewer: Viewer) -> int:
+    """The viewer's id for lookups; 0 (matches nobody) for an anonymous visitor."""
+    return int(viewer.pk) if viewer.is_authenticated and viewer.pk is not None else 0
+
+
 def get_visible_or_404[M: Model](queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one object from an already-restricted queryset; 404 when absent or hidden."""
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -88,6 +90,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     """An employee. The profile lives on the user row: every page shows it."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
+    # What people type after "@" to mention someone: the e-mail's local part.
+    handle = models.CharField(
+        _("handle"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9._-]*$")],
+    )
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80)
     display_name = models.CharField(
@@ -172,6 +182,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile", args=[self.pk])
 
+    def ensure_handle(self) -> None:
+        """Derive a unique handle from the e-mail's local part (``thomas.lefebvre``)."""
+        if self.handle:
+            return
+        base = re.sub(r"[^a-z0-9._-]", "", fold(self.email.split("@")[0]).replace(" ", "-"))
+        base = base.strip(".-_")[:56] or "user"
+        candidate, n = base, 1
+        while User.objects.filter(handle=candidate).exclude(pk=self.pk).exists():
+            n += 1
+            candidate = f"{base}{n}"
+        self.handle = candidate
+
     def refresh_search_key(self) -> None:
         """Recompute the folded search key (call before a bulk insert or update)."""
         self.email = normalize_email(self.email)
@@ -183,6 +205,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_search_key()
+        self.ensure_handle()
         # However the flag is flipped (service, admin form), the date follows it.
         if self.is_active:
             self.deactivated_at = None
@@ -190,7 +213,13 @@ class User(AbstractBaseUser, PermissionsMixin):
             self.deactivated_at = timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_key", "email", "deactivated_at"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "search_key",
+                "email",
+                "deactivated_at",
+                "handle",
+            }
         super().save(*args, **kwargs)
 
 

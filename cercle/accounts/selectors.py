@@ -58,6 +58,20 @@ def directory_search(*, viewer: Viewer, filters: DirectoryFilters) -> QuerySet[U
     ).order_by("last_name", "first_name", "id")
 
 
+def find_person(*, viewer: Viewer, text: str) -> User | None:
+    """One active person by @handle, e-mail or exact full name (as typed in an invite box)."""
+    text = text.strip()
+    if not text:
+        return None
+    people = ProfilePolicy.listed(viewer, User.objects.all())
+    handle = text.lstrip("@").lower()
+    found = people.filter(handle=handle).first() or people.filter(email=text.lower()).first()
+    if found is None:
+        matches = list(people.filter(search_key__startswith=fold(text))[:2])
+        found = matches[0] if len(matches) == 1 else None
+    return found
+
+
 def directory_facets() -> tuple[list[Department], list[Region]]:
     """Departments and regions to offer as filters (public labels, not people)."""
     return list(Department.objects.order_by("name")), list(Region.objects.order_by("name"))

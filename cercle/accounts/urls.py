@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("people/", views.directory, name="directory"),
     path("people/autocomplete/", views.people_autocomplete, name="autocomplete"),
+    path("people/mentions/", views.mention_suggestions, name="mentions"),
     path("people/<int:pk>/", views.profile, name="profile"),
     path("people/<int:pk>/org/", views.org_chart, name="org_chart"),
     path("people/<int:pk>/edit/", views.profile_edit, name="profile_edit"),

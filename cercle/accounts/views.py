@@ -9,7 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +25,9 @@ from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts import selectors, services
 from cercle.accounts.forms import ApiTokenForm, ProfileForm
 from cercle.accounts.models import ApiToken, User
+from cercle.network import selectors as network_selectors
+from cercle.posts import selectors as post_selectors
+from cercle.posts.views import composer_context
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -57,6 +67,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None:
         raise Http404
     chart = selectors.org_chart(viewer=viewer, user_id=pk)
+    followers, following = network_selectors.counts(user=person)
     return render(
         request,
         "accounts/profile.html",
@@ -64,6 +75,14 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "chart": chart,
             "can_edit": ProfilePolicy.can(viewer, ProfileAction.EDIT, person),
+            "following": network_selectors.is_following(viewer=viewer, user=person),
+            "followers_count": followers,
+            "following_count": following,
+            "page": post_selectors.stream(
+                viewer=viewer, author=person, cursor=request.GET.get("cursor")
+            ),
+            "stream_query": f"author={person.pk}",
+            **composer_context(request, community=None),
         },
     )
 
@@ -160,7 +179,9 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 def people_autocomplete(request: HttpRequest) -> HttpResponse:
     """Small list of matching people for the manager field (and later @mentions)."""
-    q = (request.GET.get("q") or request.GET.get("manager") or "")[:100]
+    q = (request.GET.get("q") or request.GET.get("manager") or request.GET.get("handle") or "")[
+        :100
+    ]
     people = (
         selectors.directory_search(
             viewer=_viewer(request), filters=selectors.DirectoryFilters(q=q)
@@ -171,10 +192,30 @@ def people_autocomplete(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/_autocomplete.html", {"people": people})
 
 
+def mention_suggestions(request: HttpRequest) -> JsonResponse:
+    """People matching what follows "@" in the composer (people only, never communities)."""
+    q = request.GET.get("q", "")[:60]
+    people = (
+        selectors.directory_search(
+            viewer=_viewer(request), filters=selectors.DirectoryFilters(q=q)
+        )[:8]
+        if q.strip()
+        else []
+    )
+    return JsonResponse(
+        [{"handle": p.handle, "name": p.name, "job_title": p.job_title} for p in people],
+        safe=False,
+    )
+
+
 def protected_media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Uploaded files, for signed-in employees only (photos are re-encoded images)."""
+    """Profile and community pictures, for signed-in employees only.
+
+    Both are images we re-encoded ourselves; attachments are served elsewhere,
+    through the visibility policy.
+    """
     parts = PurePosixPath(path).parts
-    if not parts or parts[0] != "photos" or ".." in parts:
+    if not parts or parts[0] not in ("photos", "communities") or ".." in parts:
         raise Http404
     full = (settings.MEDIA_ROOT / path).resolve()
     if not full.is_relative_to(settings.MEDIA_ROOT.resolve()) or not full.is_file():

@@ -24,6 +24,9 @@ from ninja.security import HttpBearer, SessionAuth
 from cercle.accounts.api import router as people_router
 from cercle.accounts.models import User
 from cercle.accounts.services import api_token_authenticate
+from cercle.communities.api import router as communities_router
+from cercle.network.api import router as network_router
+from cercle.posts.api import router as posts_router
 
 
 class TokenAuth(HttpBearer):
@@ -56,6 +59,9 @@ api = NinjaAPI(
     docs_decorator=login_required,
 )
 api.add_router("/", people_router)
+api.add_router("/", communities_router)
+api.add_router("/", posts_router)
+api.add_router("/", network_router)
 
 
 def error_response(
@@ -70,14 +76,16 @@ def error_response(
     return api.create_response(request, body, status=status)
 
 
+SOURCES = ("body", "query", "path", "form", "file", "header", "cookie")
+
+
 def _schema_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [
-            str(part)
-            for part in error.get("loc", [])
-            if part not in ("body", "query", "path", "payload")
-        ]
+        # Ninja reports (source, parameter, field...): keep the field's own path.
+        loc = [str(part) for part in error.get("loc", [])]
+        if loc and loc[0] in SOURCES:
+            loc = loc[2:] if len(loc) > 2 else loc[1:]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
     return fields
 
@@ -93,11 +101,26 @@ def on_schema_error(request: HttpRequest, exc: SchemaValidationError) -> HttpRes
     )
 
 
+def _error_code(exc: ValidationError) -> str:
+    """The service's own code (e.g. ``last_owner``) when it gave one, else ``invalid``."""
+    errors = (
+        [e for group in exc.error_dict.values() for e in group]
+        if hasattr(exc, "error_dict")
+        else exc.error_list
+    )
+    codes = {e.code for e in errors if e.code}
+    return codes.pop() if len(codes) == 1 else "invalid"
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return error_response(
-        request, status=422, code="invalid", message=_("Some fields are invalid."), fields=fields
+        request,
+        status=422,
+        code=_error_code(exc),
+        message=_("Some fields are invalid."),
+        fields=fields,
     )
 
 

@@ -1,13 +1,25 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from cercle.accounts.models import User
 
 
 def shell(request: HttpRequest) -> dict[str, object]:
-    """What the page shell needs: the active navigation section."""
+    """Which main navigation entry is current (``feed``, ``communities``, ``people``, ``me``)."""
     match = getattr(request, "resolver_match", None)
+    view = match.view_name if match is not None else ""
     section = ""
-    if match is not None:
-        section = match.url_name or ""
-    return {"nav_section": section, "cercle_debug": settings.DEBUG}
+    if view == "home":
+        section = "feed"
+    elif view.startswith("communities:"):
+        section = "communities"
+    elif view.startswith(("accounts:", "network:")):
+        section = "people"
+        user = getattr(request, "user", None)
+        pk = match.kwargs.get("pk") if match is not None else None
+        if isinstance(user, User) and (
+            pk == user.pk or view in {"accounts:me", "accounts:settings"}
+        ):
+            section = "me"
+    return {"nav_section": section}

@@ -13,6 +13,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -21,6 +22,9 @@ from faker import Faker
 from cercle.accounts.models import Department, Region, User, UserSkill
 from cercle.accounts.services import department_for, region_for, skill_for
 from cercle.core.text import fold
+
+if TYPE_CHECKING:
+    from cercle.demo.social import SocialResult
 
 DOMAIN = "hexagone-services.fr"
 DEMO_PASSWORD = "cercle-demo"  # noqa: S105 - documented demo password
@@ -241,6 +245,7 @@ PERSONAS = (CEO, THOMAS, ALEXANDRA, FRANCK, SOPHIE)
 class DemoResult:
     users: int
     personas: dict[str, str] = field(default_factory=dict)  # key -> e-mail
+    social: SocialResult | None = None  # None when built without social content
 
 
 def is_database_empty() -> bool:
@@ -323,6 +328,7 @@ class _Builder:
         user.department = self.departments[department]
         user.region = self.regions[region]
         user.refresh_search_key()
+        user.handle = user.email.split("@")[0]
         self.people.append(user)
         index = len(self.people) - 1
         self.skills_of[index] = skills
@@ -345,7 +351,10 @@ class _Builder:
             ask_me_about=persona.ask_me_about,
             is_staff=persona.is_staff,
         )
+        # ``_add`` derived the e-mail (and so the handle) from the name, and found the
+        # persona's own address taken: give both back to the persona.
         self.people[index].email = persona.email
+        self.people[index].handle = persona.email.split("@")[0]
         return index
 
     def _random_person(
@@ -389,6 +398,12 @@ class _Builder:
             leads: list[int] = []
             lead_regions = list(REGIONS)
             for t in range(min(team_count, members)):
+                if department == "Marketing et communication" and members == 1:
+                    # A tiny company has no room below the lead: Sophie animates the
+                    # network in every demo, so she takes the lead's seat.
+                    leads.append(self._persona(SOPHIE, director))
+                    progress(1)
+                    continue
                 region = lead_regions[t % len(lead_regions)]
                 if department == "Ventes" and t == 0:
                     region = "Sud-Ouest"
@@ -457,13 +472,31 @@ def _no_progress(_: int) -> object:
 
 
 def build_demo_company(
-    *, users: int = 300, seed: int = 2015, progress: Callable[[int], object] = _no_progress
+    *,
+    users: int = 300,
+    seed: int = 2015,
+    progress: Callable[[int], object] = _no_progress,
+    social: bool = True,
 ) -> DemoResult:
-    """Create the demo company in one transaction; the database must be empty of people."""
+    """Create the demo company in one transaction; the database must be empty of people.
+
+    With ``social`` (the default) the people also get communities, conversations
+    and follows (``cercle.demo.social``), in the same transaction: a failure
+    leaves neither a company without its content nor content without its people.
+    """
     if users < MIN_USERS:
         raise ValueError(f"The demo company needs at least {MIN_USERS} people.")
     builder = _Builder(users=users, seed=seed)
     builder.build(progress)
+    social_result = None
     with transaction.atomic():
         builder.save()
-    return DemoResult(users=len(builder.people), personas={p.key: p.email for p in PERSONAS})
+        if social:
+            from cercle.demo.social import build_social_demo  # it imports this module
+
+            social_result = build_social_demo(seed=seed, progress=progress)
+    return DemoResult(
+        users=len(builder.people),
+        personas={p.key: p.email for p in PERSONAS},
+        social=social_result,
+    )

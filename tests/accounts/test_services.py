@@ -213,3 +213,13 @@ def test_email_is_stored_lowercase_and_unique_case_insensitively(db) -> None:
     assert User.objects.filter(email="marie.curie@example.com").exists()
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create_user("MARIE.CURIE@example.com", first_name="M", last_name="C")
+
+
+def test_handles_come_from_the_email_and_stay_unique(db) -> None:
+    first = UserFactory(email="jean.dupont@hexagone.fr")
+    second = UserFactory(email="Jean.Dupont@filiale.fr")
+    assert (first.handle, second.handle) == ("jean.dupont", "jean.dupont2")
+    # A dotted handle is valid: the profile still saves (regression: SlugField refused dots).
+    services.profile_update(actor=first, user=first, data={"job_title": "Soudeur"})
+    first.refresh_from_db()
+    assert first.job_title == "Soudeur"

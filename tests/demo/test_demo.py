@@ -57,18 +57,18 @@ def test_demo_company_shape() -> None:
 
 
 def test_demo_is_deterministic_for_a_seed() -> None:
-    build_demo_company(users=60, seed=42)
+    build_demo_company(users=60, seed=42, social=False)
     first = _snapshot()
     User.objects.all().delete()
-    build_demo_company(users=60, seed=42)
+    build_demo_company(users=60, seed=42, social=False)
     assert _snapshot() == first
     User.objects.all().delete()
-    build_demo_company(users=60, seed=43)
+    build_demo_company(users=60, seed=43, social=False)
     assert _snapshot() != first
 
 
 def test_demo_scales() -> None:
-    build_demo_company(users=1000, seed=1)
+    build_demo_company(users=1000, seed=1, social=False)
     assert User.objects.count() == 1000
     assert User.objects.filter(email=THOMAS.email).exists()
 

@@ -18,6 +18,7 @@ from cercle.demo.company import (
     build_demo_company,
     is_database_empty,
 )
+from cercle.demo.social import social_steps
 
 
 class Command(BaseCommand):
@@ -37,6 +38,11 @@ class Command(BaseCommand):
             help="Erase EVERYTHING in the database first, then create the demo.",
         )
         parser.add_argument("--no-input", action="store_true", help="Do not ask to confirm.")
+        parser.add_argument(
+            "--no-social",
+            action="store_true",
+            help="Only the people: no communities, posts, comments or follows.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["users"] < MIN_USERS:
@@ -55,11 +61,16 @@ class Command(BaseCommand):
                 if answer.strip().lower() != "yes":
                     raise CommandError("Cancelled.")
             call_command("flush", interactive=False, verbosity=0)
-        with tqdm(total=options["users"], desc="Demo company", unit="people") as bar:
+        social = not options["no_social"]
+        # People first, then (the same bar) communities, posts and comments.
+        total = options["users"] + (social_steps(options["users"]) if social else 0)
+        with tqdm(total=total, desc="Demo company", unit="steps") as bar:
             result = build_demo_company(
-                users=options["users"], seed=options["seed"], progress=bar.update
+                users=options["users"], seed=options["seed"], progress=bar.update, social=social
             )
         self.stdout.write(self.style.SUCCESS(f"Created {result.users} people."))
+        if result.social is not None:
+            self.stdout.write(self.style.SUCCESS(f"Social content: {result.social.summary()}."))
         self._print_login_help()
 
     def _print_login_help(self) -> None:

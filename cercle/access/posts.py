@@ -1,0 +1,147 @@
+"""Visibility and permissions of posts, comments and attachments.
+
+A comment or an attachment is visible exactly when its post is.  A post is
+visible to an active viewer when it is on a profile (every employee), in an
+open community, or in a community the viewer belongs to; a share is visible
+only if its original is too (a share never widens the original's audience).
+Site administrators see everything.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
+
+from cercle.access.base import Viewer, is_active_viewer
+from cercle.access.communities import (
+    CommunityAction,
+    CommunityPolicy,
+    is_site_admin,
+    member_community_ids,
+    membership_of,
+)
+
+if TYPE_CHECKING:
+    from cercle.accounts.models import User
+    from cercle.posts.models import Attachment, Comment, Post
+
+
+class PostAction(StrEnum):
+    VIEW = "view"
+    COMMENT = "comment"  # also: react
+    SHARE = "share"
+    EDIT = "edit"
+    DELETE = "delete"
+    PIN = "pin"
+
+
+def post_q(viewer: Viewer, prefix: str = "") -> Q:
+    """The visibility rule as a ``Q`` on Post fields, reachable through ``prefix``.
+
+    ``prefix`` lets the same rule filter comments (``"post__"``), attachments,
+    reactions or hashtags without a second query.
+    """
+    from cercle.communities.models import CommunityKind
+
+    if not is_active_viewer(viewer):
+        return Q(pk__in=[])
+    if is_site_admin(viewer):
+        return Q()
+    mine = member_community_ids(viewer)
+
+    def readable(p: str) -> Q:
+        return (
+            Q(**{f"{p}community__isnull": True})
+            | Q(**{f"{p}community__kind": CommunityKind.OPEN})
+            | Q(**{f"{p}community_id__in": mine})
+        )
+
+    return readable(prefix) & (
+        Q(**{f"{prefix}shared_post__isnull": True}) | readable(f"{prefix}shared_post__")
+    )
+
+
+class PostPolicy:
+    @staticmethod
+    def visible(viewer: Viewer, queryset: QuerySet[Post]) -> QuerySet[Post]:
+        return queryset.filter(post_q(viewer))
+
+    @staticmethod
+    def can(viewer: Viewer, action: PostAction, post: Post) -> bool:
+        if not is_active_viewer(viewer) or not PostPolicy._can_view(viewer, post):
+            return False
+        community = post.community
+        archived = community is not None and community.is_archived
+        is_author = post.author_id is not None and post.author_id == viewer.pk
+        match action:
+            case PostAction.VIEW:
+                return True
+            case PostAction.COMMENT | PostAction.SHARE:
+                return not archived
+            case PostAction.EDIT:
+                return is_author and not archived
+            case PostAction.DELETE:
+                return bool(
+                    is_author
+                    or is_site_admin(viewer)
+                    or (
+                        community is not None
+                        and CommunityPolicy.can(viewer, CommunityAction.MODERATE, community)
+                    )
+                )
+            case PostAction.PIN:
+                return (
+                    community is not None
+                    and not archived
+                    and CommunityPolicy.can(viewer, CommunityAction.MODERATE, community)
+                )
+
+    @staticmethod
+    def _can_view(viewer: Viewer, post: Post) -> bool:
+        from cercle.communities.models import CommunityKind
+
+        if is_site_admin(viewer):
+            return True
+        for item in (post, post.shared_post):
+            if item is None or item.community is None:
+                continue
+            if item.community.kind != CommunityKind.OPEN and not membership_of(
+                viewer, item.community
+            ):
+                return False
+        return True
+
+    @staticmethod
+    def audience(post: Post) -> QuerySet[User]:
+        """Everyone who may see ``post`` (for notifications and feeds)."""
+        from cercle.accounts.models import User
+
+        people = User.objects.filter(is_active=True)
+        for item in (post, post.shared_post):
+            if item is not None and item.community is not None:
+                people = people.filter(pk__in=CommunityPolicy.audience(item.community).values("pk"))
+        return people
+
+
+class CommentPolicy:
+    @staticmethod
+    def visible(viewer: Viewer, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+        return queryset.filter(post_q(viewer, "post__"))
+
+    @staticmethod
+    def can_delete(viewer: Viewer, comment: Comment) -> bool:
+        is_author = comment.author_id is not None and comment.author_id == viewer.pk
+        return is_author or PostPolicy.can(viewer, PostAction.DELETE, comment.post)
+
+    @staticmethod
+    def can_edit(viewer: Viewer, comment: Comment) -> bool:
+        is_author = comment.author_id is not None and comment.author_id == viewer.pk
+        return is_author and PostPolicy.can(viewer, PostAction.COMMENT, comment.post)
+
+
+class AttachmentPolicy:
+    @staticmethod
+    def visible(viewer: Viewer, queryset: QuerySet[Attachment]) -> QuerySet[Attachment]:
+        return queryset.filter(post_q(viewer, "post__"))

@@ -1,0 +1,97 @@
+/* Cercle's own behaviour, on top of htmx: @mention autocomplete in text areas,
+   and resetting a composer after a successful post. No framework, no build. */
+(function () {
+  "use strict";
+
+  var MENTION = /(^|[^\w@])@([\w.\-]{1,40})$/;
+
+  function setupMentions(area) {
+    if (area.dataset.mentionsReady) return;
+    area.dataset.mentionsReady = "1";
+    var url = area.dataset.mentionUrl;
+    var list = document.createElement("ul");
+    list.className = "mention-list";
+    list.id = area.id + "-mentions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", area.dataset.mentionLabel || "Suggestions");
+    list.hidden = true;
+    area.insertAdjacentElement("afterend", list);
+    area.setAttribute("aria-autocomplete", "list");
+    area.setAttribute("aria-controls", list.id);
+    var active = -1;
+    var pending = null;
+
+    function close() {
+      list.hidden = true;
+      list.innerHTML = "";
+      active = -1;
+      area.removeAttribute("aria-activedescendant");
+    }
+
+    function choose(option) {
+      var before = area.value.slice(0, area.selectionStart);
+      var after = area.value.slice(area.selectionStart);
+      var match = before.match(MENTION);
+      if (!match) return close();
+      var start = before.length - match[2].length - 1;
+      var insert = "@" + option.dataset.handle + " ";
+      area.value = before.slice(0, start) + insert + after;
+      var caret = start + insert.length;
+      area.setSelectionRange(caret, caret);
+      close();
+      area.focus();
+    }
+
+    function highlight(index) {
+      var options = list.querySelectorAll("[role=option]");
+      if (!options.length) return;
+      active = (index + options.length) % options.length;
+      options.forEach(function (o, i) { o.setAttribute("aria-selected", i === active ? "true" : "false"); });
+      area.setAttribute("aria-activedescendant", options[active].id);
+    }
+
+    area.addEventListener("input", function () {
+      var before = area.value.slice(0, area.selectionStart);
+      var match = before.match(MENTION);
+      if (!match) return close();
+      var term = match[2];
+      if (pending) pending.abort();
+      pending = new AbortController();
+      fetch(url + "?q=" + encodeURIComponent(term), { signal: pending.signal, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (people) {
+          list.innerHTML = "";
+          people.forEach(function (p, i) {
+            var li = document.createElement("li");
+            li.id = list.id + "-" + i;
+            li.setAttribute("role", "option");
+            li.dataset.handle = p.handle;
+            li.textContent = p.name + " — @" + p.handle + (p.job_title ? " · " + p.job_title : "");
+            li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(li); });
+            list.appendChild(li);
+          });
+          list.hidden = people.length === 0;
+          if (people.length) highlight(0);
+        })
+        .catch(function () {});
+    });
+
+    area.addEventListener("keydown", function (e) {
+      if (list.hidden) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); highlight(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active - 1); }
+      else if (e.key === "Enter" || e.key === "Tab") {
+        var options = list.querySelectorAll("[role=option]");
+        if (active >= 0 && options[active]) { e.preventDefault(); choose(options[active]); }
+      } else if (e.key === "Escape") { close(); }
+    });
+    area.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
+  function init(root) {
+    root.querySelectorAll("textarea[data-mention-url]").forEach(setupMentions);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (e) { init(e.target); });
+})();

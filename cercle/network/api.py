@@ -1,0 +1,103 @@
+"""Network endpoints: follow colleagues, see who follows whom, people to follow.
+
+Following is one-way and idempotent: following twice is one follow, and
+unfollowing someone you do not follow is harmless.  Lists show active
+people only (``ProfilePolicy.listed``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from cercle.accounts import selectors as people_selectors
+from cercle.accounts.api import PersonOut
+from cercle.accounts.models import User
+from cercle.network import selectors, services
+
+router = Router(tags=["network"])
+
+
+class FollowOut(Schema):
+    person: PersonOut
+    following: bool = Field(description="Whether I follow this person.")
+    follower_count: int
+    following_count: int
+
+
+class SuggestionOut(Schema):
+    person: PersonOut
+    reason: Literal["manager", "report", "team", "department", "region"] = Field(
+        description="Why this person is suggested."
+    )
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _person_or_404(request: HttpRequest, user_id: int) -> User:
+    person = people_selectors.person_get(viewer=_viewer(request), user_id=user_id)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _follow_out(request: HttpRequest, person: User) -> FollowOut:
+    followers, following = selectors.counts(user=person)
+    return FollowOut(
+        person=PersonOut.from_user(person),
+        following=selectors.is_following(viewer=_viewer(request), user=person),
+        follower_count=followers,
+        following_count=following,
+    )
+
+
+@router.put("/people/{user_id}/follow", response=FollowOut, summary="Follow a colleague")
+def follow(request: HttpRequest, user_id: int) -> FollowOut:
+    person = _person_or_404(request, user_id)
+    services.follow(follower=_viewer(request), followee=person)
+    return _follow_out(request, person)
+
+
+@router.delete("/people/{user_id}/follow", response=FollowOut, summary="Stop following")
+def unfollow(request: HttpRequest, user_id: int) -> FollowOut:
+    person = _person_or_404(request, user_id)
+    services.unfollow(follower=_viewer(request), followee=person)
+    return _follow_out(request, person)
+
+
+@router.get(
+    "/people/{user_id}/followers", response=list[PersonOut], summary="Who follows this person"
+)
+def followers(request: HttpRequest, user_id: int) -> list[PersonOut]:
+    person = _person_or_404(request, user_id)
+    people = selectors.followers(viewer=_viewer(request), user=person)
+    return [PersonOut.from_user(p) for p in people.order_by("last_name", "first_name", "id")]
+
+
+@router.get(
+    "/people/{user_id}/following", response=list[PersonOut], summary="Whom this person follows"
+)
+def following(request: HttpRequest, user_id: int) -> list[PersonOut]:
+    person = _person_or_404(request, user_id)
+    people = selectors.following(viewer=_viewer(request), user=person)
+    return [PersonOut.from_user(p) for p in people.order_by("last_name", "first_name", "id")]
+
+
+@router.get(
+    "/me/suggestions",
+    response=list[SuggestionOut],
+    summary="Colleagues I might follow",
+    description="My manager and direct reports first, then my team, department and region.",
+)
+def suggestions(request: HttpRequest) -> list[SuggestionOut]:
+    return [
+        SuggestionOut(person=PersonOut.from_user(p), reason=getattr(p, "reason", "department"))
+        for p in selectors.suggestions(viewer=_viewer(request))
+    ]

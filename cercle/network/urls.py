@@ -1,0 +1,11 @@
+from django.urls import path
+
+from cercle.network import views
+
+app_name = "network"
+
+urlpatterns = [
+    path("people/<int:pk>/follow/", views.follow, name="follow"),
+    path("people/<int:pk>/followers/", views.followers, name="followers"),
+    path("people/<int:pk>/following/", views.following, name="following"),
+]

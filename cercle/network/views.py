@@ -1,0 +1,58 @@
+"""Follow and unfollow people; followers and following lists."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cercle.accounts import selectors as people
+from cercle.accounts.models import User
+from cercle.core.http import is_htmx, viewer_of
+from cercle.network import selectors, services
+
+
+def _person_or_404(request: HttpRequest, pk: int) -> User:
+    person = people.person_get(viewer=viewer_of(request), user_id=pk)
+    if person is None:
+        raise Http404
+    return person
+
+
+@require_POST
+def follow(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    person = _person_or_404(request, pk)
+    on = request.POST.get("on") == "1"
+    try:
+        if on:
+            services.follow(follower=viewer, followee=person)
+        else:
+            services.unfollow(follower=viewer, followee=person)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
+    if is_htmx(request):
+        return render(request, "network/_follow_button.html", {"person": person, "following": on})
+    return redirect(person.get_absolute_url())
+
+
+def _list(request: HttpRequest, pk: int, *, kind: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    person = _person_or_404(request, pk)
+    query = (selectors.followers if kind == "followers" else selectors.following)(
+        viewer=viewer, user=person
+    ).prefetch_related("skills")
+    page = Paginator(query.order_by("last_name", "first_name"), 24).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "network/list.html", {"person": person, "page": page, "kind": kind})
+
+
+def followers(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list(request, pk, kind="followers")
+
+
+def following(request: HttpRequest, pk: int) -> HttpResponse:
+    return _list(request, pk, kind="following")

@@ -1,0 +1,431 @@
+"""Conversation endpoints: posts, comments, reactions, files, hashtags, profile streams.
+
+Reads go through ``cercle.posts.selectors`` (which apply the visibility
+policy), writes through ``cercle.posts.services``: a post, comment or file
+the caller may not see answers 404 exactly like a missing one.  Lists of
+posts are keyset-paginated (``cursor`` / ``next_cursor``) and cost a constant
+number of queries whatever their length.
+
+Posts and comments are created with ``multipart/form-data`` (so files can
+travel with the text); edits take JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from cercle.access.people import ProfilePolicy
+from cercle.accounts import selectors as people_selectors
+from cercle.accounts.api import PersonOut
+from cercle.accounts.models import User
+from cercle.communities import selectors as community_selectors
+from cercle.communities.models import Community
+from cercle.core.images import too_large
+from cercle.core.rendering import hashtag_key
+from cercle.network import selectors as network_selectors
+from cercle.network import services as network_services
+from cercle.posts import selectors, services
+from cercle.posts.files import attachment_response
+from cercle.posts.models import Attachment, Comment, Emoji, Hashtag, Post
+from cercle.posts.schemas import (
+    CommentEditIn,
+    CommentForm,
+    CommentOut,
+    HashtagOut,
+    PostEditIn,
+    PostForm,
+    PostOut,
+    PostPageOut,
+    PostPageQuery,
+    ReactionOut,
+)
+
+router = Router(tags=["posts"])
+
+
+# --- Helpers ------------------------------------------------------------------
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _load_people(people: Iterable[User | None]) -> None:
+    """Fetch the department and region ``PersonOut`` shows, for all people at once.
+
+    The selectors load what the HTML cards need; the API also shows the
+    region, and without this each person would cost a query or two.
+    """
+    prefetch_related_objects([p for p in people if p is not None], "department", "region")
+
+
+def _posts_out(posts: list[Post]) -> list[PostOut]:
+    everyone: list[User | None] = []
+    for post in posts:
+        for item in (post, post.shared_post):
+            if item is not None:
+                everyone.append(item.author)
+                everyone.extend(getattr(item, "praised", []))
+    _load_people(everyone)
+    return [PostOut.from_post(p) for p in posts]
+
+
+def stream_out(
+    viewer: User,
+    query: PostPageQuery,
+    *,
+    community: Community | None = None,
+    author: User | None = None,
+    hashtag: Hashtag | None = None,
+) -> PostPageOut:
+    """One page of ``selectors.stream`` as JSON (also used by the community endpoints)."""
+    if query.cursor and selectors.Cursor.decode(query.cursor) is None:
+        raise ValidationError({"cursor": [_("This cursor is not valid.")]})
+    page = selectors.stream(
+        viewer=viewer,
+        community=community,
+        author=author,
+        hashtag=hashtag,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+    return PostPageOut(items=_posts_out(page.items), next_cursor=page.next_cursor)
+
+
+def _post_or_404(request: HttpRequest, post_id: int) -> Post:
+    post = selectors.post_get(viewer=_viewer(request), post_id=post_id)
+    if post is None:
+        raise Http404
+    return post
+
+
+def _post_out(request: HttpRequest, post_id: int) -> PostOut:
+    return _posts_out([_post_or_404(request, post_id)])[0]
+
+
+def _comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
+    comment = selectors.comment_get(viewer=_viewer(request), comment_id=comment_id)
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def _comments(request: HttpRequest, post: Post) -> list[Comment]:
+    comments = selectors.comments_for(viewer=_viewer(request), post=post)
+    everyone: list[User | None] = []
+    for comment in comments:
+        everyone.append(comment.author)
+        everyone.extend(r.author for r in getattr(comment, "reply_list", []))
+    _load_people(everyone)
+    return comments
+
+
+def _comment_out(request: HttpRequest, post_id: int, comment_id: int) -> CommentOut:
+    """One comment, as the list shows it (permissions, reactions and replies included)."""
+    for comment in _comments(request, _post_or_404(request, post_id)):
+        for item in (comment, *getattr(comment, "reply_list", [])):
+            if item.pk == comment_id:
+                return CommentOut.from_comment(item)
+    raise Http404
+
+
+def _comment_reactions(request: HttpRequest, comment: Comment) -> list[ReactionOut]:
+    return _comment_out(request, comment.post_id, comment.pk).reactions
+
+
+def _uploads(files: list[UploadedFile] | None) -> list[services.Upload]:
+    """Read the uploaded files, refusing an oversized one before it is read into memory."""
+    limit = settings.CERCLE_MAX_ATTACHMENT_BYTES
+    uploads = []
+    for upload in files or []:
+        if upload.size is not None and upload.size > limit:
+            raise HttpError(413, " ".join(too_large(upload.size, limit).messages))
+        uploads.append(services.Upload(name=upload.name or "file", data=upload.read()))
+    return uploads
+
+
+def _hashtag_or_404(request: HttpRequest, key: str) -> Hashtag:
+    hashtag = selectors.hashtag_get(viewer=_viewer(request), key=hashtag_key(key))
+    if hashtag is None:
+        raise Http404
+    return hashtag
+
+
+# --- Posts --------------------------------------------------------------------
+
+
+@router.post(
+    "/posts",
+    response={201: PostOut},
+    summary="Publish a post",
+    description=(
+        "Send `multipart/form-data` (fields below, plus any number of `files`). "
+        "Leave `community` out to post on your profile; `praised` (repeatable) makes "
+        "a praise post; `shared_post_id` shares another post. With the same "
+        "`client_token`, a second submission returns the first post."
+    ),
+)
+def create_post(
+    request: HttpRequest,
+    data: Form[PostForm],
+    files: File[list[UploadedFile] | None] = None,
+) -> Status[PostOut]:
+    viewer = _viewer(request)
+    community = None
+    if data.community:
+        community = community_selectors.community_get(viewer=viewer, slug=data.community)
+        if community is None:
+            raise ValidationError({"community": [_("No such community.")]})
+    praised: list[User] = []
+    if data.praised:
+        praised = list(ProfilePolicy.visible(viewer, User.objects.filter(pk__in=data.praised)))
+        if len(praised) != len(set(data.praised)):
+            raise ValidationError({"praised": [_("Some of these people do not exist.")]})
+    shared_post = None
+    if data.shared_post_id is not None:
+        shared_post = selectors.post_get(viewer=viewer, post_id=data.shared_post_id)
+        if shared_post is None:
+            raise ValidationError({"shared_post_id": [_("No such post.")]})
+    post = services.post_create(
+        author=viewer,
+        body=data.body,
+        community=community,
+        uploads=_uploads(files),
+        client_token=data.client_token,
+        praised=praised,
+        shared_post=shared_post,
+    )
+    return Status(201, _post_out(request, post.pk))
+
+
+@router.get("/posts/{post_id}", response=PostOut, summary="A post")
+def get_post(request: HttpRequest, post_id: int) -> PostOut:
+    return _post_out(request, post_id)
+
+
+@router.patch("/posts/{post_id}", response=PostOut, summary="Edit my post's text")
+def edit_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> PostOut:
+    services.post_edit(
+        actor=_viewer(request), post=_post_or_404(request, post_id), body=payload.body
+    )
+    return _post_out(request, post_id)
+
+
+@router.delete("/posts/{post_id}", response={204: None}, summary="Delete a post")
+def delete_post(request: HttpRequest, post_id: int) -> Status[None]:
+    services.post_delete(actor=_viewer(request), post=_post_or_404(request, post_id))
+    return Status(204, None)
+
+
+@router.post("/posts/{post_id}/pin", response=PostOut, summary="Pin a post in its community")
+def pin_post(request: HttpRequest, post_id: int) -> PostOut:
+    services.post_pin(actor=_viewer(request), post=_post_or_404(request, post_id), pinned=True)
+    return _post_out(request, post_id)
+
+
+@router.post("/posts/{post_id}/unpin", response=PostOut, summary="Unpin a post")
+def unpin_post(request: HttpRequest, post_id: int) -> PostOut:
+    services.post_pin(actor=_viewer(request), post=_post_or_404(request, post_id), pinned=False)
+    return _post_out(request, post_id)
+
+
+# --- Comments -----------------------------------------------------------------
+
+
+@router.get(
+    "/posts/{post_id}/comments",
+    response=list[CommentOut],
+    summary="A post's comments, oldest first, each with its replies",
+)
+def list_comments(request: HttpRequest, post_id: int) -> list[CommentOut]:
+    post = _post_or_404(request, post_id)
+    return [CommentOut.from_comment(c) for c in _comments(request, post)]
+
+
+@router.post(
+    "/posts/{post_id}/comments",
+    response={201: CommentOut},
+    summary="Comment on a post, or reply to a comment",
+    description="Send `multipart/form-data`: the fields below plus any number of `files`.",
+)
+def create_comment(
+    request: HttpRequest,
+    post_id: int,
+    data: Form[CommentForm],
+    files: File[list[UploadedFile] | None] = None,
+) -> Status[CommentOut]:
+    post = _post_or_404(request, post_id)
+    parent = None
+    if data.parent_id is not None:
+        parent = selectors.comment_get(viewer=_viewer(request), comment_id=data.parent_id)
+        if parent is None:
+            raise ValidationError({"parent_id": [_("No such comment.")]})
+    comment = services.comment_create(
+        author=_viewer(request),
+        post=post,
+        body=data.body,
+        parent=parent,
+        uploads=_uploads(files),
+        client_token=data.client_token,
+    )
+    return Status(201, _comment_out(request, comment.post_id, comment.pk))
+
+
+@router.patch("/comments/{comment_id}", response=CommentOut, summary="Edit my comment")
+def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn) -> CommentOut:
+    comment = _comment_or_404(request, comment_id)
+    services.comment_edit(actor=_viewer(request), comment=comment, body=payload.body)
+    return _comment_out(request, comment.post_id, comment.pk)
+
+
+@router.delete(
+    "/comments/{comment_id}", response={204: None}, summary="Delete a comment and its replies"
+)
+def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
+    services.comment_delete(actor=_viewer(request), comment=_comment_or_404(request, comment_id))
+    return Status(204, None)
+
+
+# --- Reactions ----------------------------------------------------------------
+
+
+@router.put(
+    "/posts/{post_id}/reactions/{emoji}",
+    response=list[ReactionOut],
+    summary="React to a post (repeating is harmless)",
+)
+def react_to_post(request: HttpRequest, post_id: int, emoji: Emoji) -> list[ReactionOut]:
+    services.reaction_set(
+        user=_viewer(request), post=_post_or_404(request, post_id), emoji=emoji, on=True
+    )
+    return _post_out(request, post_id).reactions
+
+
+@router.delete(
+    "/posts/{post_id}/reactions/{emoji}",
+    response=list[ReactionOut],
+    summary="Take back my reaction to a post",
+)
+def unreact_to_post(request: HttpRequest, post_id: int, emoji: Emoji) -> list[ReactionOut]:
+    services.reaction_set(
+        user=_viewer(request), post=_post_or_404(request, post_id), emoji=emoji, on=False
+    )
+    return _post_out(request, post_id).reactions
+
+
+@router.get(
+    "/posts/{post_id}/reactions/{emoji}",
+    response=list[PersonOut],
+    summary="Who reacted to a post with this emoji",
+)
+def post_reactors(request: HttpRequest, post_id: int, emoji: Emoji) -> list[PersonOut]:
+    people = selectors.reactors(
+        viewer=_viewer(request), post=_post_or_404(request, post_id), emoji=emoji
+    )
+    _load_people(people)
+    return [PersonOut.from_user(p) for p in people]
+
+
+@router.put(
+    "/comments/{comment_id}/reactions/{emoji}",
+    response=list[ReactionOut],
+    summary="React to a comment (repeating is harmless)",
+)
+def react_to_comment(request: HttpRequest, comment_id: int, emoji: Emoji) -> list[ReactionOut]:
+    comment = _comment_or_404(request, comment_id)
+    services.reaction_set(
+        user=_viewer(request), post=comment.post, comment=comment, emoji=emoji, on=True
+    )
+    return _comment_reactions(request, comment)
+
+
+@router.delete(
+    "/comments/{comment_id}/reactions/{emoji}",
+    response=list[ReactionOut],
+    summary="Take back my reaction to a comment",
+)
+def unreact_to_comment(request: HttpRequest, comment_id: int, emoji: Emoji) -> list[ReactionOut]:
+    comment = _comment_or_404(request, comment_id)
+    services.reaction_set(
+        user=_viewer(request), post=comment.post, comment=comment, emoji=emoji, on=False
+    )
+    return _comment_reactions(request, comment)
+
+
+# --- Files --------------------------------------------------------------------
+
+
+def _attachment_or_404(request: HttpRequest, attachment_id: int) -> Attachment:
+    attachment = selectors.attachment_get(viewer=_viewer(request), attachment_id=attachment_id)
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+@router.get(
+    "/files/{attachment_id}",
+    url_name="attachment_file",
+    summary="Download an attachment",
+    description="Always sent as a download under its stored name; thumbnails are inline.",
+)
+def download_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+    return attachment_response(_attachment_or_404(request, attachment_id), thumbnail=False)
+
+
+@router.get(
+    "/files/{attachment_id}/thumbnail",
+    url_name="attachment_thumbnail",
+    summary="An image attachment's thumbnail",
+)
+def download_thumbnail(request: HttpRequest, attachment_id: int) -> FileResponse:
+    return attachment_response(_attachment_or_404(request, attachment_id), thumbnail=True)
+
+
+# --- Hashtags and profile streams ---------------------------------------------
+
+
+@router.get("/hashtags/{key}/posts", response=PostPageOut, summary="Posts carrying a #hashtag")
+def hashtag_posts(request: HttpRequest, key: str, query: Query[PostPageQuery]) -> PostPageOut:
+    return stream_out(_viewer(request), query, hashtag=_hashtag_or_404(request, key))
+
+
+@router.put("/hashtags/{key}/follow", response=HashtagOut, summary="Follow a #hashtag")
+def follow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
+    hashtag = _hashtag_or_404(request, key)
+    network_services.hashtag_follow(user=_viewer(request), hashtag=hashtag)
+    return HashtagOut.from_hashtag(
+        hashtag, following=network_selectors.follows_hashtag(user=_viewer(request), hashtag=hashtag)
+    )
+
+
+@router.delete("/hashtags/{key}/follow", response=HashtagOut, summary="Stop following a #hashtag")
+def unfollow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
+    hashtag = _hashtag_or_404(request, key)
+    network_services.hashtag_unfollow(user=_viewer(request), hashtag=hashtag)
+    return HashtagOut.from_hashtag(
+        hashtag, following=network_selectors.follows_hashtag(user=_viewer(request), hashtag=hashtag)
+    )
+
+
+@router.get(
+    "/people/{user_id}/posts",
+    response=PostPageOut,
+    summary="A person's posts and the praise they received",
+)
+def person_posts(request: HttpRequest, user_id: int, query: Query[PostPageQuery]) -> PostPageOut:
+    person = people_selectors.person_get(viewer=_viewer(request), user_id=user_id)
+    if person is None:
+        raise Http404
+    return stream_out(_viewer(request), query, author=person)

@@ -1,0 +1,264 @@
+"""Conversations: posts (on a profile or in a community), comments, reactions,
+#hashtags, @mentions, praise, shares and attachments.
+
+A post on a profile has ``community = None``; who may see what is decided in
+``cercle.access.posts``, never here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_BODY = 10_000
+
+
+class Hashtag(models.Model):
+    """``#Réseau`` and ``#reseau`` are one hashtag: ``key`` is the folded name."""
+
+    name = models.CharField(max_length=50)
+    key = models.CharField(max_length=50, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:hashtag", args=[self.key])
+
+
+class PostKind(models.TextChoices):
+    POST = "post", _("Post")
+    PRAISE = "praise", _("Praise")
+    SHARE = "share", _("Share")
+
+
+class Post(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="posts"
+    )
+    community = models.ForeignKey(
+        "communities.Community", models.CASCADE, null=True, blank=True, related_name="posts"
+    )
+    kind = models.CharField(max_length=10, choices=PostKind.choices, default=PostKind.POST)
+    body = models.TextField(max_length=MAX_BODY, blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    # A share points at the original; it never copies it (visibility stays the original's).
+    shared_post = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="shares"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    pinned_at = models.DateTimeField(null=True, blank=True)
+    # Lifted by new comments: the "latest activity" ordering of the feed.
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    comment_count = models.PositiveIntegerField(default=0)
+    # Sent by the composer so that a double submission creates one post.
+    client_token = models.CharField(max_length=64, blank=True, editable=False)
+
+    hashtags = models.ManyToManyField(Hashtag, through="PostHashtag", related_name="posts")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=~Q(client_token=""),
+                name="post_client_token_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "-created_at", "-id"], name="post_community_recent"),
+            models.Index(fields=["author", "-created_at", "-id"], name="post_author_recent"),
+            models.Index(fields=["-created_at", "-id"], name="post_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} by {self.author_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:detail", args=[self.pk])
+
+
+class PostRevision(models.Model):
+    """The text of a post before each edit."""
+
+    post = models.ForeignKey(Post, models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PostHashtag(models.Model):
+    post = models.ForeignKey(Post, models.CASCADE, related_name="post_hashtags")
+    hashtag = models.ForeignKey(Hashtag, models.CASCADE, related_name="post_hashtags")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "hashtag"], name="posthashtag_unique")
+        ]
+        indexes = [models.Index(fields=["hashtag", "post"])]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} #{self.hashtag_id}"
+
+
+class PraiseRecipient(models.Model):
+    post = models.ForeignKey(Post, models.CASCADE, related_name="praise_recipients")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="praises_received"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="praise_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} thanks {self.user_id}"
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="comments"
+    )
+    # One level of replies: a reply's parent is always a top-level comment.
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(max_length=MAX_BODY)
+    body_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    client_token = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=~Q(client_token=""),
+                name="comment_client_token_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["post", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.post_id}"
+
+
+class Mention(models.Model):
+    """``@handle`` in a post (``comment`` empty) or in one of its comments."""
+
+    post = models.ForeignKey(Post, models.CASCADE, related_name="mentions")
+    comment = models.ForeignKey(
+        Comment, models.CASCADE, null=True, blank=True, related_name="mentions"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="mentions")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "comment", "user"], name="mention_unique"),
+            models.UniqueConstraint(
+                fields=["post", "user"],
+                condition=Q(comment__isnull=True),
+                name="mention_post_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in {self.post_id}"
+
+
+class Emoji(models.TextChoices):
+    LIKE = "like", "👍"
+    LOVE = "love", "❤️"
+    CELEBRATE = "celebrate", "🎉"
+    IDEA = "idea", "💡"
+    DONE = "done", "✅"
+
+
+EMOJI_LABELS = {
+    Emoji.LIKE: _("Like"),
+    Emoji.LOVE: _("Love"),
+    Emoji.CELEBRATE: _("Celebrate"),
+    Emoji.IDEA: _("Insightful"),
+    Emoji.DONE: _("Agreed"),
+}
+
+
+class Reaction(models.Model):
+    post = models.ForeignKey(Post, models.CASCADE, related_name="reactions")
+    comment = models.ForeignKey(
+        Comment, models.CASCADE, null=True, blank=True, related_name="reactions"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="reactions")
+    emoji = models.CharField(max_length=12, choices=Emoji.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user", "emoji"],
+                condition=Q(comment__isnull=True),
+                name="reaction_post_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "user", "emoji"],
+                condition=Q(comment__isnull=False),
+                name="reaction_comment_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["post", "comment"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.emoji} {self.post_id}/{self.comment_id}"
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("Image")
+    PDF = "pdf", _("PDF")
+    OFFICE = "office", _("Office document")
+    TEXT = "text", _("Text")
+
+
+class Attachment(models.Model):
+    """A file on a post or on a comment; downloads check the post's visibility."""
+
+    post = models.ForeignKey(Post, models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="attachments/%Y/%m/", blank=True)
+    name = models.CharField(max_length=160)
+    kind = models.CharField(max_length=10, choices=AttachmentKind.choices)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("posts:attachment", args=[self.pk, self.name])

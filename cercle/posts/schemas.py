@@ -1,0 +1,256 @@
+"""Request and response shapes of the conversation API (see ``cercle.posts.api``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import reverse
+from ninja import Schema
+from pydantic import Field
+
+from cercle.accounts.api import PersonOut
+from cercle.communities.models import Community
+from cercle.posts import selectors
+from cercle.posts.models import Attachment, Comment, Hashtag, Post
+
+
+class CommunityRefOut(Schema):
+    slug: str
+    name: str
+    kind: str
+
+    @staticmethod
+    def from_community(community: Community) -> CommunityRefOut:
+        return CommunityRefOut(slug=community.slug, name=community.name, kind=community.kind)
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    content_type: str
+    size: int
+    url: str
+    thumbnail_url: str | None
+
+    @staticmethod
+    def from_attachment(attachment: Attachment) -> AttachmentOut:
+        return AttachmentOut(
+            id=attachment.pk,
+            name=attachment.name,
+            kind=attachment.kind,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            url=reverse("api:attachment_file", args=[attachment.pk]),
+            thumbnail_url=(
+                reverse("api:attachment_thumbnail", args=[attachment.pk])
+                if attachment.thumbnail
+                else None
+            ),
+        )
+
+
+class ReactionOut(Schema):
+    emoji: str
+    symbol: str
+    label: str
+    count: int
+    mine: bool
+
+    @staticmethod
+    def from_summary(summary: selectors.Reactions) -> ReactionOut:
+        return ReactionOut(
+            emoji=summary.emoji,
+            symbol=summary.symbol,
+            label=summary.label,
+            count=summary.count,
+            mine=summary.mine,
+        )
+
+
+class PostPermissionsOut(Schema):
+    edit: bool
+    delete: bool
+    pin: bool
+    comment: bool
+
+
+class SharedPostOut(Schema):
+    """The original of a share (its own reactions and comments live on its page)."""
+
+    id: int
+    kind: str
+    author: PersonOut | None = Field(description="null when the author's account was deleted.")
+    community: CommunityRefOut | None
+    body: str = Field(description="Markdown source.")
+    body_html: str = Field(description="Rendered and sanitised.")
+    created_at: datetime
+    edited_at: datetime | None
+    attachments: list[AttachmentOut]
+    praised: list[PersonOut]
+    url: str
+
+    @staticmethod
+    def fields_of(post: Post) -> dict[str, object]:
+        """The fields shared by a post and the original it shares (``hydrate``d)."""
+        community = post.community
+        return {
+            "id": post.pk,
+            "kind": post.kind,
+            "author": PersonOut.from_user(post.author) if post.author else None,
+            "community": CommunityRefOut.from_community(community) if community else None,
+            "body": post.body,
+            "body_html": post.body_html,
+            "created_at": post.created_at,
+            "edited_at": post.edited_at,
+            "attachments": [
+                AttachmentOut.from_attachment(a)
+                for a in getattr(post, "files", [])  # set by selectors.hydrate
+            ],
+            "praised": [PersonOut.from_user(u) for u in getattr(post, "praised", [])],
+            "url": post.get_absolute_url(),
+        }
+
+    @staticmethod
+    def from_post(post: Post) -> SharedPostOut:
+        return SharedPostOut.model_validate(SharedPostOut.fields_of(post))
+
+
+class PostOut(SharedPostOut):
+    pinned: bool
+    comment_count: int
+    reactions: list[ReactionOut]
+    shared_post: SharedPostOut | None = Field(
+        description="The original of a share; null for other posts or a deleted original."
+    )
+    permissions: PostPermissionsOut
+
+    @staticmethod
+    def from_post(post: Post) -> PostOut:
+        """Serialise a post prepared by ``selectors.hydrate`` (directly or via a stream)."""
+        return PostOut.model_validate(
+            {
+                **SharedPostOut.fields_of(post),
+                "pinned": post.pinned_at is not None,
+                "comment_count": post.comment_count,
+                "reactions": [
+                    ReactionOut.from_summary(r) for r in getattr(post, "reaction_summary", [])
+                ],
+                "shared_post": (
+                    SharedPostOut.from_post(post.shared_post) if post.shared_post else None
+                ),
+                "permissions": PostPermissionsOut(
+                    edit=getattr(post, "can_edit", False),
+                    delete=getattr(post, "can_delete", False),
+                    pin=getattr(post, "can_pin", False),
+                    comment=getattr(post, "can_comment", False),
+                ),
+            }
+        )
+
+
+class PostPageOut(Schema):
+    items: list[PostOut]
+    next_cursor: str | None = Field(description="Pass it as `cursor` for the next page.")
+
+
+class PostPageQuery(Schema):
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
+
+
+class PostForm(Schema):
+    body: str = Field("", description="Markdown. Optional with files, praise or a share.")
+    community: str | None = Field(None, description="Slug; leave out to post on my profile.")
+    praised: list[int] = Field(
+        default_factory=list, description="Ids of colleagues to thank (a praise post)."
+    )
+    shared_post_id: int | None = Field(None, description="Share this post.")
+    client_token: str = Field("", description="Sending the same token twice creates one post.")
+
+
+class PostEditIn(Schema):
+    body: str
+
+
+class CommentPermissionsOut(Schema):
+    edit: bool
+    delete: bool
+
+
+class ReplyOut(Schema):
+    id: int
+    post_id: int
+    parent_id: int | None
+    author: PersonOut | None
+    body: str
+    body_html: str
+    created_at: datetime
+    edited_at: datetime | None
+    attachments: list[AttachmentOut]
+    reactions: list[ReactionOut]
+    permissions: CommentPermissionsOut
+
+    @staticmethod
+    def fields_of(comment: Comment) -> dict[str, object]:
+        """Fields of a comment prepared by ``selectors.comments_for``."""
+        return {
+            "id": comment.pk,
+            "post_id": comment.post_id,
+            "parent_id": comment.parent_id,
+            "author": PersonOut.from_user(comment.author) if comment.author else None,
+            "body": comment.body,
+            "body_html": comment.body_html,
+            "created_at": comment.created_at,
+            "edited_at": comment.edited_at,
+            "attachments": [AttachmentOut.from_attachment(a) for a in comment.attachments.all()],
+            "reactions": [
+                ReactionOut.from_summary(r) for r in getattr(comment, "reaction_summary", [])
+            ],
+            "permissions": CommentPermissionsOut(
+                edit=getattr(comment, "can_edit", False),
+                delete=getattr(comment, "can_delete", False),
+            ),
+        }
+
+
+class CommentOut(ReplyOut):
+    replies: list[ReplyOut]
+
+    @staticmethod
+    def from_comment(comment: Comment) -> CommentOut:
+        return CommentOut.model_validate(
+            {
+                **ReplyOut.fields_of(comment),
+                "replies": [
+                    ReplyOut.model_validate(ReplyOut.fields_of(r))
+                    for r in getattr(comment, "reply_list", [])
+                ],
+            }
+        )
+
+
+class CommentForm(Schema):
+    body: str = Field("", description="Markdown. Optional with files.")
+    parent_id: int | None = Field(None, description="Reply to this comment.")
+    client_token: str = Field("", description="Sending the same token twice creates one comment.")
+
+
+class CommentEditIn(Schema):
+    body: str
+
+
+class HashtagOut(Schema):
+    key: str
+    name: str
+    following: bool
+    url: str
+
+    @staticmethod
+    def from_hashtag(hashtag: Hashtag, *, following: bool) -> HashtagOut:
+        return HashtagOut(
+            key=hashtag.key,
+            name=hashtag.name,
+            following=following,
+            url=hashtag.get_absolute_url(),
+        )

@@ -1,0 +1,301 @@
+"""Reads on conversations, always through the access policies.
+
+``stream()`` is the one machinery behind every list of posts (community page,
+profile, hashtag page and, later, the personal feed): visibility filter,
+keyset pagination on ``(created_at, id)`` and ``hydrate()``, which loads
+everything a post card shows in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from cercle.access.base import Viewer, is_active_viewer, viewer_pk
+from cercle.access.communities import is_site_admin
+from cercle.access.posts import CommentPolicy, PostPolicy
+from cercle.accounts.models import User
+from cercle.communities.models import Community, Membership, Role
+from cercle.posts.models import (
+    EMOJI_LABELS,
+    Attachment,
+    Comment,
+    Emoji,
+    Hashtag,
+    Post,
+    PraiseRecipient,
+    Reaction,
+)
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Position after the last item shown: stable while new posts arrive."""
+
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{self.created_at.isoformat()}|{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Cursor | None:
+        """The cursor in ``token``, or None when it is not one of ours."""
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            stamp, pk = raw.rsplit("|", 1)
+            moment = datetime.fromisoformat(stamp)
+            if moment.tzinfo is None:
+                return None
+            return cls(moment, int(pk))
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            return None
+
+
+@dataclass(slots=True)
+class Reactions:
+    emoji: str
+    symbol: str
+    label: str
+    count: int
+    mine: bool
+
+
+@dataclass(slots=True)
+class PostPage:
+    items: list[Post]
+    next_cursor: str | None
+
+
+@dataclass(slots=True)
+class ViewerContext:
+    """What permission checks on a list need, fetched once (one query)."""
+
+    viewer: Viewer
+    admin: bool
+    roles: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, viewer: Viewer) -> ViewerContext:
+        roles = (
+            dict(
+                Membership.objects.filter(user_id=viewer_pk(viewer)).values_list(
+                    "community_id", "role"
+                )
+            )
+            if is_active_viewer(viewer)
+            else {}
+        )
+        return cls(viewer=viewer, admin=is_site_admin(viewer), roles=roles)
+
+    def moderates(self, community: Community | None) -> bool:
+        return community is not None and (
+            self.admin or self.roles.get(community.pk) in (Role.OWNER, Role.MANAGER)
+        )
+
+
+def _base(viewer: Viewer) -> QuerySet[Post]:
+    return PostPolicy.visible(viewer, Post.objects.all()).select_related(
+        "author__department",
+        "author__region",
+        "community",
+        "shared_post__author__department",
+        "shared_post__author__region",
+        "shared_post__community",
+    )
+
+
+def _reaction_summaries(
+    viewer: Viewer, *, posts: list[int], comments: list[int] | None = None
+) -> dict[tuple[int, int | None], list[Reactions]]:
+    """Counts per emoji and whether the viewer reacted, keyed by (post, comment)."""
+    target = (
+        Q(post_id__in=posts, comment__isnull=True)
+        if comments is None
+        else Q(comment_id__in=comments)
+    )
+    counts: dict[tuple[int, int | None], dict[str, int]] = defaultdict(dict)
+    for row in (
+        Reaction.objects.filter(target)
+        .values("post_id", "comment_id", "emoji")
+        .annotate(n=Count("id"))
+    ):
+        counts[(row["post_id"], row["comment_id"])][row["emoji"]] = row["n"]
+    mine = set(
+        Reaction.objects.filter(target, user_id=viewer_pk(viewer)).values_list(
+            "post_id", "comment_id", "emoji"
+        )
+    )
+    out: dict[tuple[int, int | None], list[Reactions]] = {}
+    for key, per_emoji in counts.items():
+        out[key] = [
+            Reactions(
+                e.value, e.label, str(EMOJI_LABELS[e]), per_emoji[e.value], (*key, e.value) in mine
+            )
+            for e in Emoji
+            if e.value in per_emoji
+        ]
+    return out
+
+
+def hydrate(viewer: Viewer, posts: list[Post], ctx: ViewerContext | None = None) -> list[Post]:
+    """Attach what a post card shows: files, praise, reactions, permissions."""
+    if not posts:
+        return posts
+    ctx = ctx or ViewerContext.of(viewer)
+    ids = [p.pk for p in posts] + [p.shared_post_id for p in posts if p.shared_post_id]
+    files: dict[int, list[Attachment]] = defaultdict(list)
+    for attachment in Attachment.objects.filter(post_id__in=ids, comment__isnull=True):
+        files[attachment.post_id].append(attachment)
+    praised: dict[int, list[User]] = defaultdict(list)
+    for praise in PraiseRecipient.objects.filter(post_id__in=ids).select_related(
+        "user__department", "user__region"
+    ):
+        praised[praise.post_id].append(praise.user)
+    reactions = _reaction_summaries(viewer, posts=[p.pk for p in posts])
+    for post in posts:
+        for item in (post, post.shared_post):
+            if item is not None:
+                item.files = files.get(item.pk, [])  # type: ignore[attr-defined]
+                item.praised = praised.get(item.pk, [])  # type: ignore[attr-defined]
+        post.reaction_summary = reactions.get((post.pk, None), [])  # type: ignore[attr-defined]
+        is_author = post.author_id is not None and post.author_id == viewer.pk
+        archived = post.community is not None and post.community.is_archived
+        post.can_edit = is_author and not archived  # type: ignore[attr-defined]
+        post.can_delete = is_author or ctx.admin or ctx.moderates(post.community)  # type: ignore[attr-defined]
+        post.can_pin = ctx.moderates(post.community) and not archived  # type: ignore[attr-defined]
+        post.can_comment = not archived  # type: ignore[attr-defined]
+    return posts
+
+
+def _paginate(
+    queryset: QuerySet[Post], cursor: str | None, limit: int
+) -> tuple[list[Post], str | None]:
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    position = Cursor.decode(cursor) if cursor else None
+    if position is not None:
+        queryset = queryset.filter(
+            Q(created_at__lt=position.created_at)
+            | Q(created_at=position.created_at, id__lt=position.id)
+        )
+    items = list(queryset.order_by("-created_at", "-id")[: limit + 1])
+    more = len(items) > limit
+    items = items[:limit]
+    next_cursor = Cursor(items[-1].created_at, items[-1].pk).encode() if more and items else None
+    return items, next_cursor
+
+
+def stream(
+    *,
+    viewer: Viewer,
+    community: Community | None = None,
+    author: User | None = None,
+    hashtag: Hashtag | None = None,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> PostPage:
+    """Visible posts of one source, newest first, one keyset page at a time.
+
+    ``author`` gives a person's profile stream: what they wrote, and the
+    praise they received.
+    """
+    posts = _base(viewer)
+    if community is not None:
+        posts = posts.filter(community=community)
+    if author is not None:
+        thanked = PraiseRecipient.objects.filter(post=OuterRef("pk"), user=author)
+        posts = posts.filter(Q(author=author) | Exists(thanked))
+    if hashtag is not None:
+        posts = posts.filter(post_hashtags__hashtag=hashtag)
+    items, next_cursor = _paginate(posts, cursor, limit)
+    return PostPage(hydrate(viewer, items), next_cursor)
+
+
+def pinned(*, viewer: Viewer, community: Community) -> list[Post]:
+    posts = list(
+        _base(viewer)
+        .filter(community=community, pinned_at__isnull=False)
+        .order_by("-pinned_at")[:5]
+    )
+    return hydrate(viewer, posts)
+
+
+def post_get(*, viewer: Viewer, post_id: int) -> Post | None:
+    post = _base(viewer).filter(pk=post_id).first()
+    return hydrate(viewer, [post])[0] if post is not None else None
+
+
+def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:
+    """Top-level comments with their replies, files and reactions (constant queries)."""
+    comments = list(
+        CommentPolicy.visible(viewer, Comment.objects.filter(post=post))
+        .select_related("author__department", "author__region")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.all()))
+        .order_by("created_at", "id")
+    )
+    reactions = _reaction_summaries(viewer, posts=[post.pk], comments=[c.pk for c in comments])
+    by_parent: dict[int, list[Comment]] = defaultdict(list)
+    top: list[Comment] = []
+    for comment in comments:
+        comment.reaction_summary = reactions.get((post.pk, comment.pk), [])  # type: ignore[attr-defined]
+        is_author = comment.author_id is not None and comment.author_id == viewer.pk
+        comment.can_delete = is_author or getattr(post, "can_delete", False)  # type: ignore[attr-defined]
+        comment.can_edit = is_author and getattr(post, "can_comment", False)  # type: ignore[attr-defined]
+        if comment.parent_id is None:
+            top.append(comment)
+        else:
+            by_parent[comment.parent_id].append(comment)
+    for comment in top:
+        comment.reply_list = by_parent.get(comment.pk, [])  # type: ignore[attr-defined]
+    return top
+
+
+def comment_get(*, viewer: Viewer, comment_id: int) -> Comment | None:
+    return (
+        CommentPolicy.visible(viewer, Comment.objects.all())
+        .select_related("post__community", "post__shared_post__community", "author")
+        .filter(pk=comment_id)
+        .first()
+    )
+
+
+def attachment_get(*, viewer: Viewer, attachment_id: int) -> Attachment | None:
+    from cercle.access.posts import AttachmentPolicy
+
+    return (
+        AttachmentPolicy.visible(viewer, Attachment.objects.all()).filter(pk=attachment_id).first()
+    )
+
+
+def hashtag_get(*, viewer: Viewer, key: str) -> Hashtag | None:
+    """A hashtag, only if the viewer can see at least one post carrying it.
+
+    A tag used only in a secret community must not reveal that it exists.
+    """
+    tag = Hashtag.objects.filter(key=key).first()
+    if tag is None:
+        return None
+    if not PostPolicy.visible(viewer, Post.objects.filter(post_hashtags__hashtag=tag)).exists():
+        return None
+    return tag
+
+
+def reactors(
+    *, viewer: Viewer, post: Post, emoji: str, comment: Comment | None = None
+) -> list[User]:
+    """Who reacted with ``emoji`` (the caller already checked the post is visible)."""
+    return [
+        r.user
+        for r in Reaction.objects.filter(post=post, comment=comment, emoji=emoji)
+        .select_related("user__department", "user__region")
+        .order_by("created_at")[:200]
+    ]

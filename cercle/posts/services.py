@@ -1,0 +1,406 @@
+"""Writes on conversations: posts, praise, shares, comments, reactions, attachments.
+
+Each service checks the access policies, validates everything before writing,
+and runs in one transaction: a failure leaves no half-written post.  A
+``client_token`` sent by the composer makes a double submission return the
+first post instead of creating a second one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cercle.access.communities import CommunityAction, CommunityPolicy, is_site_admin, membership_of
+from cercle.access.posts import CommentPolicy, PostAction, PostPolicy
+from cercle.accounts.models import User
+from cercle.communities.models import AuditEntry, Community
+from cercle.core import rendering
+from cercle.core.errors import invalid
+from cercle.core.images import square_renditions
+from cercle.core.uploads import UploadKind, classify_upload, safe_filename
+from cercle.posts.models import (
+    MAX_BODY,
+    Attachment,
+    Comment,
+    Emoji,
+    Hashtag,
+    Mention,
+    Post,
+    PostHashtag,
+    PostKind,
+    PostRevision,
+    PraiseRecipient,
+    Reaction,
+)
+
+MAX_ATTACHMENTS = 10
+MAX_PRAISED = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file as received (name as given by the browser, raw bytes)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    html: str
+    hashtags: list[Hashtag]
+    mentioned: list[User]
+
+
+def _render(body: str) -> _Rendered:
+    handles = rendering.extract_mentions(body)
+    people = (
+        {u.handle: u for u in User.objects.filter(handle__in=handles, is_active=True)}
+        if handles
+        else {}
+    )
+    html = rendering.render(
+        body,
+        hashtag_url=lambda key: reverse("posts:hashtag", args=[key]),
+        mention_url=lambda handle: people[handle].get_absolute_url() if handle in people else None,
+    )
+    tags = []
+    for name in rendering.extract_hashtags(body):
+        tag, _created = Hashtag.objects.get_or_create(
+            key=rendering.hashtag_key(name), defaults={"name": name}
+        )
+        tags.append(tag)
+    return _Rendered(html, tags, [people[h] for h in handles if h in people])
+
+
+def _check_body(body: str, *, required: bool) -> str:
+    body = body.strip()
+    if required and not body:
+        raise invalid("body", _("Write something first."))
+    if len(body) > MAX_BODY:
+        raise invalid("body", _("At most %(max)d characters.") % {"max": MAX_BODY})
+    return body
+
+
+def _classify(uploads: Sequence[Upload]) -> list[tuple[Upload, UploadKind]]:
+    """Check every file by its content before anything is written."""
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise invalid(
+            "attachments", _("At most %(max)d files per message.") % {"max": MAX_ATTACHMENTS}
+        )
+    classified = []
+    errors: list[str] = []
+    for upload in uploads:
+        try:
+            classified.append(
+                (
+                    upload,
+                    classify_upload(
+                        upload.name, upload.data, max_bytes=settings.CERCLE_MAX_ATTACHMENT_BYTES
+                    ),
+                )
+            )
+        except ValidationError as exc:
+            errors.extend(f"{safe_filename(upload.name)}: {m}" for m in exc.messages)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return classified
+
+
+def _store_attachments(
+    classified: list[tuple[Upload, UploadKind]], *, post: Post, comment: Comment | None, user: User
+) -> list[Attachment]:
+    stored = []
+    for upload, kind in classified:
+        name = safe_filename(upload.name)
+        attachment = Attachment(
+            post=post,
+            comment=comment,
+            uploaded_by=user,
+            name=name,
+            kind=kind.kind,
+            content_type=kind.content_type,
+            size=len(upload.data),
+        )
+        stem = uuid.uuid4().hex
+        attachment.file.save(f"{stem}{kind.extension}", ContentFile(upload.data), save=False)
+        if attachment.kind == "image":
+            thumb = square_renditions(
+                upload.data,
+                stem=stem,
+                sizes={"thumb": 480},
+                max_bytes=settings.CERCLE_MAX_ATTACHMENT_BYTES,
+            )["thumb"]
+            attachment.thumbnail.save(thumb.name, thumb.content, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def _sync_tags_and_mentions(post: Post, rendered: _Rendered) -> None:
+    PostHashtag.objects.filter(post=post).exclude(hashtag__in=rendered.hashtags).delete()
+    PostHashtag.objects.bulk_create(
+        [PostHashtag(post=post, hashtag=tag) for tag in rendered.hashtags],
+        ignore_conflicts=True,
+    )
+    Mention.objects.filter(post=post, comment__isnull=True).exclude(
+        user__in=rendered.mentioned
+    ).delete()
+    Mention.objects.bulk_create(
+        [Mention(post=post, user=user) for user in rendered.mentioned], ignore_conflicts=True
+    )
+
+
+def _audit(actor: User, post: Post, action: str) -> None:
+    community = post.community
+    if community is not None and is_site_admin(actor) and membership_of(actor, community) is None:
+        AuditEntry.objects.create(
+            community=community, actor=actor, action=action, detail=f"post {post.pk}"
+        )
+
+
+@transaction.atomic
+def post_create(
+    *,
+    author: User,
+    body: str,
+    community: Community | None = None,
+    uploads: Sequence[Upload] = (),
+    client_token: str = "",
+    praised: Sequence[User] = (),
+    shared_post: Post | None = None,
+) -> Post:
+    """Publish on the author's profile (``community=None``) or in a community.
+
+    ``praised`` makes it a "Merci / Bravo" post thanking those colleagues;
+    ``shared_post`` makes it a share of another post (the body is optional).
+    """
+    if not author.is_active:
+        raise PermissionDenied
+    client_token = client_token.strip()[:64]
+    if client_token:
+        existing = Post.objects.filter(author=author, client_token=client_token).first()
+        if existing is not None:
+            return existing
+    if community is not None:
+        if not CommunityPolicy.can(author, CommunityAction.VIEW, community):
+            raise Http404
+        if not CommunityPolicy.can(author, CommunityAction.POST, community):
+            raise PermissionDenied
+    kind = PostKind.POST
+    if shared_post is not None:
+        if not PostPolicy.can(author, PostAction.SHARE, shared_post):
+            raise Http404
+        shared_post = shared_post.shared_post or shared_post  # share the original, not a share
+        kind = PostKind.SHARE
+    if praised:
+        people = list({p.pk: p for p in praised}.values())
+        if any(p.pk == author.pk for p in people):
+            raise invalid("praised", _("You cannot thank yourself."))
+        if any(not p.is_active for p in people) or len(people) > MAX_PRAISED:
+            raise invalid(
+                "praised", _("Choose up to %(max)d active colleagues.") % {"max": MAX_PRAISED}
+            )
+        kind = PostKind.PRAISE
+    body = _check_body(body, required=kind == PostKind.POST and not uploads)
+    classified = _classify(uploads)
+    rendered = _render(body)
+    now = timezone.now()
+    post = Post(
+        author=author,
+        community=community,
+        kind=kind,
+        body=body,
+        body_html=rendered.html,
+        shared_post=shared_post,
+        client_token=client_token,
+        created_at=now,
+        last_activity_at=now,
+    )
+    try:
+        with transaction.atomic():
+            post.save()
+    except IntegrityError:  # the same client token, submitted concurrently
+        return Post.objects.get(author=author, client_token=client_token)
+    _sync_tags_and_mentions(post, rendered)
+    if praised:
+        PraiseRecipient.objects.bulk_create(
+            [PraiseRecipient(post=post, user=p) for p in {p.pk: p for p in praised}.values()]
+        )
+    _store_attachments(classified, post=post, comment=None, user=author)
+    return post
+
+
+@transaction.atomic
+def post_edit(*, actor: User, post: Post, body: str) -> Post:
+    """Change the text; the previous text is kept as a revision."""
+    if not PostPolicy.can(actor, PostAction.VIEW, post):
+        raise Http404
+    if not PostPolicy.can(actor, PostAction.EDIT, post):
+        raise PermissionDenied
+    body = _check_body(body, required=post.kind == PostKind.POST and not post.attachments.exists())
+    if body == post.body:
+        return post
+    rendered = _render(body)
+    PostRevision.objects.create(post=post, body=post.body, edited_by=actor)
+    post.body, post.body_html, post.edited_at = body, rendered.html, timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    _sync_tags_and_mentions(post, rendered)
+    return post
+
+
+def _delete_files(attachments: list[Attachment]) -> None:
+    names = [f.name for a in attachments for f in (a.file, a.thumbnail) if f.name]
+    if not names:
+        return
+    storage = attachments[0].file.storage
+
+    def remove() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
+@transaction.atomic
+def post_delete(*, actor: User, post: Post) -> None:
+    if not PostPolicy.can(actor, PostAction.VIEW, post):
+        raise Http404
+    if not PostPolicy.can(actor, PostAction.DELETE, post):
+        raise PermissionDenied
+    _audit(actor, post, "delete_post")
+    _delete_files(list(post.attachments.all()))
+    post.delete()
+
+
+@transaction.atomic
+def post_pin(*, actor: User, post: Post, pinned: bool) -> Post:
+    if not PostPolicy.can(actor, PostAction.VIEW, post):
+        raise Http404
+    if not PostPolicy.can(actor, PostAction.PIN, post):
+        raise PermissionDenied
+    post.pinned_at = timezone.now() if pinned else None
+    post.save(update_fields=["pinned_at"])
+    _audit(actor, post, "pin" if pinned else "unpin")
+    return post
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    author: User,
+    post: Post,
+    body: str,
+    parent: Comment | None = None,
+    uploads: Sequence[Upload] = (),
+    client_token: str = "",
+) -> Comment:
+    """Comment on a post, or reply to a comment (replies stay one level deep)."""
+    if not PostPolicy.can(author, PostAction.VIEW, post):
+        raise Http404
+    if not PostPolicy.can(author, PostAction.COMMENT, post):
+        raise PermissionDenied
+    client_token = client_token.strip()[:64]
+    if client_token:
+        existing = Comment.objects.filter(
+            author=author, client_token=client_token, post=post
+        ).first()
+        if existing is not None:
+            return existing
+    if parent is not None:
+        if parent.post_id != post.pk:
+            raise invalid("parent", _("This reply does not belong to this post."))
+        parent = parent.parent or parent
+    body = _check_body(body, required=not uploads)
+    classified = _classify(uploads)
+    rendered = _render(body)
+    comment = Comment(
+        post=post,
+        author=author,
+        parent=parent,
+        body=body,
+        body_html=rendered.html,
+        client_token=client_token,
+    )
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:
+        return Comment.objects.get(author=author, client_token=client_token)
+    Mention.objects.bulk_create(
+        [Mention(post=post, comment=comment, user=u) for u in rendered.mentioned],
+        ignore_conflicts=True,
+    )
+    _store_attachments(classified, post=post, comment=comment, user=author)
+    Post.objects.filter(pk=post.pk).update(
+        comment_count=F("comment_count") + 1, last_activity_at=comment.created_at
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
+    if not PostPolicy.can(actor, PostAction.VIEW, comment.post):
+        raise Http404
+    if not CommentPolicy.can_edit(actor, comment):
+        raise PermissionDenied
+    body = _check_body(body, required=not comment.attachments.exists())
+    rendered = _render(body)
+    comment.body, comment.body_html, comment.edited_at = body, rendered.html, timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    Mention.objects.filter(comment=comment).exclude(user__in=rendered.mentioned).delete()
+    Mention.objects.bulk_create(
+        [Mention(post=comment.post, comment=comment, user=u) for u in rendered.mentioned],
+        ignore_conflicts=True,
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, actor: User, comment: Comment) -> None:
+    post = comment.post
+    if not PostPolicy.can(actor, PostAction.VIEW, post):
+        raise Http404
+    if not CommentPolicy.can_delete(actor, comment):
+        raise PermissionDenied
+    removed = 1 + comment.replies.count()
+    _delete_files(list(Attachment.objects.filter(comment__in=[comment, *comment.replies.all()])))
+    comment.delete()
+    Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") - removed)
+    _audit(actor, post, "delete_comment")
+
+
+@transaction.atomic
+def reaction_set(
+    *, user: User, post: Post, emoji: str, on: bool, comment: Comment | None = None
+) -> bool:
+    """Add (``on``) or remove a reaction; repeating either is harmless. Returns ``on``."""
+    if not PostPolicy.can(user, PostAction.VIEW, post):
+        raise Http404
+    if emoji not in Emoji.values:
+        raise invalid("emoji", _("Unknown reaction."))
+    if comment is not None and comment.post_id != post.pk:
+        raise Http404
+    if on:
+        if not PostPolicy.can(user, PostAction.COMMENT, post):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                Reaction.objects.get_or_create(post=post, comment=comment, user=user, emoji=emoji)
+        except IntegrityError:  # a concurrent duplicate: the reaction exists, as wanted
+            pass
+    else:
+        Reaction.objects.filter(post=post, comment=comment, user=user, emoji=emoji).delete()
+    return on

@@ -1,0 +1,392 @@
+"""Conversation pages and their htmx fragments: thin, every rule is in services/access."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cercle.access.communities import CommunityAction, CommunityPolicy
+from cercle.accounts.models import User
+from cercle.communities import selectors as community_selectors
+from cercle.communities.models import Community
+from cercle.core.http import is_htmx, viewer_of
+from cercle.network import selectors as network_selectors
+from cercle.network import services as network_services
+from cercle.posts import selectors, services
+from cercle.posts.files import attachment_response
+from cercle.posts.forms import CommentForm, ComposerForm, EditForm
+from cercle.posts.models import Comment, Post
+
+STREAM_TEMPLATE = "posts/_stream_items.html"
+
+
+def _uploads(files: list[Any]) -> list[services.Upload]:
+    return [services.Upload(f.name or "", f.read()) for f in files]
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    for field, messages in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def _post_or_404(request: HttpRequest, post_id: int) -> Post:
+    post = selectors.post_get(viewer=viewer_of(request), post_id=post_id)
+    if post is None:
+        raise Http404
+    return post
+
+
+def _praised_people(raw: str) -> list[User]:
+    handles = [h.strip().lstrip("@").lower() for h in raw.replace(",", " ").split() if h.strip()]
+    if not handles:
+        return []
+    people = list(User.objects.filter(handle__in=handles, is_active=True))
+    unknown = set(handles) - {p.handle for p in people}
+    if unknown:
+        raise ValidationError(
+            {
+                "praised": [
+                    _("Nobody has the handle %(handles)s.")
+                    % {"handles": ", ".join(f"@{h}" for h in sorted(unknown))}
+                ]
+            }
+        )
+    return people
+
+
+def _thread(viewer: User, post: Post, form: CommentForm | None = None) -> dict[str, Any]:
+    return {
+        "post": post,
+        "comments": selectors.comments_for(viewer=viewer, post=post),
+        "comment_form": form or CommentForm(),
+    }
+
+
+def _comment_param(request: HttpRequest, raw: str | None, post: Post) -> Comment | None:
+    """The comment a form or link refers to, on ``post``; 404 if it is not one the viewer sees."""
+    if not raw:
+        return None
+    comment = (
+        selectors.comment_get(viewer=viewer_of(request), comment_id=int(raw))
+        if raw.isdigit()
+        else None
+    )
+    if comment is None or comment.post_id != post.pk:
+        raise Http404
+    return comment
+
+
+def composer_context(
+    request: HttpRequest, *, community: Community | None, form: ComposerForm | None = None
+) -> dict[str, Any]:
+    return {"composer": form or ComposerForm(), "composer_community": community}
+
+
+@require_POST
+def post_create(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    community = None
+    slug = request.POST.get("community", "")
+    if slug:
+        community = community_selectors.community_get(viewer=viewer, slug=slug)
+        if community is None:
+            raise Http404
+    form = ComposerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            post = services.post_create(
+                author=viewer,
+                community=community,
+                body=form.cleaned_data["body"],
+                uploads=_uploads(form.cleaned_data["attachments"]),
+                praised=_praised_people(form.cleaned_data["praised"]),
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if not is_htmx(request):
+                return redirect(
+                    community.get_absolute_url() if community else post.get_absolute_url()
+                )
+            hydrated = selectors.post_get(viewer=viewer, post_id=post.pk)
+            return render(
+                request,
+                "posts/_created.html",
+                {"post": hydrated, **composer_context(request, community=community)},
+            )
+    context = composer_context(request, community=community, form=form)
+    if is_htmx(request):
+        response = render(request, "posts/_composer.html", context, status=422)
+        response["HX-Retarget"] = "#composer"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "posts/composer_page.html", context, status=422)
+
+
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    return render(request, "posts/detail.html", {**_thread(viewer, post), "expanded": True})
+
+
+@require_GET
+def comments_fragment(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    return render(request, "posts/_thread.html", _thread(viewer, post))
+
+
+def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    if not post.can_edit:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    if request.method == "POST":
+        form = EditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.post_edit(actor=viewer, post=post, body=form.cleaned_data["body"])
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                fresh = selectors.post_get(viewer=viewer, post_id=post.pk)
+                if is_htmx(request):
+                    return render(request, "posts/_post.html", {"post": fresh})
+                return redirect(post.get_absolute_url())
+        return render(request, "posts/_edit.html", {"post": post, "form": form}, status=422)
+    return render(
+        request, "posts/_edit.html", {"post": post, "form": EditForm(initial={"body": post.body})}
+    )
+
+
+@require_POST
+def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    back = post.community.get_absolute_url() if post.community else reverse("home")
+    services.post_delete(actor=viewer, post=post)
+    if is_htmx(request):
+        return HttpResponse("")
+    return redirect(back)
+
+
+@require_POST
+def post_pin(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    services.post_pin(actor=viewer_of(request), post=post, pinned=request.POST.get("on") == "1")
+    assert post.community is not None
+    return redirect(post.community.get_absolute_url())
+
+
+def post_share(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    destinations = [
+        c
+        for c in community_selectors.directory(viewer=viewer, mine=True)
+        if CommunityPolicy.can(viewer, CommunityAction.POST, c)
+    ]
+    error = ""
+    if request.method == "POST":
+        target = request.POST.get("destination", "")
+        community = next((c for c in destinations if c.slug == target), None)
+        if target and community is None:
+            raise Http404
+        try:
+            share = services.post_create(
+                author=viewer,
+                community=community,
+                body=request.POST.get("body", "")[:10_000],
+                shared_post=post,
+                client_token=request.POST.get("client_token", ""),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect(share.get_absolute_url())
+    return render(
+        request,
+        "posts/share.html",
+        {
+            "post": post,
+            "destinations": destinations,
+            "error": error,
+            "client_token": ComposerForm().initial["client_token"],
+        },
+        status=422 if error else 200,
+    )
+
+
+@require_POST
+def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    form = CommentForm(request.POST, request.FILES)
+    parent = _comment_param(request, request.POST.get("parent"), post)
+    if form.is_valid():
+        try:
+            services.comment_create(
+                author=viewer,
+                post=post,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                uploads=_uploads(form.cleaned_data["attachments"]),
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if not is_htmx(request):
+                return redirect(post.get_absolute_url())
+            fresh = selectors.post_get(viewer=viewer, post_id=post.pk)
+            assert fresh is not None
+            return render(request, "posts/_thread.html", _thread(viewer, fresh))
+    if is_htmx(request):
+        context = {"post": post, "form": form, "parent": parent}
+        response = render(request, "posts/_comment_form.html", context, status=422)
+        response["HX-Retarget"] = f"#comment-form-{post.pk}-{parent.pk if parent else 0}"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    context = {**_thread(viewer, post, form), "expanded": True}
+    return render(request, "posts/detail.html", context, status=422)
+
+
+@require_POST
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    comment = selectors.comment_get(viewer=viewer, comment_id=comment_id)
+    if comment is None:
+        raise Http404
+    post_url = comment.post.get_absolute_url()
+    services.comment_delete(actor=viewer, comment=comment)
+    return HttpResponse("") if is_htmx(request) else redirect(post_url)
+
+
+@require_POST
+def react(request: HttpRequest, post_id: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    comment = _comment_param(request, request.POST.get("comment"), post)
+    try:
+        services.reaction_set(
+            user=viewer,
+            post=post,
+            comment=comment,
+            emoji=request.POST.get("emoji", ""),
+            on=request.POST.get("on") == "1",
+        )
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
+    if not is_htmx(request):
+        return redirect(post.get_absolute_url())
+    if comment is None:
+        fresh = selectors.post_get(viewer=viewer, post_id=post.pk)
+        return render(
+            request, "posts/_reactions.html", {"target": fresh, "post": fresh, "comment": None}
+        )
+    comments = selectors.comments_for(viewer=viewer, post=post)
+    flat = [c for top in comments for c in [top, *top.reply_list]]  # type: ignore[attr-defined]
+    target = next(c for c in flat if c.pk == comment.pk)
+    return render(
+        request, "posts/_reactions.html", {"target": target, "post": post, "comment": target}
+    )
+
+
+@require_GET
+def reactors(request: HttpRequest, post_id: int, emoji: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    comment = _comment_param(request, request.GET.get("comment"), post)
+    people = selectors.reactors(viewer=viewer, post=post, emoji=emoji, comment=comment)
+    return render(request, "posts/_reactors.html", {"people": people})
+
+
+def _serve(request: HttpRequest, attachment_id: int, *, thumbnail: bool) -> HttpResponseBase:
+    attachment = selectors.attachment_get(viewer=viewer_of(request), attachment_id=attachment_id)
+    if attachment is None:
+        raise Http404
+    return attachment_response(attachment, thumbnail=thumbnail)
+
+
+@require_GET
+def attachment_download(request: HttpRequest, attachment_id: int, name: str) -> HttpResponseBase:
+    return _serve(request, attachment_id, thumbnail=False)
+
+
+@require_GET
+def attachment_thumbnail(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    return _serve(request, attachment_id, thumbnail=True)
+
+
+def hashtag(request: HttpRequest, key: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    tag = selectors.hashtag_get(viewer=viewer, key=key)
+    if tag is None:
+        raise Http404
+    page = selectors.stream(viewer=viewer, hashtag=tag, cursor=request.GET.get("cursor"))
+    return render(
+        request,
+        "posts/hashtag.html",
+        {
+            "hashtag": tag,
+            "page": page,
+            "following": network_selectors.follows_hashtag(user=viewer, hashtag=tag),
+            "stream_query": f"tag={tag.key}",
+        },
+    )
+
+
+@require_POST
+def hashtag_follow(request: HttpRequest, key: str) -> HttpResponse:
+    viewer = viewer_of(request)
+    tag = selectors.hashtag_get(viewer=viewer, key=key)
+    if tag is None:
+        raise Http404
+    if request.POST.get("on") == "1":
+        network_services.hashtag_follow(user=viewer, hashtag=tag)
+    else:
+        network_services.hashtag_unfollow(user=viewer, hashtag=tag)
+    if is_htmx(request):
+        return render(
+            request,
+            "posts/_hashtag_follow.html",
+            {"hashtag": tag, "following": request.POST.get("on") == "1"},
+        )
+    return redirect(tag.get_absolute_url())
+
+
+@require_GET
+def stream_page(request: HttpRequest) -> HttpResponse:
+    """The next page of any stream (infinite scroll), by source and cursor."""
+    viewer = viewer_of(request)
+    source: dict[str, Any] = {}
+    if slug := request.GET.get("community"):
+        community = community_selectors.community_get(viewer=viewer, slug=slug)
+        if community is None or not CommunityPolicy.can(viewer, CommunityAction.READ, community):
+            raise Http404
+        source["community"] = community
+    elif author := request.GET.get("author"):
+        from cercle.accounts.selectors import person_get
+
+        person = person_get(viewer=viewer, user_id=int(author)) if author.isdigit() else None
+        if person is None:
+            raise Http404
+        source["author"] = person
+    elif key := request.GET.get("tag"):
+        tag = selectors.hashtag_get(viewer=viewer, key=key)
+        if tag is None:
+            raise Http404
+        source["hashtag"] = tag
+    else:
+        raise Http404
+    page = selectors.stream(viewer=viewer, cursor=request.GET.get("cursor"), **source)
+    origin = {k: request.GET[k] for k in ("community", "author", "tag") if k in request.GET}
+    return render(request, STREAM_TEMPLATE, {"page": page, "stream_query": urlencode(origin)})

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from cercle.search import views
+
+app_name = "search"
+
+urlpatterns = [path("search/suggest/", views.suggest, name="suggest")]

@@ -1,0 +1,326 @@
+"""The visibility matrix: content type × audience × viewer × read path.
+
+Expectations come from the business rules (``expected()``), not from the code
+under test.  ``test_every_read_route_is_covered`` fails when a new route that
+reads posts, comments, files or communities is added without being listed
+here, so a read path cannot escape the policy unnoticed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from cercle.accounts.models import User
+from cercle.posts.models import Post
+from tests.social import World, build_world
+
+AUDIENCES = ["profile", "open", "private", "secret"]
+VIEWERS = [
+    "author",
+    "member",
+    "manager",
+    "outsider",
+    "requester",
+    "ex_member",
+    "admin",
+    "deactivated",
+]
+
+
+def can_read(audience: str, viewer: str) -> bool:
+    """The rules: profiles and open communities for every active employee;
+    private and secret content for members (any role) and site admins."""
+    if viewer == "deactivated":
+        return False
+    if audience in ("profile", "open"):
+        return True
+    return viewer in ("author", "member", "manager", "admin")
+
+
+def can_see_community(audience: str, viewer: str) -> bool:
+    """A private community's page (not its content) is visible to all; a secret one is not."""
+    if viewer == "deactivated":
+        return False
+    return audience != "secret" or can_read(audience, viewer)
+
+
+@dataclass(frozen=True)
+class Path:
+    name: str
+    routes: tuple[str, ...]  # route names (web) or API paths this check exercises
+    applies: Callable[[str], bool]
+    check: Callable[[Client, World, str], bool]
+
+
+def _post(world: World, audience: str) -> Post:
+    return world.posts[audience]
+
+
+def _contains(client: Client, url: str, marker: str) -> bool:
+    response = client.get(url)
+    return response.status_code == 200 and marker in response.content.decode()
+
+
+def _api_ids(client: Client, url: str, key: str = "items") -> set[int]:
+    response = client.get(url)
+    if response.status_code != 200:
+        return set()
+    return {item["id"] for item in response.json()[key]}
+
+
+def _api_text(client: Client, url: str) -> str:
+    """A JSON answer's text with non-ASCII characters as they are (empty unless 200)."""
+    response = client.get(url)
+    return json.dumps(response.json(), ensure_ascii=False) if response.status_code == 200 else ""
+
+
+def _tag(audience: str) -> str:
+    return f"sujet{audience}"
+
+
+def _file(world: World, audience: str):
+    return _post(world, audience).attachments.get()
+
+
+POST_PATHS = [
+    Path(
+        "detail page",
+        ("posts:detail",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/posts/{_post(w, a).pk}/", f"Message {a}"),
+    ),
+    Path(
+        "community page",
+        ("communities:detail",),
+        lambda a: a != "profile",
+        lambda c, w, a: _contains(
+            c, w.communities[a].get_absolute_url(), f'id="post-{_post(w, a).pk}"'
+        ),
+    ),
+    Path(
+        "profile page",
+        ("accounts:profile",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/people/{w.author.pk}/", f'id="post-{_post(w, a).pk}"'),
+    ),
+    Path(
+        "hashtag page",
+        ("posts:hashtag",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/tags/{_tag(a)}/", f'id="post-{_post(w, a).pk}"'),
+    ),
+    Path(
+        "stream fragment",
+        ("posts:stream",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/stream/?tag={_tag(a)}", f'id="post-{_post(w, a).pk}"'),
+    ),
+    Path(
+        "API detail",
+        ("/api/v1/posts/{post_id}",),
+        lambda a: True,
+        lambda c, w, a: c.get(f"/api/v1/posts/{_post(w, a).pk}").status_code == 200,
+    ),
+    Path(
+        "API community list",
+        ("/api/v1/communities/{slug}/posts",),
+        lambda a: a != "profile",
+        lambda c, w, a: (
+            _post(w, a).pk in _api_ids(c, f"/api/v1/communities/{w.communities[a].slug}/posts")
+        ),
+    ),
+    Path(
+        "API profile list",
+        ("/api/v1/people/{user_id}/posts",),
+        lambda a: True,
+        lambda c, w, a: _post(w, a).pk in _api_ids(c, f"/api/v1/people/{w.author.pk}/posts"),
+    ),
+    Path(
+        "API hashtag list",
+        ("/api/v1/hashtags/{key}/posts",),
+        lambda a: True,
+        lambda c, w, a: _post(w, a).pk in _api_ids(c, f"/api/v1/hashtags/{_tag(a)}/posts"),
+    ),
+    Path(
+        "attachment download",
+        ("posts:attachment",),
+        lambda a: True,
+        lambda c, w, a: c.get(_file(w, a).get_absolute_url()).status_code == 200,
+    ),
+    Path(
+        "API attachment download",
+        ("/api/v1/files/{attachment_id}",),
+        lambda a: True,
+        lambda c, w, a: c.get(f"/api/v1/files/{_file(w, a).pk}").status_code == 200,
+    ),
+    Path(
+        "comments (page)",
+        ("posts:comments",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/posts/{_post(w, a).pk}/comments/", f"Réponse {a}"),
+    ),
+    Path(
+        "comments (API)",
+        ("/api/v1/posts/{post_id}/comments",),
+        lambda a: True,
+        lambda c, w, a: f"Réponse {a}" in _api_text(c, f"/api/v1/posts/{_post(w, a).pk}/comments"),
+    ),
+    Path(
+        "who reacted",
+        ("posts:reactors", "/api/v1/posts/{post_id}/reactions/{emoji}"),
+        lambda a: True,
+        lambda c, w, a: (
+            c.get(f"/posts/{_post(w, a).pk}/reactions/like/").status_code == 200
+            and c.get(f"/api/v1/posts/{_post(w, a).pk}/reactions/like").status_code == 200
+        ),
+    ),
+]
+
+COMMUNITY_PATHS = [
+    Path(
+        "community page",
+        ("communities:detail",),
+        lambda a: a != "profile",
+        lambda c, w, a: c.get(w.communities[a].get_absolute_url()).status_code == 200,
+    ),
+    Path(
+        "community directory",
+        ("communities:directory",),
+        lambda a: a != "profile",
+        lambda c, w, a: _contains(c, "/communities/", w.communities[a].get_absolute_url()),
+    ),
+    Path(
+        "API community",
+        ("/api/v1/communities/{slug}",),
+        lambda a: a != "profile",
+        lambda c, w, a: c.get(f"/api/v1/communities/{w.communities[a].slug}").status_code == 200,
+    ),
+    Path(
+        "API community list",
+        ("/api/v1/communities",),
+        lambda a: a != "profile",
+        lambda c, w, a: w.communities[a].slug in _api_text(c, "/api/v1/communities?per_page=100"),
+    ),
+]
+
+MEMBER_PATHS = [
+    Path(
+        "member list page",
+        ("communities:members",),
+        lambda a: a != "profile",
+        lambda c, w, a: _contains(
+            c, f"/communities/{w.communities[a].slug}/members/", w.member.name
+        ),
+    ),
+    Path(
+        "API member list",
+        ("/api/v1/communities/{slug}/members",),
+        lambda a: a != "profile",
+        lambda c, w, a: (
+            w.member.name in _api_text(c, f"/api/v1/communities/{w.communities[a].slug}/members")
+        ),
+    ),
+]
+
+
+def _viewer(world: World, name: str) -> User:
+    return getattr(world, name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_visibility_matrix(audience: str, viewer: str) -> None:
+    world = build_world()
+    client = Client()
+    client.force_login(_viewer(world, viewer))
+    wrong: list[str] = []
+    for group, paths, rule in (
+        ("post", POST_PATHS, can_read),
+        ("community", COMMUNITY_PATHS, can_see_community),
+        ("members", MEMBER_PATHS, can_read),
+    ):
+        for path in paths:
+            if not path.applies(audience):
+                continue
+            seen = path.check(client, world, audience)
+            if seen != rule(audience, viewer):
+                wrong.append(
+                    f"{group} / {path.name}: seen={seen}, expected={rule(audience, viewer)}"
+                )
+    assert not wrong, f"{audience} × {viewer}:\n" + "\n".join(wrong)
+
+
+# Routes that read posts, comments, files or communities must be in a Path above, or
+# be listed here with the reason they need no visibility check of their own.
+NOT_READ_PATHS = {
+    # Writes: each goes through a service that checks the same policies (tested in services).
+    "posts:create",
+    "posts:comment_create",
+    "posts:edit",
+    "posts:delete",
+    "posts:pin",
+    "posts:share",
+    "posts:react",
+    "posts:comment_delete",
+    "posts:hashtag_follow",
+    "communities:create",
+    "communities:settings",
+    "communities:join",
+    "communities:request",
+    "communities:leave",
+    "communities:invite",
+    "communities:archive",
+    "communities:decide_request",
+    "communities:remove_member",
+    "communities:set_role",
+    "communities:decline_invitation",
+    # The thumbnail shares the download's lookup (`selectors.attachment_get`).
+    "posts:thumbnail",
+    "/api/v1/files/{attachment_id}/thumbnail",
+    "/api/v1/communities/{slug}/requests",  # moderators only: pending_requests() checks MODERATE
+}
+WATCHED = re.compile(r"^(posts|communities):|^/api/v1/(posts|comments|files|hashtags|communities)")
+
+
+def _web_routes() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str = "") -> None:
+        for item in patterns:
+            if isinstance(item, URLResolver):
+                walk(
+                    item.url_patterns,
+                    f"{namespace}{item.namespace}:" if item.namespace else namespace,
+                )
+            elif item.name:
+                names.add(f"{namespace}{item.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def _api_get_routes() -> set[str]:
+    from cercle.api.api import api
+
+    schema = api.get_openapi_schema()
+    return {path for path, operations in schema["paths"].items() if "get" in operations}
+
+
+def test_every_read_route_is_covered() -> None:
+    covered = {
+        route
+        for paths in (POST_PATHS, COMMUNITY_PATHS, MEMBER_PATHS)
+        for path in paths
+        for route in path.routes
+    }
+    routes = {r for r in _web_routes() | _api_get_routes() if WATCHED.match(r)}
+    missing = routes - covered - NOT_READ_PATHS
+    assert not missing, f"Read paths not in the visibility matrix: {sorted(missing)}"

@@ -1,0 +1,104 @@
+"""Thomas asks his region's salespeople for help; a colleague answers with a PDF;
+Alexandra's secret community stays invisible to him everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cercle.communities.models import Community, Membership
+from cercle.demo.company import THOMAS, build_demo_company
+from tests.e2e.test_people import TEXT, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+@pytest.fixture
+def company(db: Any) -> None:
+    build_demo_company(users=60, seed=2015)
+
+
+def test_thomas_asks_a_colleague_answers_with_a_pdf(
+    company: None, new_page: Any, axe: Any, shot: Any, tmp_path: Any
+) -> None:
+    community = Community.objects.get(name="Commerciaux Sud-Ouest")
+    colleague = (
+        Membership.objects.filter(community=community)
+        .exclude(user__email=THOMAS.email)
+        .select_related("user")
+        .first()
+    )
+    assert colleague is not None
+    question = (
+        "Qui a un mémoire technique réutilisable pour l'appel d'offres #appeldoffres de Bordeaux ?"
+    )
+
+    thomas = new_page(locale="fr-FR", width=390, height=844)  # on his phone
+    sign_in(thomas, TEXT["fr"], THOMAS.email)
+    thomas.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Communautés"
+    ).click()
+    thomas.get_by_role("link", name="Commerciaux Sud-Ouest").click()
+    axe(thomas)
+    thomas.get_by_label("Écrire dans Commerciaux Sud-Ouest").fill(question)
+    thomas.get_by_role("button", name="Publier").click()
+    thomas.locator(".post", has_text="de Bordeaux").first.wait_for()
+    shot(thomas, "community-phone-fr")
+
+    answer_page = new_page(locale="fr-FR")
+    sign_in(answer_page, TEXT["fr"], colleague.user.email)
+    answer_page.goto(community.get_absolute_url())
+    post = answer_page.locator(".post", has_text="de Bordeaux").first
+    post.get_by_role("link", name="0 commentaire").click()
+    pdf = tmp_path / "Memoire technique Bordeaux.pdf"
+    pdf.write_bytes(PDF)
+    post.get_by_label("Votre réponse").fill("Voici celui de Toulouse, adaptable en une heure.")
+    post.locator("input[type=file]").last.set_input_files(str(pdf))
+    post.get_by_role("button", name="Commenter").click()
+    post.get_by_role("link", name="Memoire technique Bordeaux.pdf").wait_for()
+    axe(answer_page)
+
+    thomas.reload()
+    mine = thomas.locator(".post", has_text="de Bordeaux").first
+    mine.get_by_role("link", name="1 commentaire").click()
+    comment = mine.locator(".comment", has_text="adaptable en une heure")
+    comment.get_by_role("link", name="Memoire technique Bordeaux.pdf").wait_for()
+    like = comment.get_by_role("button", name="J'aime")
+    like.click()
+    comment.locator("button[aria-pressed=true]", has_text="👍").wait_for()
+    axe(thomas)
+    shot(thomas, "thread-phone-fr")
+    with thomas.expect_download() as download:
+        comment.get_by_role("link", name="Memoire technique Bordeaux.pdf").click()
+    assert download.value.suggested_filename == "Memoire technique Bordeaux.pdf"
+
+
+def test_secret_community_is_invisible_to_thomas(company: None, new_page: Any) -> None:
+    secret = Community.objects.get(name="Comité de direction")
+    assert not Membership.objects.filter(community=secret, user__email=THOMAS.email).exists()
+    page = new_page(locale="fr-FR")
+    sign_in(page, TEXT["fr"], THOMAS.email)
+
+    response = page.goto(secret.get_absolute_url())
+    assert response is not None and response.status == 404
+
+    search = page.get_by_role("searchbox", name="Rechercher des personnes")
+    search.fill("Comit")
+    page.wait_for_timeout(600)  # let the suggestions answer
+    assert "Comité de direction" not in page.locator("#search-suggestions").inner_text()
+    search.fill("Commerciaux")
+    page.locator("#search-suggestions").get_by_role("link", name="Commerciaux Sud-Ouest").wait_for()
+
+    page.goto("/")
+    composer = page.get_by_label("Partager quelque chose")
+    composer.press_sequentially("Bonjour @comit")
+    page.wait_for_timeout(600)
+    assert "Comité" not in page.locator(".mention-list").inner_text()
+    composer.fill("")
+    composer.press_sequentially("Bonjour @alexandra")
+    page.locator(".mention-list [role=option]", has_text="Alexandra Girard").wait_for()
+    page.keyboard.press("Enter")
+    assert "@alexandra.girard " in composer.input_value()
+    assert page.locator("body").inner_text().count("Comité de direction") == 0

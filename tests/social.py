@@ -1,0 +1,72 @@
+"""Builders for social tests: a small company with communities of each kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cercle.accounts.models import User
+from cercle.communities import services as communities
+from cercle.communities.models import Community, CommunityKind, Role
+from cercle.posts import services as posts
+from cercle.posts.models import Post
+from tests.factories import UserFactory
+
+
+@dataclass
+class World:
+    author: User  # owner of every community, author of every post
+    manager: User
+    member: User
+    outsider: User
+    requester: User  # pending request to the private community
+    ex_member: User  # was a member of every community, then left
+    admin: User  # site administrator, member of nothing
+    deactivated: User  # was a member of every community, then deactivated
+    communities: dict[str, Community]
+    posts: dict[str, Post]  # "profile", "open", "private", "secret"
+
+
+def build_world() -> World:
+    author = UserFactory(first_name="Alexandra", last_name="Girard")
+    manager = UserFactory(first_name="Marc", last_name="Manager")
+    member = UserFactory(first_name="Mia", last_name="Member")
+    outsider = UserFactory(first_name="Thomas", last_name="Lefebvre")
+    requester = UserFactory(first_name="Rémi", last_name="Requester")
+    ex_member = UserFactory(first_name="Eva", last_name="Ex")
+    admin = UserFactory(first_name="Sophie", last_name="Admin", is_staff=True)
+    deactivated = UserFactory(first_name="Denis", last_name="Deactivated")
+    made: dict[str, Community] = {}
+    for kind in (CommunityKind.OPEN, CommunityKind.PRIVATE, CommunityKind.SECRET):
+        community = communities.community_create(
+            actor=author, name=f"Communauté {kind}", description=f"Une communauté {kind}", kind=kind
+        )
+        for person in (manager, member, ex_member, deactivated):
+            communities.community_invite(actor=author, community=community, user=person)
+            communities.community_join(actor=person, community=community)
+        communities.member_set_role(
+            actor=author, community=community, user=manager, role=Role.MANAGER
+        )
+        communities.community_leave(actor=ex_member, community=community)
+        made[str(kind)] = community
+    communities.community_request(actor=requester, community=made["private"])
+    deactivated.is_active = False
+    deactivated.save()
+    written = {
+        "profile": posts.post_create(
+            author=author,
+            body="Message profile #sujetprofile pour @" + member.handle,
+            uploads=[posts.Upload("profile.pdf", b"%PDF-1.4\n% test\n%%EOF\n")],
+        )
+    }
+    posts.comment_create(author=member, post=written["profile"], body="Réponse profile")
+    for kind, community in made.items():
+        written[kind] = posts.post_create(
+            author=author,
+            community=community,
+            body=f"Message {kind} #sujet{kind} pour @{member.handle}",
+            uploads=[posts.Upload(f"{kind}.pdf", b"%PDF-1.4\n% test\n%%EOF\n")],
+        )
+        posts.comment_create(author=member, post=written[kind], body=f"Réponse {kind}")
+    return World(
+        author, manager, member, outsider, requester, ex_member, admin, deactivated, made, written
+    )
