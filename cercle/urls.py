@@ -8,6 +8,7 @@ from cercle.accounts.forms import LoginForm
 from cercle.accounts.views import protected_media
 from cercle.api.api import api
 from cercle.core import views as core_views
+from cercle.feed import views as feed_views
 
 auth_patterns = [
     path(
@@ -43,7 +44,7 @@ auth_patterns = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", feed_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include(auth_patterns)),
@@ -52,6 +53,7 @@ urlpatterns = [
     path("", include("cercle.network.urls")),
     path("", include("cercle.posts.urls")),
     path("", include("cercle.search.urls")),
+    path("", include("cercle.feed.urls")),
     path("api/v1/", api.urls),
     path("media/<path:path>", protected_media, name="media"),
     path("admin/", admin.site.urls),

@@ -50,7 +50,7 @@ from cercle.accounts.services import (
     region_for,
     set_skills,
 )
-from cercle.core.text import clean_label
+from cercle.core.text import clean_label, clean_text
 
 REQUIRED = ("email", "first_name", "last_name")
 TEXT_COLUMNS = {
@@ -267,7 +267,7 @@ def _apply(header: list[str], rows: list[Row], progress: Callable[[int], object]
         for column in TEXT_COLUMNS:
             if column in header and column not in ("department", "region"):
                 value = row.values[column]
-                setattr(user, column, value if column == "bio" else clean_label(value))
+                setattr(user, column, clean_text(value) if column == "bio" else clean_label(value))
         if "department" in header:
             user.department = department_for(row.values["department"])
         if "region" in header:

@@ -34,7 +34,7 @@ from cercle.accounts.models import (
     normalize_email,
 )
 from cercle.core.images import square_renditions
-from cercle.core.text import clean_label, fold
+from cercle.core.text import clean_label, clean_text, fold
 
 PHONE_RE = re.compile(r"^\+?[0-9 ().\-]{6,25}$")
 MAX_SKILLS = 30
@@ -175,7 +175,7 @@ def profile_update(
     for field in PROFILE_TEXT_FIELDS:
         if field in data:
             value = str(data[field] or "")
-            setattr(user, field, value.strip() if field == "bio" else clean_label(value))
+            setattr(user, field, clean_text(value) if field == "bio" else clean_label(value))
     for field in ("phone_work", "phone_mobile"):
         value = getattr(user, field)
         if field in data and value and not PHONE_RE.match(value):

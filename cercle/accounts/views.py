@@ -27,7 +27,7 @@ from cercle.accounts.forms import ApiTokenForm, ProfileForm
 from cercle.accounts.models import ApiToken, User
 from cercle.network import selectors as network_selectors
 from cercle.posts import selectors as post_selectors
-from cercle.posts.views import composer_context
+from cercle.posts.views import composer_context, stream_url
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -76,12 +76,15 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "can_edit": ProfilePolicy.can(viewer, ProfileAction.EDIT, person),
             "following": network_selectors.is_following(viewer=viewer, user=person),
+            "attention": network_selectors.attention_of(
+                user=viewer, source_kind="person", source_id=person.pk
+            ),
             "followers_count": followers,
             "following_count": following,
             "page": post_selectors.stream(
                 viewer=viewer, author=person, cursor=request.GET.get("cursor")
             ),
-            "stream_query": f"author={person.pk}",
+            "stream_url": stream_url(author=str(person.pk)),
             **composer_context(request, community=None),
         },
     )

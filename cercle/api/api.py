@@ -25,6 +25,7 @@ from cercle.accounts.api import router as people_router
 from cercle.accounts.models import User
 from cercle.accounts.services import api_token_authenticate
 from cercle.communities.api import router as communities_router
+from cercle.feed.api import router as feed_router
 from cercle.network.api import router as network_router
 from cercle.posts.api import router as posts_router
 
@@ -62,6 +63,7 @@ api.add_router("/", people_router)
 api.add_router("/", communities_router)
 api.add_router("/", posts_router)
 api.add_router("/", network_router)
+api.add_router("/", feed_router)
 
 
 def error_response(

@@ -40,7 +40,7 @@ from cercle.communities.models import (
 )
 from cercle.core.errors import invalid
 from cercle.core.images import Rendition, square_renditions
-from cercle.core.text import clean_label
+from cercle.core.text import clean_label, clean_text
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 2000
@@ -81,7 +81,7 @@ def _clean_fields(name: str, description: str, kind: str) -> tuple[str, str, str
         errors["name"] = [_("Give the community a name.")]
     elif len(name) > MAX_NAME:
         errors["name"] = [_("At most %(max)d characters.") % {"max": MAX_NAME}]
-    description = description.strip()
+    description = clean_text(description)
     if len(description) > MAX_DESCRIPTION:
         errors["description"] = [_("At most %(max)d characters.") % {"max": MAX_DESCRIPTION}]
     if kind not in CommunityKind.values:

@@ -17,8 +17,10 @@ from cercle.communities import selectors, services
 from cercle.communities.forms import CommunityForm
 from cercle.communities.models import Community, Invitation, JoinRequest
 from cercle.core.http import viewer_of
+from cercle.network import selectors as network_selectors
+from cercle.network.models import SourceKind
 from cercle.posts import selectors as post_selectors
-from cercle.posts.views import composer_context
+from cercle.posts.views import composer_context, stream_url
 
 
 def _community_or_404(request: HttpRequest, slug: str) -> Community:
@@ -86,8 +88,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         context["page"] = post_selectors.stream(
             viewer=viewer, community=community, cursor=request.GET.get("cursor")
         )
-        context["stream_query"] = f"community={community.slug}"
+        context["stream_url"] = stream_url(community=community.slug)
         context.update(composer_context(request, community=community))
+        context["attention"] = network_selectors.attention_of(
+            user=viewer, source_kind=SourceKind.COMMUNITY, source_id=community.pk
+        )
     return render(request, "communities/detail.html", context)
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Follow(models.Model):
@@ -42,3 +43,45 @@ class HashtagFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → #{self.hashtag_id}"
+
+
+class SourceKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    COMMUNITY = "community", _("Community")
+    HASHTAG = "hashtag", _("Topic")
+
+
+class AttentionLevel(models.TextChoices):
+    """How much of a source reaches me.  ``FEED`` is the default (no row needed);
+    ``NOTIFY`` and ``DIGEST`` are read by the notifications (see issue #6)."""
+
+    NOTIFY = "notify", _("Notify me of every post")
+    FEED = "feed", _("In my feed")
+    DIGEST = "digest", _("Digest only")
+    MUTE = "mute", _("Muted")
+
+
+class AttentionSetting(models.Model):
+    """A person's choice for one source (a person, a community, a hashtag).
+
+    Muting a community keeps the membership: only the feed changes.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="attention_settings"
+    )
+    source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
+    source_id = models.BigIntegerField()
+    level = models.CharField(max_length=10, choices=AttentionLevel.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "source_kind", "source_id"], name="attention_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "level", "source_kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.source_kind}:{self.source_id} → {self.level}"

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from cercle.access.base import Viewer, is_active_viewer
 from cercle.access.people import ProfilePolicy
 from cercle.accounts.models import User
-from cercle.network.models import Follow, HashtagFollow
+from cercle.network.models import AttentionLevel, AttentionSetting, Follow, HashtagFollow
 from cercle.posts.models import Hashtag
 
 SUGGESTIONS = 6
@@ -79,3 +79,11 @@ def followed_hashtags(*, user: User) -> QuerySet[Hashtag]:
 
 def follows_hashtag(*, user: User, hashtag: Hashtag) -> bool:
     return HashtagFollow.objects.filter(user=user, hashtag=hashtag).exists()
+
+
+def attention_of(*, user: User, source_kind: str, source_id: int) -> str:
+    """The user's level for one source (``feed`` when they never chose)."""
+    setting = AttentionSetting.objects.filter(
+        user=user, source_kind=source_kind, source_id=source_id
+    ).first()
+    return setting.level if setting is not None else AttentionLevel.FEED

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts.models import User
 from cercle.core.errors import invalid
-from cercle.network.models import Follow, HashtagFollow
+from cercle.network.models import (
+    AttentionLevel,
+    AttentionSetting,
+    Follow,
+    HashtagFollow,
+    SourceKind,
+)
 from cercle.posts.models import Hashtag
 
 
@@ -36,3 +44,43 @@ def hashtag_follow(*, user: User, hashtag: Hashtag) -> HashtagFollow:
 @transaction.atomic
 def hashtag_unfollow(*, user: User, hashtag: Hashtag) -> None:
     HashtagFollow.objects.filter(user=user, hashtag=hashtag).delete()
+
+
+@transaction.atomic
+def attention_set(*, user: User, source_kind: str, source_id: int, level: str) -> None:
+    """Choose how much of a source reaches ``user`` (``feed`` is the default: no row).
+
+    The source must be one the user can see: muting is not a way to probe
+    for secret communities.
+    """
+    if source_kind not in SourceKind.values:
+        raise invalid("source_kind", _("Unknown kind of source."))
+    if level not in AttentionLevel.values:
+        raise invalid("level", _("Unknown attention level."))
+    if not _source_visible(user, source_kind, source_id):
+        raise Http404
+    if level == AttentionLevel.FEED:
+        AttentionSetting.objects.filter(
+            user=user, source_kind=source_kind, source_id=source_id
+        ).delete()
+        return
+    AttentionSetting.objects.update_or_create(
+        user=user,
+        source_kind=source_kind,
+        source_id=source_id,
+        defaults={"level": level, "updated_at": timezone.now()},
+    )
+
+
+def _source_visible(user: User, source_kind: str, source_id: int) -> bool:
+    from cercle.access.communities import CommunityPolicy
+    from cercle.communities.models import Community
+
+    if source_kind == SourceKind.PERSON:
+        return (
+            source_id != user.pk
+            and ProfilePolicy.listed(user, User.objects.all()).filter(pk=source_id).exists()
+        )
+    if source_kind == SourceKind.COMMUNITY:
+        return CommunityPolicy.visible(user, Community.objects.filter(pk=source_id)).exists()
+    return Hashtag.objects.filter(pk=source_id).exists()

@@ -56,3 +56,28 @@ def followers(request: HttpRequest, pk: int) -> HttpResponse:
 
 def following(request: HttpRequest, pk: int) -> HttpResponse:
     return _list(request, pk, kind="following")
+
+
+@require_POST
+def attention(request: HttpRequest) -> HttpResponse:
+    """Show or hide a source (person, community, topic) in my feed."""
+    viewer = viewer_of(request)
+    raw_id = request.POST.get("source_id", "")
+    kind, level = request.POST.get("source_kind", ""), request.POST.get("level", "")
+    try:
+        services.attention_set(
+            user=viewer,
+            source_kind=kind,
+            source_id=int(raw_id) if raw_id.isdigit() else 0,
+            level=level,
+        )
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400)
+    if is_htmx(request):
+        return render(
+            request,
+            "network/_attention.html",
+            {"source_kind": kind, "source_id": int(raw_id), "level": level},
+        )
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "home")

@@ -71,7 +71,8 @@ def _load_people(people: Iterable[User | None]) -> None:
     prefetch_related_objects([p for p in people if p is not None], "department", "region")
 
 
-def _posts_out(posts: list[Post]) -> list[PostOut]:
+def posts_out(posts: list[Post]) -> list[PostOut]:
+    """Serialise hydrated posts, loading the people they name in one batch."""
     everyone: list[User | None] = []
     for post in posts:
         for item in (post, post.shared_post):
@@ -101,7 +102,7 @@ def stream_out(
         cursor=query.cursor,
         limit=query.limit,
     )
-    return PostPageOut(items=_posts_out(page.items), next_cursor=page.next_cursor)
+    return PostPageOut(items=posts_out(page.items), next_cursor=page.next_cursor)
 
 
 def _post_or_404(request: HttpRequest, post_id: int) -> Post:
@@ -112,7 +113,7 @@ def _post_or_404(request: HttpRequest, post_id: int) -> Post:
 
 
 def _post_out(request: HttpRequest, post_id: int) -> PostOut:
-    return _posts_out([_post_or_404(request, post_id)])[0]
+    return posts_out([_post_or_404(request, post_id)])[0]
 
 
 def _comment_or_404(request: HttpRequest, comment_id: int) -> Comment:

@@ -78,6 +78,7 @@ class Post(models.Model):
             models.Index(fields=["community", "-created_at", "-id"], name="post_community_recent"),
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_recent"),
             models.Index(fields=["-created_at", "-id"], name="post_recent"),
+            models.Index(fields=["-last_activity_at", "-id"], name="post_activity"),
         ]
 
     def __str__(self) -> str:

@@ -103,6 +103,11 @@ class ViewerContext:
         )
 
 
+def visible_posts(viewer: Viewer) -> QuerySet[Post]:
+    """Every post the viewer may see, with what a card shows joined in."""
+    return _base(viewer)
+
+
 def _base(viewer: Viewer) -> QuerySet[Post]:
     return PostPolicy.visible(viewer, Post.objects.all()).select_related(
         "author__department",
@@ -177,20 +182,27 @@ def hydrate(viewer: Viewer, posts: list[Post], ctx: ViewerContext | None = None)
     return posts
 
 
-def _paginate(
-    queryset: QuerySet[Post], cursor: str | None, limit: int
+def paginate(
+    queryset: QuerySet[Post], cursor: str | None, limit: int, *, field: str = "created_at"
 ) -> tuple[list[Post], str | None]:
+    """One keyset page, newest ``field`` first (ties broken by id).
+
+    The cursor is the last item's position, not an offset: posts published
+    meanwhile never shift the next page (nothing skipped, nothing repeated).
+    """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     position = Cursor.decode(cursor) if cursor else None
     if position is not None:
         queryset = queryset.filter(
-            Q(created_at__lt=position.created_at)
-            | Q(created_at=position.created_at, id__lt=position.id)
+            Q(**{f"{field}__lt": position.created_at})
+            | Q(**{field: position.created_at, "id__lt": position.id})
         )
-    items = list(queryset.order_by("-created_at", "-id")[: limit + 1])
+    items = list(queryset.order_by(f"-{field}", "-id")[: limit + 1])
     more = len(items) > limit
     items = items[:limit]
-    next_cursor = Cursor(items[-1].created_at, items[-1].pk).encode() if more and items else None
+    next_cursor = (
+        Cursor(getattr(items[-1], field), items[-1].pk).encode() if more and items else None
+    )
     return items, next_cursor
 
 
@@ -216,7 +228,7 @@ def stream(
         posts = posts.filter(Q(author=author) | Exists(thanked))
     if hashtag is not None:
         posts = posts.filter(post_hashtags__hashtag=hashtag)
-    items, next_cursor = _paginate(posts, cursor, limit)
+    items, next_cursor = paginate(posts, cursor, limit)
     return PostPage(hydrate(viewer, items), next_cursor)
 
 

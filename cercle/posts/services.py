@@ -29,6 +29,7 @@ from cercle.communities.models import AuditEntry, Community
 from cercle.core import rendering
 from cercle.core.errors import invalid
 from cercle.core.images import square_renditions
+from cercle.core.text import clean_text
 from cercle.core.uploads import UploadKind, classify_upload, safe_filename
 from cercle.posts.models import (
     MAX_BODY,
@@ -86,7 +87,7 @@ def _render(body: str) -> _Rendered:
 
 
 def _check_body(body: str, *, required: bool) -> str:
-    body = body.strip()
+    body = clean_text(body)
     if required and not body:
         raise invalid("body", _("Write something first."))
     if len(body) > MAX_BODY:

@@ -27,6 +27,11 @@ from cercle.posts.models import Comment, Post
 STREAM_TEMPLATE = "posts/_stream_items.html"
 
 
+def stream_url(**source: str) -> str:
+    """Where the "load more" of a stream fetches its next page (cursor appended)."""
+    return reverse("posts:stream") + "?" + urlencode(source)
+
+
 def _uploads(files: list[Any]) -> list[services.Upload]:
     return [services.Upload(f.name or "", f.read()) for f in files]
 
@@ -339,7 +344,10 @@ def hashtag(request: HttpRequest, key: str) -> HttpResponse:
             "hashtag": tag,
             "page": page,
             "following": network_selectors.follows_hashtag(user=viewer, hashtag=tag),
-            "stream_query": f"tag={tag.key}",
+            "attention": network_selectors.attention_of(
+                user=viewer, source_kind="hashtag", source_id=tag.pk
+            ),
+            "stream_url": stream_url(tag=tag.key),
         },
     )
 
@@ -389,4 +397,4 @@ def stream_page(request: HttpRequest) -> HttpResponse:
         raise Http404
     page = selectors.stream(viewer=viewer, cursor=request.GET.get("cursor"), **source)
     origin = {k: request.GET[k] for k in ("community", "author", "tag") if k in request.GET}
-    return render(request, STREAM_TEMPLATE, {"page": page, "stream_query": urlencode(origin)})
+    return render(request, STREAM_TEMPLATE, {"page": page, "stream_url": stream_url(**origin)})

@@ -69,3 +69,14 @@ def test_404_page_is_friendly(logged_client: Client) -> None:
     response = logged_client.get("/nowhere/")
     assert response.status_code == 404
     assert "Page" in response.content.decode()
+
+
+def test_nul_bytes_never_reach_the_database(logged_client, user) -> None:
+    """PostgreSQL refuses NUL in text: every entry point strips control characters."""
+    from cercle.posts.services import post_create
+
+    post = post_create(author=user, body="avant\x00après")
+    assert post.body == "avantaprès"
+    assert logged_client.get("/people/", {"q": "a\x00b"}).status_code == 200
+    assert logged_client.get("/communities/", {"q": "a\x00b"}).status_code == 200
+    assert logged_client.get("/search/suggest/", {"q": "ab\x00c"}).status_code == 200

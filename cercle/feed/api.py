@@ -1,0 +1,127 @@
+"""Feed endpoints: the personal feed, the "new posts" count, attention settings, ping."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from cercle.accounts.models import User
+from cercle.feed import selectors
+from cercle.feed.selectors import FeedFilter, FeedOrder
+from cercle.network import services as network_services
+from cercle.network.models import AttentionLevel, SourceKind
+from cercle.posts.api import posts_out
+from cercle.posts.schemas import PostOut
+from cercle.posts.selectors import MAX_PAGE_SIZE, PAGE_SIZE, Cursor
+
+router = Router(tags=["feed"])
+
+
+class ReasonOut(Schema):
+    kind: str = Field(description="mine, community, person, share or hashtag")
+    label: str
+    url: str
+
+
+class FeedItemOut(PostOut):
+    reason: ReasonOut | None
+
+
+class FeedPageOut(Schema):
+    items: list[FeedItemOut]
+    next_cursor: str | None = Field(description="Pass it as `cursor` for the next page.")
+    since: str = Field(description="Pass it to /feed/new-count to learn how many posts are new.")
+
+
+class FeedQuery(Schema):
+    filter: FeedFilter = FeedFilter.ALL
+    order: FeedOrder = FeedOrder.RECENT
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class NewCountQuery(Schema):
+    since: str = Field(max_length=200)
+    filter: FeedFilter = FeedFilter.ALL
+
+
+class NewCountOut(Schema):
+    count: int = Field(description=f"Capped at {selectors.NEW_COUNT_CAP + 1}.")
+
+
+class AttentionIn(Schema):
+    level: AttentionLevel
+
+
+class AttentionOut(Schema):
+    source_kind: SourceKind
+    source_id: int
+    level: AttentionLevel
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def _check_cursor(field: str, value: str | None) -> None:
+    if value and Cursor.decode(value) is None:
+        raise ValidationError({field: [_("This cursor is not valid.")]})
+
+
+def _reason(post: object) -> ReasonOut | None:
+    reason = getattr(post, "reason", None)
+    if not isinstance(reason, selectors.Reason):
+        return None
+    return ReasonOut(kind=reason.kind, label=reason.label, url=reason.url)
+
+
+@router.get("/feed", response=FeedPageOut, summary="My feed, newest first")
+def get_feed(request: HttpRequest, query: Query[FeedQuery]) -> FeedPageOut:
+    _check_cursor("cursor", query.cursor)
+    page = selectors.feed(
+        viewer=_viewer(request),
+        feed_filter=query.filter,
+        order=query.order,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+    items = [
+        FeedItemOut(**out.model_dump(), reason=_reason(post))
+        for out, post in zip(posts_out(page.items), page.items, strict=True)
+    ]
+    since = selectors.newest_position(page) or selectors.since_now()
+    return FeedPageOut(items=items, next_cursor=page.next_cursor, since=since)
+
+
+@router.get("/feed/new-count", response=NewCountOut, summary="How many feed posts are new")
+def get_new_count(request: HttpRequest, query: Query[NewCountQuery]) -> NewCountOut:
+    _check_cursor("since", query.since)
+    count = selectors.new_count(
+        viewer=_viewer(request), since=query.since, feed_filter=query.filter
+    )
+    return NewCountOut(count=count)
+
+
+@router.put(
+    "/attention/{source_kind}/{source_id}",
+    response=AttentionOut,
+    summary="Show a person, community or topic in my feed, or mute it",
+)
+def put_attention(
+    request: HttpRequest, source_kind: SourceKind, source_id: int, payload: AttentionIn
+) -> AttentionOut:
+    network_services.attention_set(
+        user=_viewer(request), source_kind=source_kind, source_id=source_id, level=payload.level
+    )
+    return AttentionOut(source_kind=source_kind, source_id=source_id, level=payload.level)
+
+
+@router.get("/ping", response=dict[str, bool], summary="Authenticated no-op (latency floor)")
+def ping(request: HttpRequest) -> dict[str, bool]:
+    _viewer(request)
+    return {"ok": True}

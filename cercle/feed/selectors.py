@@ -1,0 +1,177 @@
+"""The personal feed ("Mon fil"): a pure read, fanned out on read.
+
+Everything the viewer may see (``PostPolicy`` through ``visible_posts``)
+that comes from a followed person, one of the viewer's communities or a
+followed #topic, plus the viewer's own posts — minus muted sources — newest
+first, one keyset page at a time.  Nothing is precomputed, so a new post is
+in every feed at once and a deleted or no-longer-visible one is gone at once.
+
+``feed()`` keeps one signature so that a materialised per-recipient feed can
+replace its body later without touching views or the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cercle.access.base import Viewer, viewer_pk
+from cercle.communities.models import Membership
+from cercle.network.models import (
+    AttentionLevel,
+    AttentionSetting,
+    Follow,
+    HashtagFollow,
+    SourceKind,
+)
+from cercle.posts.models import Hashtag, Post, PostHashtag
+from cercle.posts.selectors import (
+    PAGE_SIZE,
+    Cursor,
+    PostPage,
+    ViewerContext,
+    hydrate,
+    paginate,
+    visible_posts,
+)
+
+NEW_COUNT_CAP = 99
+
+
+class FeedFilter(StrEnum):
+    ALL = "all"
+    PEOPLE = "people"
+    COMMUNITIES = "communities"
+    TOPICS = "topics"
+
+
+class FeedOrder(StrEnum):
+    RECENT = "recent"  # by publication
+    ACTIVITY = "activity"  # a new comment lifts a post
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a post is in the feed, for the line above it."""
+
+    kind: str  # "mine", "community", "person", "share", "hashtag"
+    label: str  # a community's name, a person's name, a hashtag
+    url: str
+
+
+def _muted(viewer: Viewer, kind: SourceKind) -> QuerySet[AttentionSetting, int]:
+    return AttentionSetting.objects.filter(
+        user_id=viewer_pk(viewer), source_kind=kind, level=AttentionLevel.MUTE
+    ).values_list("source_id", flat=True)
+
+
+def feed_queryset(viewer: Viewer, feed_filter: FeedFilter = FeedFilter.ALL) -> QuerySet[Post]:
+    """The feed as one query (sources OR-ed, mutes excluded, visibility applied)."""
+    me = viewer_pk(viewer)
+    followed = Follow.objects.filter(follower_id=me).values("followee_id")
+    communities = (
+        Membership.objects.filter(user_id=me)
+        .exclude(community_id__in=_muted(viewer, SourceKind.COMMUNITY))
+        .values("community_id")
+    )
+    tags = (
+        HashtagFollow.objects.filter(user_id=me)
+        .exclude(hashtag_id__in=_muted(viewer, SourceKind.HASHTAG))
+        .values("hashtag_id")
+    )
+    tagged = PostHashtag.objects.filter(hashtag_id__in=tags).values("post_id")
+    sources = {
+        FeedFilter.PEOPLE: Q(author_id__in=followed) | Q(author_id=me),
+        FeedFilter.COMMUNITIES: Q(community_id__in=communities),
+        FeedFilter.TOPICS: Q(pk__in=tagged),
+    }
+    wanted = (
+        sources[FeedFilter.PEOPLE] | sources[FeedFilter.COMMUNITIES] | sources[FeedFilter.TOPICS]
+        if feed_filter == FeedFilter.ALL
+        else sources[feed_filter]
+    )
+    muted_tags = PostHashtag.objects.filter(
+        hashtag_id__in=_muted(viewer, SourceKind.HASHTAG)
+    ).values("post_id")
+    return (
+        visible_posts(viewer)
+        .filter(wanted)
+        .exclude(author_id__in=_muted(viewer, SourceKind.PERSON))
+        .exclude(community_id__in=_muted(viewer, SourceKind.COMMUNITY))
+        .exclude(pk__in=muted_tags)
+    )
+
+
+def _reasons(viewer: Viewer, posts: list[Post], ctx: ViewerContext) -> None:
+    """Attach ``reason`` to each post: community first, then person, then topic."""
+    me = viewer_pk(viewer)
+    authors = {p.author_id for p in posts if p.author_id}
+    followed = set(
+        Follow.objects.filter(follower_id=me, followee_id__in=authors).values_list(
+            "followee_id", flat=True
+        )
+    )
+    followed_tags = HashtagFollow.objects.filter(user_id=me).values("hashtag_id")
+    tag_of: dict[int, Hashtag] = {}
+    for link in PostHashtag.objects.filter(
+        post_id__in=[p.pk for p in posts], hashtag_id__in=followed_tags
+    ).select_related("hashtag"):
+        tag_of.setdefault(link.post_id, link.hashtag)
+    for post in posts:
+        reason: Reason | None = None
+        if post.author_id == me:
+            reason = Reason("mine", "", "")
+        elif post.community is not None and post.community.pk in ctx.roles:
+            reason = Reason("community", post.community.name, post.community.get_absolute_url())
+        elif post.author is not None and post.author_id in followed:
+            kind = "share" if post.shared_post_id or post.kind == "share" else "person"
+            reason = Reason(kind, post.author.name, post.author.get_absolute_url())
+        elif post.pk in tag_of:
+            tag = tag_of[post.pk]
+            reason = Reason("hashtag", tag.name, tag.get_absolute_url())
+        post.reason = reason  # type: ignore[attr-defined]
+
+
+def feed(
+    *,
+    viewer: Viewer,
+    feed_filter: FeedFilter = FeedFilter.ALL,
+    order: FeedOrder = FeedOrder.RECENT,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> PostPage:
+    """One page of the viewer's feed, each post with its ``reason``."""
+    field = "last_activity_at" if order == FeedOrder.ACTIVITY else "created_at"
+    items, next_cursor = paginate(feed_queryset(viewer, feed_filter), cursor, limit, field=field)
+    ctx = ViewerContext.of(viewer)
+    hydrate(viewer, items, ctx)
+    _reasons(viewer, items, ctx)
+    return PostPage(items, next_cursor)
+
+
+def newest_position(page: PostPage) -> str | None:
+    """The marker a client keeps to ask "how many new since?" (the first item's)."""
+    if not page.items:
+        return None
+    first = page.items[0]
+    return Cursor(first.created_at, first.pk).encode()
+
+
+def new_count(*, viewer: Viewer, since: str, feed_filter: FeedFilter = FeedFilter.ALL) -> int:
+    """How many feed posts were published after ``since`` (capped: the UI says "99+")."""
+    position = Cursor.decode(since)
+    if position is None:
+        return 0
+    newer = feed_queryset(viewer, feed_filter).filter(
+        Q(created_at__gt=position.created_at)
+        | Q(created_at=position.created_at, id__gt=position.id)
+    )
+    return len(newer.order_by().values_list("pk", flat=True)[: NEW_COUNT_CAP + 1])
+
+
+def since_now() -> str:
+    """A marker for "nothing shown yet": only posts after now will count as new."""
+    return Cursor(timezone.now(), 0).encode()

@@ -1,0 +1,103 @@
+"""The home page is the feed: composer, filters, the stream, the "new posts" indicator."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from cercle.communities import selectors as community_selectors
+from cercle.core.http import viewer_of
+from cercle.feed import selectors
+from cercle.feed.selectors import FeedFilter, FeedOrder
+from cercle.network import selectors as network_selectors
+from cercle.posts.forms import ComposerForm
+
+
+def _choice[E: (FeedFilter, FeedOrder)](kind: type[E], raw: str | None, default: E) -> E:
+    try:
+        return kind(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def _options(request: HttpRequest) -> tuple[FeedFilter, FeedOrder]:
+    return (
+        _choice(FeedFilter, request.GET.get("filter"), FeedFilter.ALL),
+        _choice(FeedOrder, request.GET.get("order"), FeedOrder.RECENT),
+    )
+
+
+def _stream_url(feed_filter: FeedFilter, order: FeedOrder) -> str:
+    return reverse("feed:page") + "?" + urlencode({"filter": feed_filter, "order": order})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    feed_filter, order = _options(request)
+    page = selectors.feed(
+        viewer=viewer, feed_filter=feed_filter, order=order, cursor=request.GET.get("cursor")
+    )
+    mine = community_selectors.directory(viewer=viewer, mine=True)
+    checks = [
+        bool(viewer.photo),
+        bool(viewer.job_title),
+        viewer.department_id is not None,
+        viewer.region_id is not None,
+        viewer.skills.exists(),
+        bool(viewer.bio or viewer.ask_me_about),
+    ]
+    return render(
+        request,
+        "feed/home.html",
+        {
+            "page": page,
+            "feed_filter": feed_filter,
+            "order": order,
+            "filters": [(f.value, f) for f in FeedFilter],
+            "stream_url": _stream_url(feed_filter, order),
+            "since": selectors.newest_position(page) or selectors.since_now(),
+            "completion": round(100 * sum(checks) / len(checks)),
+            "suggestions": network_selectors.suggestions(viewer=viewer),
+            "invitations": community_selectors.my_invitations(viewer=viewer),
+            "my_communities": mine[:8],
+            "composer": ComposerForm(),
+            "composer_community": None,
+            "composer_destinations": [c for c in mine if c.archived_at is None],
+            "newcomer": not viewer.following_set.exists(),
+        },
+    )
+
+
+@require_GET
+def page(request: HttpRequest) -> HttpResponse:
+    """The next page of the feed (infinite scroll)."""
+    feed_filter, order = _options(request)
+    result = selectors.feed(
+        viewer=viewer_of(request),
+        feed_filter=feed_filter,
+        order=order,
+        cursor=request.GET.get("cursor"),
+    )
+    return render(
+        request,
+        "posts/_stream_items.html",
+        {"page": result, "stream_url": _stream_url(feed_filter, order)},
+    )
+
+
+@require_GET
+def new_count(request: HttpRequest) -> HttpResponse:
+    """The "N new posts" indicator, polled by the page (pushed in real time later)."""
+    feed_filter, _order = _options(request)
+    count = selectors.new_count(
+        viewer=viewer_of(request), since=request.GET.get("since", ""), feed_filter=feed_filter
+    )
+    return render(
+        request,
+        "feed/_new_count.html",
+        {"count": count, "cap": selectors.NEW_COUNT_CAP, "feed_filter": feed_filter},
+    )

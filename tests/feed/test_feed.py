@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cercle.communities import services as communities
+from cercle.communities.models import CommunityKind, Membership
+from cercle.feed import selectors
+from cercle.feed.selectors import FeedFilter, FeedOrder
+from cercle.network import services as network
+from cercle.posts import services as posts
+from cercle.posts.models import Hashtag
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(page) -> list[int]:
+    return [p.pk for p in page.items]
+
+
+@pytest.fixture
+def scene(user, other):
+    """Thomas follows Alexandra and #veille and is in "Sud-Ouest"; strangers post too."""
+    stranger = UserFactory()
+    sud_ouest = communities.community_create(
+        actor=other, name="Sud-Ouest", kind=CommunityKind.PRIVATE
+    )
+    communities.community_invite(actor=other, community=sud_ouest, user=user)
+    communities.community_join(actor=user, community=sud_ouest)
+    codir = communities.community_create(actor=other, name="Codir", kind=CommunityKind.SECRET)
+    network.follow(follower=user, followee=other)
+    seed = posts.post_create(author=stranger, body="Premier #veille")
+    network.hashtag_follow(user=user, hashtag=Hashtag.objects.get(key="veille"))
+    return {
+        "stranger": stranger,
+        "sud_ouest": sud_ouest,
+        "codir": codir,
+        "tagged": seed,
+        "followed": posts.post_create(author=other, body="De la personne suivie"),
+        "community": posts.post_create(
+            author=other, community=sud_ouest, body="Dans la communauté"
+        ),
+        "secret": posts.post_create(author=other, community=codir, body="Secret"),
+        "noise": posts.post_create(author=stranger, body="Rien à voir"),
+        "mine": posts.post_create(author=user, body="Le mien"),
+    }
+
+
+def test_feed_gathers_every_source_once_newest_first(user, scene) -> None:
+    page = selectors.feed(viewer=user)
+    expected = [scene[k].pk for k in ("mine", "community", "followed", "tagged")]
+    assert ids(page) == expected  # newest first; no noise, no secret, no duplicate
+    reasons = {p.pk: (p.reason.kind, p.reason.label) for p in page.items}
+    assert reasons[scene["community"].pk] == ("community", "Sud-Ouest")
+    assert reasons[scene["followed"].pk] == ("person", "Alexandra Girard")
+    assert reasons[scene["tagged"].pk] == ("hashtag", "veille")
+    assert reasons[scene["mine"].pk][0] == "mine"
+
+
+def test_a_post_matching_several_sources_appears_once(user, other, scene) -> None:
+    both = posts.post_create(author=other, community=scene["sud_ouest"], body="Double #veille")
+    page = selectors.feed(viewer=user)
+    assert ids(page).count(both.pk) == 1
+
+
+def test_filters(user, scene) -> None:
+    assert ids(selectors.feed(viewer=user, feed_filter=FeedFilter.PEOPLE)) == [
+        scene["mine"].pk,
+        scene["community"].pk,
+        scene["followed"].pk,
+    ]
+    assert ids(selectors.feed(viewer=user, feed_filter=FeedFilter.COMMUNITIES)) == [
+        scene["community"].pk
+    ]
+    assert ids(selectors.feed(viewer=user, feed_filter=FeedFilter.TOPICS)) == [scene["tagged"].pk]
+
+
+def test_shares_say_who_shared(user, other, scene) -> None:
+    share = posts.post_create(author=other, body="À lire", shared_post=scene["noise"])
+    item = selectors.feed(viewer=user).items[0]
+    assert item.pk == share.pk
+    assert (item.reason.kind, item.reason.label) == ("share", "Alexandra Girard")
+
+
+def test_muting_a_community_keeps_the_membership(user, scene) -> None:
+    network.attention_set(
+        user=user, source_kind="community", source_id=scene["sud_ouest"].pk, level="mute"
+    )
+    assert scene["community"].pk not in ids(selectors.feed(viewer=user))
+    assert Membership.objects.filter(user=user, community=scene["sud_ouest"]).exists()
+    network.attention_set(
+        user=user, source_kind="community", source_id=scene["sud_ouest"].pk, level="feed"
+    )
+    assert scene["community"].pk in ids(selectors.feed(viewer=user))
+
+
+def test_muting_a_person_and_a_topic(user, other, scene) -> None:
+    network.attention_set(user=user, source_kind="person", source_id=other.pk, level="mute")
+    tag = Hashtag.objects.get(key="veille")
+    network.attention_set(user=user, source_kind="hashtag", source_id=tag.pk, level="mute")
+    assert ids(selectors.feed(viewer=user)) == [scene["mine"].pk]
+
+
+def test_cannot_mute_an_invisible_source(user, scene) -> None:
+    from django.http import Http404
+
+    with pytest.raises(Http404):  # a secret community cannot be probed through muting
+        network.attention_set(
+            user=user, source_kind="community", source_id=scene["codir"].pk, level="mute"
+        )
+
+
+def test_leaving_or_deleting_removes_at_once(user, other, scene) -> None:
+    communities.community_leave(actor=user, community=scene["sud_ouest"])
+    posts.post_delete(actor=other, post=scene["followed"])
+    page = ids(selectors.feed(viewer=user))
+    assert scene["community"].pk not in page and scene["followed"].pk not in page
+
+
+def test_cursor_is_stable_while_others_post(user, other) -> None:
+    network.follow(follower=user, followee=other)
+    made = [posts.post_create(author=other, body=f"Post {i}").pk for i in range(25)]
+    first = selectors.feed(viewer=user, limit=10)
+    for i in range(5):  # new posts arrive between two pages
+        posts.post_create(author=other, body=f"Nouveau {i}")
+    second = selectors.feed(viewer=user, limit=10, cursor=first.next_cursor)
+    third = selectors.feed(viewer=user, limit=10, cursor=second.next_cursor)
+    seen = ids(first) + ids(second) + ids(third)
+    assert seen == list(reversed(made))  # nothing skipped, nothing repeated
+    assert third.next_cursor is None
+
+
+def test_latest_activity_lifts_a_commented_post(user, other, scene) -> None:
+    posts.comment_create(author=other, post=scene["tagged"], body="Relance")
+    assert ids(selectors.feed(viewer=user, order=FeedOrder.ACTIVITY))[0] == scene["tagged"].pk
+    assert ids(selectors.feed(viewer=user, order=FeedOrder.RECENT))[0] == scene["mine"].pk
+
+
+def test_new_count_respects_visibility(user, other, scene) -> None:
+    since = selectors.newest_position(selectors.feed(viewer=user))
+    assert since is not None
+    assert selectors.new_count(viewer=user, since=since) == 0
+    posts.post_create(author=other, community=scene["codir"], body="Encore secret")
+    assert selectors.new_count(viewer=user, since=since) == 0  # not counted: invisible
+    posts.post_create(author=other, body="Nouveau visible")
+    posts.post_create(author=scene["stranger"], body="Hors de mes sources")
+    assert selectors.new_count(viewer=user, since=since) == 1
+    assert selectors.new_count(viewer=user, since="garbage") == 0
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_constant_queries_per_feed_page(user, other, count, django_assert_num_queries) -> None:
+    network.follow(follower=user, followee=other)
+    community = communities.community_create(actor=other, name="Grande", kind=CommunityKind.OPEN)
+    communities.community_join(actor=user, community=community)
+    for i in range(count):
+        post = posts.post_create(
+            author=other,
+            community=community if i % 2 else None,
+            body=f"#tag{i % 3} message {i}",
+            uploads=[posts.Upload("a.pdf", b"%PDF-1.4\n%%EOF\n")],
+            praised=[user] if i % 5 == 0 else (),
+        )
+        posts.reaction_set(user=user, post=post, emoji="like", on=True)
+    with django_assert_num_queries(8):
+        page = selectors.feed(viewer=user, limit=20)
+    assert len(page.items) == min(count, 20)
+
+
+def test_home_page_htmx_fragments_and_api(client_for, user, other, scene) -> None:
+    client = client_for(user)
+    home = client.get("/")
+    assert f'id="post-{scene["community"].pk}"' in home.content.decode()
+    assert f'id="post-{scene["noise"].pk}"' not in home.content.decode()
+    fragment = client.get(reverse("feed:page"), {"filter": "topics"})
+    assert f'id="post-{scene["tagged"].pk}"' in fragment.content.decode()
+    since = home.context["since"]
+    posts.post_create(author=other, body="Tout frais")
+    indicator = client.get(reverse("feed:new_count"), {"since": since})
+    assert "1" in indicator.content.decode()
+    api = client.get("/api/v1/feed", {"filter": "people", "limit": 2}).json()
+    assert len(api["items"]) == 2 and api["next_cursor"]
+    assert api["items"][0]["reason"]["kind"] in {"person", "mine"}
+    more = client.get("/api/v1/feed", {"filter": "people", "cursor": api["next_cursor"]}).json()
+    assert {i["id"] for i in more["items"]}.isdisjoint({i["id"] for i in api["items"]})
+    count = client.get("/api/v1/feed/new-count", {"since": api["since"]}).json()
+    assert count == {"count": 0}
+    assert client.get("/api/v1/feed", {"cursor": "nope"}).status_code == 422
+    assert client.get("/api/v1/feed", {"filter": "bogus"}).status_code == 422
+    muted = client.put(
+        f"/api/v1/attention/community/{scene['sud_ouest'].pk}",
+        data={"level": "mute"},
+        content_type="application/json",
+    )
+    assert muted.status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/attention/community/{scene['codir'].pk}",
+            data={"level": "mute"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert client.get("/api/v1/ping").json() == {"ok": True}
+
+
+def test_mute_button_on_community_page(client_for, user, scene) -> None:
+    client = client_for(user)
+    response = client.post(
+        reverse("network:attention"),
+        {"source_kind": "community", "source_id": scene["sud_ouest"].pk, "level": "mute"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and 'aria-pressed="true"' in response.content.decode()
+    assert scene["community"].pk not in ids(selectors.feed(viewer=user))
+    bad = client.post(
+        reverse("network:attention"), {"source_kind": "planet", "source_id": 1, "level": "mute"}
+    )
+    assert bad.status_code == 400
