@@ -122,7 +122,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run while one writer writes; IMMEDIATE transactions take
     # the write lock up front so concurrent writers queue instead of failing
     # with "database is locked" half-way through a transaction.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One connection per worker thread, kept: SQLite keeps its page cache with it.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -13,13 +13,16 @@ replace its body later without touching views or the API.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cercle.access.base import Viewer, viewer_pk
+from cercle.accounts.models import User
 from cercle.communities.models import Membership
+from cercle.feed import compiled
 from cercle.network.models import (
     AttentionLevel,
     AttentionSetting,
@@ -29,6 +32,7 @@ from cercle.network.models import (
 )
 from cercle.posts.models import Hashtag, Post, PostHashtag
 from cercle.posts.selectors import (
+    MAX_PAGE_SIZE,
     PAGE_SIZE,
     Cursor,
     PostPage,
@@ -36,6 +40,7 @@ from cercle.posts.selectors import (
     hydrate,
     paginate,
     visible_posts,
+    with_card_relations,
 )
 
 NEW_COUNT_CAP = 99
@@ -135,6 +140,42 @@ def _reasons(viewer: Viewer, posts: list[Post], ctx: ViewerContext) -> None:
         post.reason = reason  # type: ignore[attr-defined]
 
 
+def _page_ids(
+    viewer: Viewer, feed_filter: FeedFilter, field: str, cursor: str | None, limit: int
+) -> tuple[list[int], str | None] | None:
+    """Ids of one page through the compiled SQL (None when it cannot be used)."""
+    position = Cursor.decode(cursor) if cursor else None
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+
+    def build(sentinel: User) -> QuerySet[Post, tuple[int, datetime]]:
+        posts = feed_queryset(sentinel, feed_filter)
+        if position is not None:
+            posts = compiled.after(field, posts, newer=False)
+        return posts.order_by(f"-{field}", "-id").values_list("id", field)[: limit + 1]
+
+    rows = compiled.run(
+        kind="page",
+        viewer=viewer,
+        shape=(feed_filter, field, position is not None, limit),
+        build=build,
+        at=position.created_at if position else None,
+        pk=position.id if position else None,
+    )
+    if rows is None:
+        return None
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more and rows:
+        last_at = rows[-1][1]
+        if isinstance(last_at, str):
+            last_at = datetime.fromisoformat(last_at)
+        if last_at.tzinfo is None:  # SQLite hands back naive UTC
+            last_at = last_at.replace(tzinfo=UTC)
+        next_cursor = Cursor(last_at, rows[-1][0]).encode()
+    return [row[0] for row in rows], next_cursor
+
+
 def feed(
     *,
     viewer: Viewer,
@@ -142,10 +183,22 @@ def feed(
     order: FeedOrder = FeedOrder.RECENT,
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
+    use_compiled: bool = True,
 ) -> PostPage:
-    """One page of the viewer's feed, each post with its ``reason``."""
+    """One page of the viewer's feed, each post with its ``reason``.
+
+    ``use_compiled=False`` takes the plain ORM path (tests compare both).
+    """
     field = "last_activity_at" if order == FeedOrder.ACTIVITY else "created_at"
-    items, next_cursor = paginate(feed_queryset(viewer, feed_filter), cursor, limit, field=field)
+    fast = _page_ids(viewer, feed_filter, field, cursor, limit) if use_compiled else None
+    if fast is not None:
+        ids, next_cursor = fast
+        by_id = with_card_relations(Post.objects.filter(pk__in=ids)).in_bulk()
+        items = [by_id[pk] for pk in ids if pk in by_id]
+    else:
+        items, next_cursor = paginate(
+            feed_queryset(viewer, feed_filter), cursor, limit, field=field
+        )
     ctx = ViewerContext.of(viewer)
     hydrate(viewer, items, ctx)
     _reasons(viewer, items, ctx)
@@ -165,6 +218,21 @@ def new_count(*, viewer: Viewer, since: str, feed_filter: FeedFilter = FeedFilte
     position = Cursor.decode(since)
     if position is None:
         return 0
+
+    def build(sentinel: User) -> QuerySet[Post, tuple[int]]:
+        newer = compiled.after("created_at", feed_queryset(sentinel, feed_filter), newer=True)
+        return newer.order_by().values_list("pk")[: NEW_COUNT_CAP + 1]
+
+    rows = compiled.run(
+        kind="count",
+        viewer=viewer,
+        shape=(feed_filter,),
+        build=build,
+        at=position.created_at,
+        pk=position.id,
+    )
+    if rows is not None:
+        return len(rows)
     newer = feed_queryset(viewer, feed_filter).filter(
         Q(created_at__gt=position.created_at)
         | Q(created_at=position.created_at, id__gt=position.id)

@@ -108,8 +108,9 @@ def visible_posts(viewer: Viewer) -> QuerySet[Post]:
     return _base(viewer)
 
 
-def _base(viewer: Viewer) -> QuerySet[Post]:
-    return PostPolicy.visible(viewer, Post.objects.all()).select_related(
+def with_card_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Join what a post card shows (author, community, the shared original)."""
+    return posts.select_related(
         "author__department",
         "author__region",
         "community",
@@ -117,6 +118,10 @@ def _base(viewer: Viewer) -> QuerySet[Post]:
         "shared_post__author__region",
         "shared_post__community",
     )
+
+
+def _base(viewer: Viewer) -> QuerySet[Post]:
+    return with_card_relations(PostPolicy.visible(viewer, Post.objects.all()))
 
 
 def _reaction_summaries(

@@ -1,0 +1,350 @@
+"""Latency benchmark: Cercle's read and write paths, through the real HTTP stack.
+
+    python bench/run.py [--samples 1000] [--warmup 100] [--label 1M] [--append]
+
+It runs in-process with Django's test ``Client``: each request goes through
+the whole middleware stack (sessions, authentication, CSRF, locale,
+WhiteNoise), the URL resolver, the view or the Ninja endpoint and the
+templates, against the database ``DATABASE_URL`` names (SQLite by default),
+but without a socket — the load test (``bench/load.py``) covers the server.
+
+For each endpoint: one cold request first (a fresh process, before the
+database is pre-warmed), then a warm-up, then ``--samples`` timed requests
+rotating over 20 viewers; p50/p95/p99/max and the number of SQL queries per
+request are recorded.  Two floors are measured in the same run: the
+*framework floor* (an authenticated no-op JSON endpoint) and the *database
+floor* (the feed's own SQL run directly, its plan saved next to the results).
+Feed figures are also given as a ratio to the sum of both floors.
+
+Results: one record per measurement in ``bench/results/latest.json`` (with
+``--append``, records of other databases/scales are kept) and a Markdown
+table in ``bench/results/latest.md``.
+"""
+
+# Django must be set up before the models are imported.
+# ruff: noqa: E402
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cercle.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+from django.db.models import Count
+from django.test import Client
+
+from cercle.accounts.models import User
+from cercle.communities.models import Community, CommunityKind
+from cercle.feed.selectors import feed_queryset
+from cercle.network.models import Follow
+from cercle.posts.models import Hashtag, Post, PostHashtag
+
+RESULTS = REPO / "bench" / "results"
+VIEWERS = 20
+
+
+@dataclass
+class Record:
+    db: str
+    users: int
+    posts: int
+    endpoint: str
+    samples: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    queries: int
+    kind: str = "warm"  # "warm", "cold" or "floor"
+    ratio_to_floor: float | None = None
+    label: str = ""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summarise(name: str, times: list[float], queries: int, base: dict[str, Any]) -> Record:
+    return Record(
+        endpoint=name,
+        samples=len(times),
+        p50_ms=round(statistics.median(times), 3),
+        p95_ms=round(percentile(times, 95), 3),
+        p99_ms=round(percentile(times, 99), 3),
+        max_ms=round(max(times), 3),
+        queries=queries,
+        **base,
+    )
+
+
+@dataclass
+class Scene:
+    viewers: list[User]
+    clients: list[Client]
+    communities: list[Community]
+    hashtags: list[str]
+    profiles: list[int]
+
+
+def choose_scene() -> Scene:
+    """Typical viewers (the most-following people), readable communities, used tags."""
+    viewer_ids = list(
+        Follow.objects.values("follower_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "follower_id")
+        .values_list("follower_id", flat=True)[: VIEWERS * 5]
+    )[::5] or list(User.objects.order_by("pk").values_list("pk", flat=True)[:VIEWERS])
+    viewers = list(User.objects.filter(pk__in=viewer_ids).order_by("pk"))
+    clients = []
+    for viewer in viewers:
+        client = Client()
+        client.force_login(viewer)
+        clients.append(client)
+    communities = list(
+        Community.objects.filter(kind=CommunityKind.OPEN).order_by("-member_count")[:5]
+    )
+    tags = list(
+        PostHashtag.objects.values("hashtag__key")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("hashtag__key", flat=True)[:5]
+    ) or list(Hashtag.objects.values_list("key", flat=True)[:5])
+    profiles = list(
+        Post.objects.values("author_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("author_id", flat=True)[:5]
+    )
+    return Scene(viewers, clients, communities, tags, profiles)
+
+
+def prewarm() -> None:
+    """Read the tables once: this machine evicts the page cache aggressively."""
+    tables = [m._meta.db_table for m in (Post, PostHashtag, Follow, User, Community)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            try:
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            except DatabaseError:
+                print("pg_prewarm is not available: warming with full scans")
+            else:
+                cursor.execute(
+                    "SELECT pg_prewarm(c.oid) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')"
+                )
+                return
+        for table in tables:
+            cursor.execute(f"SELECT count(*) FROM {table}")
+    if connection.vendor == "sqlite":
+        name = Path(connection.settings_dict["NAME"])
+        for path in (name, Path(f"{name}-wal")):
+            if path.exists():
+                with path.open("rb") as handle:
+                    while handle.read(1 << 24):
+                        pass
+
+
+def time_requests(call: Callable[[int], Any], samples: int, warmup: int) -> tuple[list[float], int]:
+    for i in range(warmup):
+        call(i)
+    executed: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        call(0)
+    times = []
+    for i in range(samples):
+        start = time.perf_counter()
+        response = call(i)
+        times.append((time.perf_counter() - start) * 1000)
+        if response is not None and getattr(response, "status_code", 200) >= 400:
+            raise SystemExit(f"request failed: {response.status_code} {response.content[:300]!r}")
+    return times, len(executed)
+
+
+def db_floor(scene: Scene, samples: int, label: str) -> tuple[list[float], str]:
+    """The feed's first-page SQL, timed directly, and its query plan."""
+    plans = []
+    compiled = []
+    for viewer in scene.viewers:
+        queryset = feed_queryset(viewer).order_by("-created_at", "-id")[:21]
+        sql, params = queryset.query.sql_with_params()
+        compiled.append((sql, params))
+    times = []
+    with connection.cursor() as cursor:
+        for i in range(samples):
+            sql, params = compiled[i % len(compiled)]
+            start = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+        sql, params = compiled[0]
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plans = [" | ".join(str(c) for c in row) for row in cursor.fetchall()]
+    plan = (
+        f"-- {connection.vendor}, {label}\n{sql % tuple(repr(p) for p in params)}\n\n"
+        + "\n".join(plans)
+    )
+    return times, plan
+
+
+def run(samples: int, warmup: int, label: str) -> list[Record]:
+    call_command("collectstatic", interactive=False, verbosity=0)  # as `cercle serve` does
+    users, posts = User.objects.count(), Post.objects.count()
+    base = {"db": connection.vendor, "users": users, "posts": posts, "label": label}
+    scene = choose_scene()
+    if not scene.viewers:
+        raise SystemExit("No data: run bench/generate.py first.")
+    n = len(scene.clients)
+
+    def client(i: int) -> Client:
+        return scene.clients[i % n]
+
+    # Cursors for page 10 and "since" markers, fetched before timing.
+    page10: list[str] = []
+    since: list[str] = []
+    for c in scene.clients:
+        cursor = None
+        first = c.get("/api/v1/feed").json()
+        since.append(first["since"])
+        for _ in range(9):
+            data = c.get("/api/v1/feed", {"cursor": cursor} if cursor else {}).json()
+            cursor = data["next_cursor"] or cursor
+        page10.append(cursor or "")
+
+    created: list[int] = []
+
+    def create(i: int) -> Any:
+        other = scene.viewers[(i + 1) % n]
+        third = scene.viewers[(i + 2) % n]
+        body = (
+            f"Bench {i}: merci @{other.handle} et @{third.handle} pour le point "
+            f"#benchmark #{scene.hashtags[i % len(scene.hashtags)] if scene.hashtags else 'veille'}"
+        )
+        response = client(i).post("/api/v1/posts", {"body": body})
+        if response.status_code == 201:
+            created.append(response.json()["id"])
+        return response
+
+    endpoints: list[tuple[str, Callable[[int], Any]]] = [
+        ("framework_floor", lambda i: client(i).get("/api/v1/ping")),
+        ("feed_api_page1", lambda i: client(i).get("/api/v1/feed")),
+        ("feed_html_page1", lambda i: client(i).get("/")),
+        ("feed_api_page10", lambda i: client(i).get("/api/v1/feed", {"cursor": page10[i % n]})),
+        (
+            "community_stream",
+            lambda i: client(i).get(
+                f"/api/v1/communities/{scene.communities[i % len(scene.communities)].slug}/posts"
+            ),
+        ),
+        (
+            "profile_stream",
+            lambda i: client(i).get(
+                f"/api/v1/people/{scene.profiles[i % len(scene.profiles)]}/posts"
+            ),
+        ),
+        (
+            "hashtag_page",
+            lambda i: client(i).get(f"/tags/{scene.hashtags[i % len(scene.hashtags)]}/"),
+        ),
+        (
+            "new_since_count",
+            lambda i: client(i).get("/api/v1/feed/new-count", {"since": since[i % n]}),
+        ),
+        ("post_create", create),
+    ]
+    records: list[Record] = []
+    # One cold first request (before the pre-warm), on the feed.
+    start = time.perf_counter()
+    scene.clients[0].get("/api/v1/feed", {"limit": 20, "filter": "all"})
+    cold = (time.perf_counter() - start) * 1000
+    records.append(summarise("feed_api_page1", [cold], 0, {**base, "kind": "cold"}))
+    prewarm()
+    for name, call in endpoints:
+        times, queries = time_requests(call, samples, warmup)
+        kind = "floor" if name == "framework_floor" else "warm"
+        records.append(summarise(name, times, queries, {**base, "kind": kind}))
+        print(
+            f"{name:>18}: p50 {records[-1].p50_ms:7.2f} ms  p99 {records[-1].p99_ms:7.2f} ms"
+            f"  ({queries} queries)",
+            flush=True,
+        )
+    times, plan = db_floor(scene, samples, label)
+    records.append(summarise("db_floor_feed", times, 1, {**base, "kind": "floor"}))
+    (RESULTS / f"plan-{connection.vendor}-{label or posts}.txt").write_text(plan)
+    floor = records[1].p50_ms + records[-1].p50_ms
+    for record in records:
+        if record.endpoint.startswith("feed_") and record.kind == "warm":
+            record.ratio_to_floor = round(record.p50_ms / floor, 2)
+    Post.objects.filter(pk__in=created).delete()  # leave the dataset as it was
+    return records
+
+
+def write(records: list[Record], append: bool) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / "latest.json"
+    old: list[dict[str, Any]] = []
+    if append and path.exists():
+        mine = {(r.db, r.posts) for r in records}
+        old = [r for r in json.loads(path.read_text()) if (r["db"], r["posts"]) not in mine]
+    data = old + [asdict(r) for r in records]
+    path.write_text(json.dumps(data, indent=2))
+    (RESULTS / "latest.md").write_text(markdown(data))
+
+
+def markdown(data: list[dict[str, Any]]) -> str:
+    lines = [
+        "| db | users | posts | endpoint | kind | samples | p50 ms | p95 ms | p99 ms | max ms "
+        "| queries | p50 / floor |",
+        "|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in sorted(data, key=lambda r: (r["db"], r["posts"])):
+        ratio = "" if r.get("ratio_to_floor") is None else f"{r['ratio_to_floor']:.2f}"
+        lines.append(
+            f"| {r['db']} | {r['users']:,} | {r['posts']:,} | {r['endpoint']} | {r['kind']} "
+            f"| {r['samples']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['p99_ms']:.2f} "
+            f"| {r['max_ms']:.2f} | {r['queries']} | {ratio} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--label", default="", help="Names the plan file, e.g. 1M.")
+    parser.add_argument("--append", action="store_true", help="Keep other databases' records.")
+    args = parser.parse_args()
+    write(run(args.samples, args.warmup, args.label), args.append)
+    print((RESULTS / "latest.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
