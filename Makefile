@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-dev lint typecheck messages lock check clean
+.PHONY: run test install install-dev lint typecheck messages lock check clean bench bench-quick
 
 $(BIN)/python:
 	@python=$$(scripts/find-python) || exit 1; \
@@ -59,6 +59,31 @@ messages: install-dev
 lock: install-dev
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 --universal -q -o requirements/base.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal -q -o requirements/dev.lock
+
+## Benchmarks (see bench/README.md). The quick one: SQLite, ~50k posts, a few minutes.
+BENCH_DIR ?= /tmp/cercle-bench
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/cercle_bench
+BENCH_SHAPE = --users 10000 --follows-per-user 100 --communities 800 --memberships-per-user 8 --seed 1
+
+bench-quick: install-dev
+	CERCLE_DATA_DIR=$(BENCH_DIR)/quick $(BIN)/python bench/generate.py --users 2000 --posts 50000 \
+		--follows-per-user 100 --communities 200 --memberships-per-user 8 --seed 1 --reset --quiet \
+		--output $(BENCH_DIR)/quick/dataset.json
+	CERCLE_DATA_DIR=$(BENCH_DIR)/quick $(BIN)/python bench/run.py --label quick
+
+## The standard set: 100k and 1M posts, on SQLite and on PostgreSQL (long: tens of minutes).
+bench: install-dev
+	createdb -h 127.0.0.1 -U postgres cercle_bench 2>/dev/null || true
+	for posts in 100000 1000000; do \
+		CERCLE_DATA_DIR=$(BENCH_DIR)/sqlite-$$posts $(BIN)/python bench/generate.py $(BENCH_SHAPE) \
+			--posts $$posts --reset --quiet --output $(BENCH_DIR)/sqlite-$$posts.json && \
+		CERCLE_DATA_DIR=$(BENCH_DIR)/sqlite-$$posts $(BIN)/python bench/run.py --append \
+			--label $$posts && \
+		DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/generate.py $(BENCH_SHAPE) \
+			--posts $$posts --reset --quiet --output $(BENCH_DIR)/pg-$$posts.json && \
+		DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py --append --label $$posts \
+		|| exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
