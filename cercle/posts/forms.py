@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -43,11 +42,6 @@ class ComposerForm(forms.Form):
     )
     client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("client_token", uuid.uuid4().hex)
-
 
 class CommentForm(forms.Form):
     body = forms.CharField(
@@ -58,11 +52,6 @@ class CommentForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Attach files"), required=False)
     client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("client_token", uuid.uuid4().hex)
 
 
 class EditForm(forms.Form):

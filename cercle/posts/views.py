@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import urlencode
 
@@ -224,7 +225,7 @@ def post_share(request: HttpRequest, post_id: int) -> HttpResponse:
             "post": post,
             "destinations": destinations,
             "error": error,
-            "client_token": ComposerForm().initial["client_token"],
+            "client_token": uuid.uuid4().hex,
         },
         status=422 if error else 200,
     )
