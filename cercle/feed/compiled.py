@@ -28,8 +28,10 @@ from cercle.posts.models import Post
 
 logger = logging.getLogger(__name__)
 
-VIEWER_ID = -7_345_912_345
-CURSOR_ID = -7_345_912_346
+# Negative ids never occur, and these fit in 32 bits: Django drops lookups whose
+# value is out of the field's range (it would silently drop the viewer's clause).
+VIEWER_ID = -1_987_654_321
+CURSOR_ID = -1_987_654_322
 CURSOR_AT = datetime(1901, 2, 3, 4, 5, 6, 789_000, tzinfo=UTC)
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from cercle.access.base import Viewer, viewer_pk
@@ -73,6 +74,11 @@ def _muted(viewer: Viewer, kind: SourceKind) -> QuerySet[AttentionSetting, int]:
     ).values_list("source_id", flat=True)
 
 
+def _unindexed(column: str) -> ExpressionWrapper[Any]:
+    """``column + 0``: the same value, but no index can serve it (see ``feed_queryset``)."""
+    return ExpressionWrapper(F(column) + 0, output_field=BigIntegerField())
+
+
 def feed_queryset(viewer: Viewer, feed_filter: FeedFilter = FeedFilter.ALL) -> QuerySet[Post]:
     """The feed as one query (sources OR-ed, mutes excluded, visibility applied)."""
     me = viewer_pk(viewer)
@@ -107,7 +113,11 @@ def feed_queryset(viewer: Viewer, feed_filter: FeedFilter = FeedFilter.ALL) -> Q
     ).values("post_id")
     return (
         visible_posts(viewer)
-        .alias(_author=F("author_id") + 0, _community=F("community_id") + 0, _id=F("id") + 0)
+        .alias(
+            _author=_unindexed("author_id"),
+            _community=_unindexed("community_id"),
+            _id=_unindexed("id"),
+        )
         .filter(wanted)
         .exclude(author_id__in=_muted(viewer, SourceKind.PERSON))
         .exclude(community_id__in=_muted(viewer, SourceKind.COMMUNITY))
