@@ -102,3 +102,36 @@ def test_secret_community_is_invisible_to_thomas(company: None, new_page: Any) -
     page.keyboard.press("Enter")
     assert "@alexandra.girard " in composer.input_value()
     assert page.locator("body").inner_text().count("Comité de direction") == 0
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "en-GB"])
+def test_social_pages_pass_axe_on_phone_and_desktop(
+    company: None, new_page: Any, axe: Any, locale: str
+) -> None:
+    """Every page of the social core, at phone and desktop width, in both languages."""
+    from cercle.posts.models import Post
+
+    community = Community.objects.get(name="Commerciaux Sud-Ouest")
+    post = Post.objects.filter(community=community).order_by("-comment_count").first()
+    assert post is not None
+    pages = [
+        "/communities/",
+        "/communities/new/",
+        community.get_absolute_url(),
+        f"/communities/{community.slug}/members/",
+        post.get_absolute_url(),
+        f"/posts/{post.pk}/share/",
+        "/tags/appeldoffres/",
+        f"/people/{post.author_id}/followers/",
+        f"/people/{post.author_id}/following/",
+    ]
+    lang = "fr" if locale.startswith("fr") else "en"
+    for width in (360, 1280):
+        page = new_page(locale=locale, width=width)
+        sign_in(page, TEXT[lang], THOMAS.email)
+        for path in pages:
+            page.goto(path)
+            if width == 360:
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= 360, f"{path} is {scroll}px wide on a phone"
+            axe(page)
