@@ -10,9 +10,9 @@ permission policies):
 
 Views, the API, file downloads, search and notifications call these and never
 re-implement a rule.  "Missing" and "forbidden" must look the same from the
-outside: callers turn a refusal into a 404 with :func:`get_visible_or_404`.
+outside: selectors return ``None`` for both, and views and the API answer 404.
 """
 
-from cercle.access.base import get_visible_or_404, is_active_viewer
+from cercle.access.base import is_active_viewer
 
-__all__ = ["get_visible_or_404", "is_active_viewer"]
+__all__ = ["is_active_viewer"]

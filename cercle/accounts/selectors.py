@@ -77,20 +77,6 @@ def directory_facets() -> tuple[list[Department], list[Region]]:
     return list(Department.objects.order_by("name")), list(Region.objects.order_by("name"))
 
 
-def skill_suggestions(*, viewer: Viewer, prefix: str, limit: int = 10) -> list[str]:
-    """Skill labels starting with ``prefix`` (folded), most common first."""
-    if not ProfilePolicy.visible(viewer, User.objects.all()).exists() or not prefix.strip():
-        return []
-    from django.db.models import Count
-
-    return list(
-        Skill.objects.filter(key__startswith=fold(prefix))
-        .annotate(n=Count("user_skills"))
-        .order_by("-n", "name")
-        .values_list("name", flat=True)[:limit]
-    )
-
-
 def manager_chain_ids(user_id: int) -> list[int]:
     """Ids of ``user_id``'s managers, nearest first, up to the top (one query).
 
