@@ -215,7 +215,7 @@ def db_floor(scene: Scene, samples: int, label: str) -> tuple[list[float], str]:
     return times, plan
 
 
-def run(samples: int, warmup: int, label: str) -> list[Record]:
+def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> list[Record]:
     call_command("collectstatic", interactive=False, verbosity=0)  # as `cercle serve` does
     users, posts = User.objects.count(), Post.objects.count()
     base = {"db": connection.vendor, "users": users, "posts": posts, "label": label}
@@ -290,6 +290,8 @@ def run(samples: int, warmup: int, label: str) -> list[Record]:
     records: list[Record] = [cold]
     prewarm()
     for name, call in endpoints:
+        if only and name not in only and name != "framework_floor":
+            continue
         times, queries = time_requests(call, samples, warmup)
         kind = "floor" if name == "framework_floor" else "warm"
         records.append(summarise(name, times, queries, {**base, "kind": kind}))
@@ -300,7 +302,8 @@ def run(samples: int, warmup: int, label: str) -> list[Record]:
         )
     times, plan = db_floor(scene, samples, label)
     records.append(summarise("db_floor_feed", times, 1, {**base, "kind": "floor"}))
-    (RESULTS / f"plan-{connection.vendor}-{label or posts}.txt").write_text(plan)
+    if not only:
+        (RESULTS / f"plan-{connection.vendor}-{label or posts}.txt").write_text(plan)
     floor = records[1].p50_ms + records[-1].p50_ms
     for record in records:
         if record.endpoint.startswith("feed_") and record.kind == "warm":
@@ -343,8 +346,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--label", default="", help="Names the plan file, e.g. 1M.")
     parser.add_argument("--append", action="store_true", help="Keep other databases' records.")
+    parser.add_argument(
+        "--only", default="", help="Comma-separated endpoints to time (a quick look; not saved)."
+    )
     args = parser.parse_args()
-    write(run(args.samples, args.warmup, args.label), args.append)
+    only = {name for name in args.only.split(",") if name}
+    records = run(args.samples, args.warmup, args.label, only)
+    if only:
+        print(markdown([asdict(r) for r in records]))
+        return
+    write(records, args.append)
     print((RESULTS / "latest.md").read_text())
 
 

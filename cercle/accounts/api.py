@@ -14,11 +14,12 @@ from pydantic import Field
 
 from cercle.accounts import selectors, services
 from cercle.accounts.models import User, normalize_email
+from cercle.api.schema import Out
 
 router = Router(tags=["people"])
 
 
-class PersonOut(Schema):
+class PersonOut(Out):
     id: int
     name: str
     first_name: str
@@ -111,14 +112,14 @@ class DirectoryQuery(Schema):
     per_page: int = Field(20, ge=1, le=100)
 
 
-class DirectoryPage(Schema):
+class DirectoryPage(Out):
     count: int
     page: int
     pages: int
     results: list[PersonOut]
 
 
-class OrgChartOut(Schema):
+class OrgChartOut(Out):
     person: PersonOut
     chain: list[PersonOut] = Field(description="From the top of the company down to the manager.")
     reports: list[PersonOut]

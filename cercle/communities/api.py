@@ -23,6 +23,7 @@ from cercle.access.communities import CommunityAction, CommunityPolicy, membersh
 from cercle.accounts import selectors as people_selectors
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import User
+from cercle.api.schema import Out
 from cercle.communities import selectors, services
 from cercle.communities.models import (
     Community,
@@ -39,7 +40,7 @@ router = Router(tags=["communities"])
 RoleName = Literal["owner", "manager", "member"]
 
 
-class CommunityOut(Schema):
+class CommunityOut(Out):
     id: int
     slug: str
     name: str
@@ -89,7 +90,7 @@ class CommunityDetailOut(CommunityOut):
         )
 
 
-class CommunityPage(Schema):
+class CommunityPage(Out):
     count: int
     page: int
     pages: int
@@ -121,7 +122,7 @@ class JoinRequestIn(Schema):
     message: str = Field("", max_length=500)
 
 
-class JoinRequestOut(Schema):
+class JoinRequestOut(Out):
     id: int
     community: CommunityRefOut
     person: PersonOut
@@ -145,7 +146,7 @@ class InvitationIn(Schema):
     user_id: int
 
 
-class InvitationOut(Schema):
+class InvitationOut(Out):
     id: int
     community: CommunityRefOut
     person: PersonOut
@@ -163,7 +164,7 @@ class InvitationOut(Schema):
         )
 
 
-class MemberOut(Schema):
+class MemberOut(Out):
     person: PersonOut
     role: RoleName
     joined_at: datetime

@@ -9,18 +9,19 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from cercle.accounts.models import User
+from cercle.api.schema import Out
 from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
 from cercle.network import services as network_services
 from cercle.network.models import AttentionLevel, SourceKind
-from cercle.posts.api import posts_out
+from cercle.posts.api import load_people
 from cercle.posts.schemas import PostOut
 from cercle.posts.selectors import MAX_PAGE_SIZE, PAGE_SIZE, Cursor
 
 router = Router(tags=["feed"])
 
 
-class ReasonOut(Schema):
+class ReasonOut(Out):
     kind: str = Field(description="mine, community, person, share or hashtag")
     label: str
     url: str
@@ -30,7 +31,7 @@ class FeedItemOut(PostOut):
     reason: ReasonOut | None
 
 
-class FeedPageOut(Schema):
+class FeedPageOut(Out):
     items: list[FeedItemOut]
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page.")
     since: str = Field(description="Pass it to /feed/new-count to learn how many posts are new.")
@@ -48,7 +49,7 @@ class NewCountQuery(Schema):
     filter: FeedFilter = FeedFilter.ALL
 
 
-class NewCountOut(Schema):
+class NewCountOut(Out):
     count: int = Field(description=f"Capped at {selectors.NEW_COUNT_CAP + 1}.")
 
 
@@ -56,7 +57,7 @@ class AttentionIn(Schema):
     level: AttentionLevel
 
 
-class AttentionOut(Schema):
+class AttentionOut(Out):
     source_kind: SourceKind
     source_id: int
     level: AttentionLevel
@@ -90,9 +91,10 @@ def get_feed(request: HttpRequest, query: Query[FeedQuery]) -> FeedPageOut:
         cursor=query.cursor,
         limit=query.limit,
     )
+    load_people(page.items)
     items = [
-        FeedItemOut(**out.model_dump(), reason=_reason(post))
-        for out, post in zip(posts_out(page.items), page.items, strict=True)
+        FeedItemOut.model_validate({**PostOut.card_fields(post), "reason": _reason(post)})
+        for post in page.items
     ]
     since = selectors.newest_position(page) or selectors.since_now()
     return FeedPageOut(items=items, next_cursor=page.next_cursor, since=since)

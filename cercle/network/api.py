@@ -10,25 +10,26 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router
 from pydantic import Field
 
 from cercle.accounts import selectors as people_selectors
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import User
+from cercle.api.schema import Out
 from cercle.network import selectors, services
 
 router = Router(tags=["network"])
 
 
-class FollowOut(Schema):
+class FollowOut(Out):
     person: PersonOut
     following: bool = Field(description="Whether I follow this person.")
     follower_count: int
     following_count: int
 
 
-class SuggestionOut(Schema):
+class SuggestionOut(Out):
     person: PersonOut
     reason: Literal["manager", "report", "team", "department", "region"] = Field(
         description="Why this person is suggested."

@@ -71,8 +71,8 @@ def _load_people(people: Iterable[User | None]) -> None:
     prefetch_related_objects([p for p in people if p is not None], "department", "region")
 
 
-def posts_out(posts: list[Post]) -> list[PostOut]:
-    """Serialise hydrated posts, loading the people they name in one batch."""
+def load_people(posts: list[Post]) -> None:
+    """Load, in one batch, what ``PersonOut`` shows of everyone the posts name."""
     everyone: list[User | None] = []
     for post in posts:
         for item in (post, post.shared_post):
@@ -80,6 +80,11 @@ def posts_out(posts: list[Post]) -> list[PostOut]:
                 everyone.append(item.author)
                 everyone.extend(getattr(item, "praised", []))
     _load_people(everyone)
+
+
+def posts_out(posts: list[Post]) -> list[PostOut]:
+    """Serialise hydrated posts, loading the people they name in one batch."""
+    load_people(posts)
     return [PostOut.from_post(p) for p in posts]
 
 

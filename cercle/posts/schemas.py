@@ -9,12 +9,13 @@ from ninja import Schema
 from pydantic import Field
 
 from cercle.accounts.api import PersonOut
+from cercle.api.schema import Out
 from cercle.communities.models import Community
 from cercle.posts import selectors
 from cercle.posts.models import Attachment, Comment, Hashtag, Post
 
 
-class CommunityRefOut(Schema):
+class CommunityRefOut(Out):
     slug: str
     name: str
     kind: str
@@ -24,7 +25,7 @@ class CommunityRefOut(Schema):
         return CommunityRefOut(slug=community.slug, name=community.name, kind=community.kind)
 
 
-class AttachmentOut(Schema):
+class AttachmentOut(Out):
     id: int
     name: str
     kind: str
@@ -50,7 +51,7 @@ class AttachmentOut(Schema):
         )
 
 
-class ReactionOut(Schema):
+class ReactionOut(Out):
     emoji: str
     symbol: str
     label: str
@@ -68,14 +69,14 @@ class ReactionOut(Schema):
         )
 
 
-class PostPermissionsOut(Schema):
+class PostPermissionsOut(Out):
     edit: bool
     delete: bool
     pin: bool
     comment: bool
 
 
-class SharedPostOut(Schema):
+class SharedPostOut(Out):
     """The original of a share (its own reactions and comments live on its page)."""
 
     id: int
@@ -128,28 +129,31 @@ class PostOut(SharedPostOut):
     @staticmethod
     def from_post(post: Post) -> PostOut:
         """Serialise a post prepared by ``selectors.hydrate`` (directly or via a stream)."""
-        return PostOut.model_validate(
-            {
-                **SharedPostOut.fields_of(post),
-                "pinned": post.pinned_at is not None,
-                "comment_count": post.comment_count,
-                "reactions": [
-                    ReactionOut.from_summary(r) for r in getattr(post, "reaction_summary", [])
-                ],
-                "shared_post": (
-                    SharedPostOut.from_post(post.shared_post) if post.shared_post else None
-                ),
-                "permissions": PostPermissionsOut(
-                    edit=getattr(post, "can_edit", False),
-                    delete=getattr(post, "can_delete", False),
-                    pin=getattr(post, "can_pin", False),
-                    comment=getattr(post, "can_comment", False),
-                ),
-            }
-        )
+        return PostOut.model_validate(PostOut.card_fields(post))
+
+    @staticmethod
+    def card_fields(post: Post) -> dict[str, object]:
+        """The fields of a post card (for shapes that add their own, like the feed's)."""
+        return {
+            **SharedPostOut.fields_of(post),
+            "pinned": post.pinned_at is not None,
+            "comment_count": post.comment_count,
+            "reactions": [
+                ReactionOut.from_summary(r) for r in getattr(post, "reaction_summary", [])
+            ],
+            "shared_post": (
+                SharedPostOut.from_post(post.shared_post) if post.shared_post else None
+            ),
+            "permissions": PostPermissionsOut(
+                edit=getattr(post, "can_edit", False),
+                delete=getattr(post, "can_delete", False),
+                pin=getattr(post, "can_pin", False),
+                comment=getattr(post, "can_comment", False),
+            ),
+        }
 
 
-class PostPageOut(Schema):
+class PostPageOut(Out):
     items: list[PostOut]
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page.")
 
@@ -173,12 +177,12 @@ class PostEditIn(Schema):
     body: str
 
 
-class CommentPermissionsOut(Schema):
+class CommentPermissionsOut(Out):
     edit: bool
     delete: bool
 
 
-class ReplyOut(Schema):
+class ReplyOut(Out):
     id: int
     post_id: int
     parent_id: int | None
@@ -240,7 +244,7 @@ class CommentEditIn(Schema):
     body: str
 
 
-class HashtagOut(Schema):
+class HashtagOut(Out):
     key: str
     name: str
     following: bool

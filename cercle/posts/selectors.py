@@ -134,17 +134,16 @@ def _reaction_summaries(
         else Q(comment_id__in=comments)
     )
     counts: dict[tuple[int, int | None], dict[str, int]] = defaultdict(dict)
+    mine: set[tuple[int, int | None, str]] = set()
     for row in (
         Reaction.objects.filter(target)
         .values("post_id", "comment_id", "emoji")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), by_me=Count("id", filter=Q(user_id=viewer_pk(viewer))))
+        .order_by()
     ):
         counts[(row["post_id"], row["comment_id"])][row["emoji"]] = row["n"]
-    mine = set(
-        Reaction.objects.filter(target, user_id=viewer_pk(viewer)).values_list(
-            "post_id", "comment_id", "emoji"
-        )
-    )
+        if row["by_me"]:
+            mine.add((row["post_id"], row["comment_id"], row["emoji"]))
     out: dict[tuple[int, int | None], list[Reactions]] = {}
     for key, per_emoji in counts.items():
         out[key] = [
