@@ -132,6 +132,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation pays off for long analytic queries, never for Cercle's
+    # short ones: the feed's page query has a large *estimated* cost (the
+    # planner cannot see that LIMIT stops the index walk after a page), which
+    # crossed jit_above_cost and spent ~60 ms compiling a 2 ms query.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Server-side binding lets psycopg prepare a statement once it has run a few
+    # times on a connection, so PostgreSQL stops re-planning the same feed and
+    # card queries (planning was most of their time: 2-3 ms each).  Behind a
+    # pooler that cannot keep prepared statements (PgBouncer in transaction mode
+    # before 1.21), set CERCLE_DB_PREPARE_THRESHOLD=off.
+    threshold = os.environ.get("CERCLE_DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+        None if threshold.lower() in {"off", "none", ""} else int(threshold)
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------

@@ -103,7 +103,19 @@ def feed_queryset(viewer: Viewer, feed_filter: FeedFilter = FeedFilter.ALL) -> Q
         .exclude(hashtag_id__in=_muted(viewer, SourceKind.HASHTAG))
         .values("hashtag_id")
     )
-    tagged = PostHashtag.objects.filter(hashtag_id__in=tags).values("post_id")
+
+    # Topics are checked post by post, by a scalar subquery on the post's id + 0
+    # ("its first followed tag is not null"), never by listing every post of a
+    # tag: a common tag has tens of thousands.  Written as EXISTS, PostgreSQL
+    # turns it into a hashed subplan that reads them all before the first row
+    # (~9 ms at 1M posts); a scalar subquery is always probed row by row.
+    def first_tag(among: QuerySet[Any, Any]) -> Subquery:
+        return Subquery(
+            PostHashtag.objects.filter(post_id=OuterRef("_id"), hashtag_id__in=among).values(
+                "hashtag_id"
+            )[:1]
+        )
+
     # The sources are tested on "column + 0", which no index serves: the database
     # then walks the (created_at, id) index newest first and stops after one page,
     # instead of gathering every post of every source and sorting them all
@@ -111,16 +123,13 @@ def feed_queryset(viewer: Viewer, feed_filter: FeedFilter = FeedFilter.ALL) -> Q
     sources = {
         FeedFilter.PEOPLE: Q(_author__in=followed) | Q(_author=me),
         FeedFilter.COMMUNITIES: Q(_community__in=communities),
-        FeedFilter.TOPICS: Q(_id__in=tagged),
+        FeedFilter.TOPICS: Q(_followed_tag__isnull=False),
     }
     wanted = (
         sources[FeedFilter.PEOPLE] | sources[FeedFilter.COMMUNITIES] | sources[FeedFilter.TOPICS]
         if feed_filter == FeedFilter.ALL
         else sources[feed_filter]
     )
-    muted_tags = PostHashtag.objects.filter(
-        hashtag_id__in=_muted(viewer, SourceKind.HASHTAG)
-    ).values("post_id")
     return (
         visible_posts(viewer)
         .alias(
@@ -128,10 +137,20 @@ def feed_queryset(viewer: Viewer, feed_filter: FeedFilter = FeedFilter.ALL) -> Q
             _community=_unindexed("community_id"),
             _id=_unindexed("id"),
         )
+        .alias(_followed_tag=first_tag(tags))
         .filter(wanted)
         .exclude(author_id__in=_muted(viewer, SourceKind.PERSON))
         .exclude(community_id__in=_muted(viewer, SourceKind.COMMUNITY))
-        .exclude(pk__in=muted_tags)
+        # NOT EXISTS here: an anti-join, which PostgreSQL estimates well (an
+        # "IS NULL" on a subquery made it expect 0.5 % of the rows and pick
+        # nested loops over every community).
+        .exclude(
+            Exists(
+                PostHashtag.objects.filter(
+                    post_id=OuterRef("_id"), hashtag_id__in=_muted(viewer, SourceKind.HASHTAG)
+                )
+            )
+        )
     )
 
 
