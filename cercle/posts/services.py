@@ -77,13 +77,28 @@ def _render(body: str) -> _Rendered:
         hashtag_url=lambda key: reverse("posts:hashtag", args=[key]),
         mention_url=lambda handle: people[handle].get_absolute_url() if handle in people else None,
     )
-    tags = []
-    for name in rendering.extract_hashtags(body):
-        tag, _created = Hashtag.objects.get_or_create(
-            key=rendering.hashtag_key(name), defaults={"name": name}
+    return _Rendered(
+        html,
+        _hashtags(rendering.extract_hashtags(body)),
+        [people[h] for h in handles if h in people],
+    )
+
+
+def _hashtags(names: Sequence[str]) -> list[Hashtag]:
+    """The hashtags named, created when new (one query when they all exist)."""
+    wanted: dict[str, str] = {}  # key -> the first spelling met
+    for name in names:
+        wanted.setdefault(rendering.hashtag_key(name), name)
+    if not wanted:
+        return []
+    found = {tag.key: tag for tag in Hashtag.objects.filter(key__in=wanted)}
+    missing = [Hashtag(key=key, name=name) for key, name in wanted.items() if key not in found]
+    if missing:  # ignore_conflicts: another request may create the same tag meanwhile
+        Hashtag.objects.bulk_create(missing, ignore_conflicts=True)
+        found.update(
+            (tag.key, tag) for tag in Hashtag.objects.filter(key__in=[m.key for m in missing])
         )
-        tags.append(tag)
-    return _Rendered(html, tags, [people[h] for h in handles if h in people])
+    return [found[key] for key in wanted]
 
 
 def _check_body(body: str, *, required: bool) -> str:
@@ -150,15 +165,17 @@ def _store_attachments(
     return stored
 
 
-def _sync_tags_and_mentions(post: Post, rendered: _Rendered) -> None:
-    PostHashtag.objects.filter(post=post).exclude(hashtag__in=rendered.hashtags).delete()
+def _sync_tags_and_mentions(post: Post, rendered: _Rendered, *, fresh: bool = False) -> None:
+    """Make the post's tags and mentions those of ``rendered`` (``fresh``: it has none yet)."""
+    if not fresh:
+        PostHashtag.objects.filter(post=post).exclude(hashtag__in=rendered.hashtags).delete()
+        Mention.objects.filter(post=post, comment__isnull=True).exclude(
+            user__in=rendered.mentioned
+        ).delete()
     PostHashtag.objects.bulk_create(
         [PostHashtag(post=post, hashtag=tag) for tag in rendered.hashtags],
         ignore_conflicts=True,
     )
-    Mention.objects.filter(post=post, comment__isnull=True).exclude(
-        user__in=rendered.mentioned
-    ).delete()
     Mention.objects.bulk_create(
         [Mention(post=post, user=user) for user in rendered.mentioned], ignore_conflicts=True
     )
@@ -230,12 +247,15 @@ def post_create(
         created_at=now,
         last_activity_at=now,
     )
-    try:
-        with transaction.atomic():
-            post.save()
-    except IntegrityError:  # the same client token, submitted concurrently
-        return Post.objects.get(author=author, client_token=client_token)
-    _sync_tags_and_mentions(post, rendered)
+    if not client_token:
+        post.save()
+    else:
+        try:
+            with transaction.atomic():
+                post.save()
+        except IntegrityError:  # the same client token, submitted concurrently
+            return Post.objects.get(author=author, client_token=client_token)
+    _sync_tags_and_mentions(post, rendered, fresh=True)
     if praised:
         PraiseRecipient.objects.bulk_create(
             [PraiseRecipient(post=post, user=p) for p in {p.pk: p for p in praised}.values()]
