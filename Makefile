@@ -73,15 +73,21 @@ bench-quick: install-dev
 
 ## The standard set: 100k and 1M posts, on SQLite and on PostgreSQL (long: tens of minutes).
 bench: install-dev
+	@command -v wrk >/dev/null || { echo "The load test needs wrk: apt-get install -y wrk"; exit 1; }
 	createdb -h 127.0.0.1 -U postgres cercle_bench 2>/dev/null || true
 	for posts in 100000 1000000; do \
 		CERCLE_DATA_DIR=$(BENCH_DIR)/sqlite-$$posts $(BIN)/python bench/generate.py $(BENCH_SHAPE) \
 			--posts $$posts --reset --quiet --output $(BENCH_DIR)/sqlite-$$posts.json && \
 		CERCLE_DATA_DIR=$(BENCH_DIR)/sqlite-$$posts $(BIN)/python bench/run.py --append \
 			--label $$posts && \
+		CERCLE_DATA_DIR=$(BENCH_DIR)/sqlite-$$posts $(BIN)/python bench/load.py --append \
+			--label $$posts && \
 		DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/generate.py $(BENCH_SHAPE) \
 			--posts $$posts --reset --quiet --output $(BENCH_DIR)/pg-$$posts.json && \
-		DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/run.py --append --label $$posts \
+		CERCLE_DATA_DIR=$(BENCH_DIR)/pg DATABASE_URL=$(BENCH_PG_URL) \
+			$(BIN)/python bench/run.py --append --label $$posts && \
+		CERCLE_DATA_DIR=$(BENCH_DIR)/pg DATABASE_URL=$(BENCH_PG_URL) \
+			$(BIN)/python bench/load.py --append --label $$posts \
 		|| exit 1; \
 	done
 

@@ -53,7 +53,7 @@ from django.test import Client
 
 from cercle.accounts.models import User
 from cercle.communities.models import Community, CommunityKind
-from cercle.feed.selectors import feed_queryset
+from cercle.feed.selectors import page_sql
 from cercle.network.models import Follow
 from cercle.posts.models import Hashtag, Post, PostHashtag
 
@@ -76,6 +76,7 @@ class Record:
     kind: str = "warm"  # "warm", "cold" or "floor"
     ratio_to_floor: float | None = None
     label: str = ""
+    rps: float | None = None  # requests per second (load test records, bench/load.py)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -191,9 +192,10 @@ def db_floor(scene: Scene, samples: int, label: str) -> tuple[list[float], str]:
     plans = []
     compiled = []
     for viewer in scene.viewers:
-        queryset = feed_queryset(viewer).order_by("-created_at", "-id")[:21]
-        sql, params = queryset.query.sql_with_params()
-        compiled.append((sql, params))
+        query = page_sql(viewer)  # exactly what GET /api/v1/feed runs for page 1
+        if query is None:
+            raise SystemExit("the feed's page SQL could not be compiled")
+        compiled.append((query[0], tuple(query[1])))
     times = []
     with connection.cursor() as cursor:
         for i in range(samples):
@@ -317,8 +319,13 @@ def write(records: list[Record], append: bool) -> None:
     path = RESULTS / "latest.json"
     old: list[dict[str, Any]] = []
     if append and path.exists():
-        mine = {(r.db, r.posts) for r in records}
-        old = [r for r in json.loads(path.read_text()) if (r["db"], r["posts"]) not in mine]
+        # A record replaces the one measured earlier for the same thing.
+        mine = {(r.db, r.posts, r.endpoint, r.kind) for r in records}
+        old = [
+            r
+            for r in json.loads(path.read_text())
+            if (r["db"], r["posts"], r["endpoint"], r["kind"]) not in mine
+        ]
     data = old + [asdict(r) for r in records]
     path.write_text(json.dumps(data, indent=2))
     (RESULTS / "latest.md").write_text(markdown(data))
@@ -327,15 +334,17 @@ def write(records: list[Record], append: bool) -> None:
 def markdown(data: list[dict[str, Any]]) -> str:
     lines = [
         "| db | users | posts | endpoint | kind | samples | p50 ms | p95 ms | p99 ms | max ms "
-        "| queries | p50 / floor |",
-        "|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| queries | p50 / floor | req/s |",
+        "|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in sorted(data, key=lambda r: (r["db"], r["posts"])):
         ratio = "" if r.get("ratio_to_floor") is None else f"{r['ratio_to_floor']:.2f}"
+        rps = "" if r.get("rps") is None else f"{r['rps']:.0f}"
+        queries = "" if r["kind"].startswith("load") else r["queries"]
         lines.append(
             f"| {r['db']} | {r['users']:,} | {r['posts']:,} | {r['endpoint']} | {r['kind']} "
             f"| {r['samples']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['p99_ms']:.2f} "
-            f"| {r['max_ms']:.2f} | {r['queries']} | {ratio} |"
+            f"| {r['max_ms']:.2f} | {queries} | {ratio} | {rps} |"
         )
     return "\n".join(lines) + "\n"
 

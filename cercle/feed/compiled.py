@@ -75,6 +75,23 @@ def _bind(template: Template, viewer: Viewer, at: datetime | None, pk: int | Non
     return bound
 
 
+def bound(
+    *,
+    kind: str,
+    viewer: Viewer,
+    shape: Sequence[Any],
+    build: Callable[[User], QuerySet[Any, Any]],
+    at: datetime | None = None,
+    pk: int | None = None,
+) -> tuple[str, list[Any]] | None:
+    """The compiled SQL and this viewer's parameters (None: use the ORM path instead)."""
+    key = (connection.alias, is_site_admin(viewer), kind, *shape)
+    template = _compile(key, build)
+    if template is None:
+        return None
+    return template.sql, _bind(template, viewer, at, pk)
+
+
 def run(
     *,
     kind: str,
@@ -85,12 +102,11 @@ def run(
     pk: int | None = None,
 ) -> list[tuple[Any, ...]] | None:
     """Rows of the compiled query for this viewer (None: use the ORM path instead)."""
-    key = (connection.alias, is_site_admin(viewer), kind, *shape)
-    template = _compile(key, build)
-    if template is None:
+    query = bound(kind=kind, viewer=viewer, shape=shape, build=build, at=at, pk=pk)
+    if query is None:
         return None
     with connection.cursor() as cursor:
-        cursor.execute(template.sql, _bind(template, viewer, at, pk))
+        cursor.execute(*query)
         return list(cursor.fetchall())
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     BigIntegerField,
     Exists,
@@ -213,10 +214,18 @@ def _reason(viewer: Viewer, post: Post, why: _Why | None) -> Reason | None:
     return None
 
 
-def _page_rows(
-    viewer: Viewer, feed_filter: FeedFilter, field: str, cursor: str | None, limit: int
-) -> tuple[list[tuple[Any, ...]], str | None] | None:
-    """``(id, position, *why)`` of one page through the compiled SQL (None: use the ORM)."""
+def page_sql(
+    viewer: Viewer,
+    feed_filter: FeedFilter = FeedFilter.ALL,
+    field: str = "created_at",
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[str, list[Any]] | None:
+    """The SQL of one feed page and its parameters, as ``feed()`` runs it.
+
+    Rows are ``(id, position, *why)``; ``limit + 1`` of them tell whether a next
+    page exists.  The benchmark times this SQL alone as the database floor.
+    """
     position = Cursor.decode(cursor) if cursor else None
     limit = max(1, min(limit, MAX_PAGE_SIZE))
 
@@ -229,7 +238,7 @@ def _page_rows(
             : limit + 1
         ]
 
-    rows = compiled.run(
+    return compiled.bound(
         kind="page",
         viewer=viewer,
         shape=(feed_filter, field, position is not None, limit),
@@ -237,8 +246,19 @@ def _page_rows(
         at=position.created_at if position else None,
         pk=position.id if position else None,
     )
-    if rows is None:
+
+
+def _page_rows(
+    viewer: Viewer, feed_filter: FeedFilter, field: str, cursor: str | None, limit: int
+) -> tuple[list[tuple[Any, ...]], str | None] | None:
+    """``(id, position, *why)`` of one page through the compiled SQL (None: use the ORM)."""
+    query = page_sql(viewer, feed_filter, field, cursor, limit)
+    if query is None:
         return None
+    with connection.cursor() as db:
+        db.execute(*query)
+        rows = list(db.fetchall())
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None

@@ -14,7 +14,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from cercle.access.base import Viewer, is_active_viewer, viewer_pk
 from cercle.access.communities import is_site_admin
@@ -28,6 +38,7 @@ from cercle.posts.models import (
     Emoji,
     Hashtag,
     Post,
+    PostHashtag,
     PraiseRecipient,
     Reaction,
 )
@@ -231,9 +242,30 @@ def stream(
         thanked = PraiseRecipient.objects.filter(post=OuterRef("pk"), user=author)
         posts = posts.filter(Q(author=author) | Exists(thanked))
     if hashtag is not None:
-        posts = posts.filter(post_hashtags__hashtag=hashtag)
+        posts = _tagged(posts, hashtag)
     items, next_cursor = paginate(posts, cursor, limit)
     return PostPage(hydrate(viewer, items), next_cursor)
+
+
+# From this many posts on, a tag is "common": its page walks the newest posts
+# and keeps those carrying it, instead of gathering all of its posts and sorting
+# them (at 1M posts, 25k for the most common tag: 300 ms on SQLite that way).
+COMMON_TAG_POSTS = 2000
+
+
+def _tagged(posts: QuerySet[Post], hashtag: Hashtag) -> QuerySet[Post]:
+    """Posts carrying ``hashtag``, written so that the database finds one page cheaply."""
+    uses = PostHashtag.objects.filter(hashtag=hashtag)[:COMMON_TAG_POSTS].count()
+    if uses < COMMON_TAG_POSTS:
+        return posts.filter(post_hashtags__hashtag=hashtag)
+    # "id + 0": no index can serve it, so the planner walks (created_at, id) newest
+    # first and probes the tag row by row (a scalar subquery, which PostgreSQL
+    # never turns into a hash of every tagged post, as it does with EXISTS).
+    carries = PostHashtag.objects.filter(
+        post_id=ExpressionWrapper(OuterRef("id") + 0, output_field=BigIntegerField()),
+        hashtag=hashtag,
+    ).values("hashtag_id")[:1]
+    return posts.alias(_tag=Subquery(carries)).filter(_tag__isnull=False)
 
 
 def pinned(*, viewer: Viewer, community: Community) -> list[Post]:

@@ -22,7 +22,9 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
-        return response.status, dict(response.headers), response.read()
+        # Header names are case-insensitive (uvicorn with httptools sends them lowercase).
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        return response.status, headers, response.read()
 
 
 def test_cercle_serve_answers_with_static_files(tmp_path: Path) -> None:
@@ -60,7 +62,54 @@ def test_cercle_serve_answers_with_static_files(tmp_path: Path) -> None:
         assert css, "the stylesheet is referenced by its hashed (cacheable) name"
         status, headers, _ = _get(base + css.group(1).decode())
         assert status == 200
-        assert "max-age=315360000" in headers.get("Cache-Control", "")
+        assert "max-age=315360000" in headers.get("cache-control", "")
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_asgi_runs_the_synchronous_chain_in_one_hop() -> None:
+    """Each sync middleware hook adapted on its own would cost a thread hop."""
+    from asgiref.sync import SyncToAsync
+
+    from cercle.asgi import application
+
+    assert isinstance(application._middleware_chain, SyncToAsync)
+
+
+def test_asgi_application_serves_pages() -> None:
+    """In-process, without a database: ``cercle serve`` is tested above on a real port."""
+    from asgiref.sync import async_to_sync
+    from asgiref.testing import ApplicationCommunicator
+
+    from cercle.asgi import application
+
+    async def call(path: str) -> tuple[int, bytes]:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"testserver")],
+            "client": ("127.0.0.1", 1),
+            "server": ("testserver", 80),
+        }
+        communicator = ApplicationCommunicator(application, scope)
+        await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+        start = await communicator.receive_output(timeout=10)
+        body = b""
+        while True:
+            message = await communicator.receive_output(timeout=10)
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        return start["status"], body
+
+    assert async_to_sync(call)("/")[0] == 302  # sign-in required
+    status, body = async_to_sync(call)("/login/")
+    assert status == 200 and b'name="password"' in body
