@@ -152,3 +152,35 @@ def test_archived_community_is_read_only(user, other) -> None:
         services.post_create(author=other, community=community, body="Après")
     with pytest.raises(PermissionDenied):
         services.comment_create(author=user, post=post, body="Non")
+
+
+def test_hashtags_are_created_once_and_edits_resync_them(user, other) -> None:
+    post = services.post_create(author=user, body="#Veille #veille #Qualité @" + other.handle)
+    assert sorted(Hashtag.objects.values_list("key", flat=True)) == ["qualite", "veille"]
+    assert Hashtag.objects.get(key="veille").name == "Veille"  # the first spelling met
+    services.post_create(author=other, body="encore #veille et #nouveau")
+    assert Hashtag.objects.count() == 3
+    services.post_edit(actor=user, post=post, body="plus que #qualite")
+    assert list(post.post_hashtags.values_list("hashtag__key", flat=True)) == ["qualite"]
+    assert not Mention.objects.filter(post=post).exists()
+
+
+@pytest.mark.parametrize("common", [False, True])
+def test_hashtag_stream_is_the_same_for_rare_and_common_tags(
+    user, other, common, monkeypatch
+) -> None:
+    """Common tags take another query shape (walk recent posts); the result must not change."""
+    from cercle.posts import selectors
+
+    monkeypatch.setattr(selectors, "COMMON_TAG_POSTS", 1 if common else 10_000)
+    secret = communities.community_create(actor=other, name="Codir", kind=CommunityKind.SECRET)
+    expected = []
+    for i in range(7):
+        expected.append(services.post_create(author=other, body=f"#veille numéro {i}").pk)
+        services.post_create(author=other, body=f"sans étiquette {i}")
+    services.post_create(author=other, community=secret, body="#veille secrète")
+    tag = Hashtag.objects.get(key="veille")
+    first = selectors.stream(viewer=user, hashtag=tag, limit=4)
+    rest = selectors.stream(viewer=user, hashtag=tag, cursor=first.next_cursor, limit=4)
+    assert [p.pk for p in first.items + rest.items] == expected[::-1]
+    assert rest.next_cursor is None
