@@ -14,7 +14,6 @@ from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
 from cercle.network import services as network_services
 from cercle.network.models import AttentionLevel, SourceKind
-from cercle.posts.api import load_people
 from cercle.posts.schemas import PostOut
 from cercle.posts.selectors import MAX_PAGE_SIZE, PAGE_SIZE, Cursor
 
@@ -74,30 +73,30 @@ def _check_cursor(field: str, value: str | None) -> None:
         raise ValidationError({field: [_("This cursor is not valid.")]})
 
 
-def _reason(post: object) -> ReasonOut | None:
-    reason = getattr(post, "reason", None)
-    if not isinstance(reason, selectors.Reason):
-        return None
-    return ReasonOut(kind=reason.kind, label=reason.label, url=reason.url)
-
-
 @router.get("/feed", response=FeedPageOut, summary="My feed, newest first")
 def get_feed(request: HttpRequest, query: Query[FeedQuery]) -> FeedPageOut:
     _check_cursor("cursor", query.cursor)
-    page = selectors.feed(
+    page = selectors.feed_cards(
         viewer=_viewer(request),
         feed_filter=query.filter,
         order=query.order,
         cursor=query.cursor,
         limit=query.limit,
     )
-    load_people(page.items)
     items = [
-        FeedItemOut.model_validate({**PostOut.card_fields(post), "reason": _reason(post)})
-        for post in page.items
+        {
+            **card.fields,
+            "reason": (
+                None
+                if reason is None
+                else {"kind": reason.kind, "label": reason.label, "url": reason.url}
+            ),
+        }
+        for card, reason in page.items
     ]
-    since = selectors.newest_position(page) or selectors.since_now()
-    return FeedPageOut(items=items, next_cursor=page.next_cursor, since=since)
+    return FeedPageOut.model_validate(
+        {"items": items, "next_cursor": page.next_cursor, "since": page.since}
+    )
 
 
 @router.get("/feed/new-count", response=NewCountOut, summary="How many feed posts are new")

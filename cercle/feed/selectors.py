@@ -42,6 +42,7 @@ from cercle.network.models import (
     HashtagFollow,
     SourceKind,
 )
+from cercle.posts.cards import Card, cards, fast_reverse
 from cercle.posts.models import Hashtag, Post, PostHashtag
 from cercle.posts.selectors import (
     MAX_PAGE_SIZE,
@@ -197,21 +198,44 @@ def _with_reason_columns(posts: QuerySet[Post], viewer: Viewer) -> QuerySet[Post
 _WHY_COLUMNS = ("_follows_author", "_my_role", "_tag_key", "_tag_name")
 
 
-def _reason(viewer: Viewer, post: Post, why: _Why | None) -> Reason | None:
-    """Community first, then person (or share), then topic."""
-    if post.author_id is not None and post.author_id == viewer_pk(viewer):
+def _explain(
+    me: int | None,
+    why: _Why | None,
+    *,
+    author_id: int | None,
+    author: tuple[str, str] | None,
+    community: tuple[str, str] | None,
+    is_share: bool,
+) -> Reason | None:
+    """Community first, then person (or share), then topic.
+
+    ``author`` and ``community`` are (name, url) pairs, None when absent.
+    """
+    if author_id is not None and author_id == me:
         return Reason("mine", "", "")
     if why is None:
         return None
-    if post.community is not None and why.role is not None:
-        return Reason("community", post.community.name, post.community.get_absolute_url())
-    if post.author is not None and why.follows_author:
-        kind = "share" if post.shared_post_id or post.kind == "share" else "person"
-        return Reason(kind, post.author.name, post.author.get_absolute_url())
+    if community is not None and why.role is not None:
+        return Reason("community", *community)
+    if author is not None and why.follows_author:
+        return Reason("share" if is_share else "person", *author)
     if why.tag_key is not None:
         tag = Hashtag(key=why.tag_key, name=why.tag_name or why.tag_key)
         return Reason("hashtag", tag.name, tag.get_absolute_url())
     return None
+
+
+def _reason(viewer: Viewer, post: Post, why: _Why | None) -> Reason | None:
+    return _explain(
+        viewer_pk(viewer),
+        why,
+        author_id=post.author_id,
+        author=(post.author.name, post.author.get_absolute_url()) if post.author else None,
+        community=(
+            (post.community.name, post.community.get_absolute_url()) if post.community else None
+        ),
+        is_share=bool(post.shared_post_id) or post.kind == "share",
+    )
 
 
 def page_sql(
@@ -316,6 +340,66 @@ def feed(
     for post in items:
         post.reason = _reason(viewer, post, why.get(post.pk))  # type: ignore[attr-defined]
     return PostPage(items, next_cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCards:
+    """A feed page as API cards (``cercle.posts.cards``), each with its reason."""
+
+    items: list[tuple[Card, Reason | None]]
+    next_cursor: str | None
+
+    @property
+    def since(self) -> str:
+        """The marker for "how many new since?" (the first item's position, or now)."""
+        if not self.items:
+            return since_now()
+        first = self.items[0][0].fields
+        return Cursor(first["created_at"], first["id"]).encode()
+
+
+def feed_cards(
+    *,
+    viewer: Viewer,
+    feed_filter: FeedFilter = FeedFilter.ALL,
+    order: FeedOrder = FeedOrder.RECENT,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> FeedCards:
+    """The same page as ``feed()``, read as API cards (no model instances)."""
+    field = "last_activity_at" if order == FeedOrder.ACTIVITY else "created_at"
+    fast = _page_rows(viewer, feed_filter, field, cursor, limit)
+    if fast is None:  # the ORM path (a shape the compiled SQL does not cover)
+        page = feed(viewer=viewer, feed_filter=feed_filter, order=order, cursor=cursor, limit=limit)
+        found = cards(viewer, [p.pk for p in page.items])
+        reasons = {p.pk: getattr(p, "reason", None) for p in page.items}
+        return FeedCards([(c, reasons[c.fields["id"]]) for c in found], page.next_cursor)
+    rows, next_cursor = fast
+    why = {r[0]: _Why(bool(r[2]), r[3], r[4], r[5]) for r in rows}
+    found = cards(viewer, [r[0] for r in rows], post_roles={pk: w.role for pk, w in why.items()})
+    me = viewer_pk(viewer)
+    items = []
+    for card in found:
+        fields = card.fields
+        author, community = fields["author"], fields["community"]
+        items.append(
+            (
+                card,
+                _explain(
+                    me,
+                    why[fields["id"]],
+                    author_id=card.author_id,
+                    author=(author["name"], author["profile_url"]) if author else None,
+                    community=(
+                        (community["name"], fast_reverse("communities:detail")(community["slug"]))
+                        if community
+                        else None
+                    ),
+                    is_share=bool(card.shared_post_id) or fields["kind"] == "share",
+                ),
+            )
+        )
+    return FeedCards(items, next_cursor)
 
 
 def newest_position(page: PostPage) -> str | None:

@@ -34,7 +34,7 @@ from cercle.core.images import too_large
 from cercle.core.rendering import hashtag_key
 from cercle.network import selectors as network_selectors
 from cercle.network import services as network_services
-from cercle.posts import selectors, services
+from cercle.posts import cards, selectors, services
 from cercle.posts.files import attachment_response
 from cercle.posts.models import Attachment, Comment, Emoji, Hashtag, Post
 from cercle.posts.schemas import (
@@ -71,8 +71,8 @@ def _load_people(people: Iterable[User | None]) -> None:
     prefetch_related_objects([p for p in people if p is not None], "department", "region")
 
 
-def load_people(posts: list[Post]) -> None:
-    """Load, in one batch, what ``PersonOut`` shows of everyone the posts name."""
+def posts_out(posts: list[Post]) -> list[PostOut]:
+    """Serialise hydrated posts, loading the people they name in one batch."""
     everyone: list[User | None] = []
     for post in posts:
         for item in (post, post.shared_post):
@@ -80,11 +80,6 @@ def load_people(posts: list[Post]) -> None:
                 everyone.append(item.author)
                 everyone.extend(getattr(item, "praised", []))
     _load_people(everyone)
-
-
-def posts_out(posts: list[Post]) -> list[PostOut]:
-    """Serialise hydrated posts, loading the people they name in one batch."""
-    load_people(posts)
     return [PostOut.from_post(p) for p in posts]
 
 
@@ -96,10 +91,13 @@ def stream_out(
     author: User | None = None,
     hashtag: Hashtag | None = None,
 ) -> PostPageOut:
-    """One page of ``selectors.stream`` as JSON (also used by the community endpoints)."""
+    """One page of a stream (``selectors.stream_ids``).
+
+    Lists of posts are read as rows (``cercle.posts.cards``), not models.
+    """
     if query.cursor and selectors.Cursor.decode(query.cursor) is None:
         raise ValidationError({"cursor": [_("This cursor is not valid.")]})
-    page = selectors.stream(
+    ids, next_cursor = selectors.stream_ids(
         viewer=viewer,
         community=community,
         author=author,
@@ -107,7 +105,9 @@ def stream_out(
         cursor=query.cursor,
         limit=query.limit,
     )
-    return PostPageOut(items=posts_out(page.items), next_cursor=page.next_cursor)
+    return PostPageOut.model_validate(
+        {"items": [card.fields for card in cards.cards(viewer, ids)], "next_cursor": next_cursor}
+    )
 
 
 def _post_or_404(request: HttpRequest, post_id: int) -> Post:

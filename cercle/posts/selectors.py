@@ -221,6 +221,23 @@ def paginate(
     return items, next_cursor
 
 
+def _stream_queryset(
+    viewer: Viewer,
+    community: Community | None,
+    author: User | None,
+    hashtag: Hashtag | None,
+) -> QuerySet[Post]:
+    posts = _base(viewer)
+    if community is not None:
+        posts = posts.filter(community=community)
+    if author is not None:
+        thanked = PraiseRecipient.objects.filter(post=OuterRef("pk"), user=author)
+        posts = posts.filter(Q(author=author) | Exists(thanked))
+    if hashtag is not None:
+        posts = _tagged(posts, hashtag)
+    return posts
+
+
 def stream(
     *,
     viewer: Viewer,
@@ -235,16 +252,34 @@ def stream(
     ``author`` gives a person's profile stream: what they wrote, and the
     praise they received.
     """
-    posts = _base(viewer)
-    if community is not None:
-        posts = posts.filter(community=community)
-    if author is not None:
-        thanked = PraiseRecipient.objects.filter(post=OuterRef("pk"), user=author)
-        posts = posts.filter(Q(author=author) | Exists(thanked))
-    if hashtag is not None:
-        posts = _tagged(posts, hashtag)
+    posts = _stream_queryset(viewer, community, author, hashtag)
     items, next_cursor = paginate(posts, cursor, limit)
     return PostPage(hydrate(viewer, items), next_cursor)
+
+
+def stream_ids(
+    *,
+    viewer: Viewer,
+    community: Community | None = None,
+    author: User | None = None,
+    hashtag: Hashtag | None = None,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[int], str | None]:
+    """The same page as ``stream()``, as post ids (for ``cercle.posts.cards``)."""
+    posts = _stream_queryset(viewer, community, author, hashtag)
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    position = Cursor.decode(cursor) if cursor else None
+    if position is not None:
+        posts = posts.filter(
+            Q(created_at__lt=position.created_at)
+            | Q(created_at=position.created_at, id__lt=position.id)
+        )
+    rows = list(posts.order_by("-created_at", "-id").values_list("id", "created_at")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = Cursor(rows[-1][1], rows[-1][0]).encode() if more and rows else None
+    return [pk for pk, _ in rows], next_cursor
 
 
 # From this many posts on, a tag is "common": its page walks the newest posts
