@@ -1,32 +1,67 @@
 """ASGI entry point (``cercle serve`` runs it with uvicorn).
 
-Cercle's middleware and views are synchronous.  Django's stock ASGI handler
-adapts each synchronous middleware hook on its own, which costs a hop between
-the event loop and the worker thread per hook: about sixteen per request,
-5.5 ms of the 6.8 ms an authenticated no-op took through uvicorn (wrk, c=1,
-`bench/load.py`).  Here the whole chain — middleware and view — runs in one
-hop, as it would under WSGI, while the server stays ASGI.
+Cercle's middleware and views are synchronous, and Django's stock ASGI
+handler serves them poorly (measured with ``bench/load.py`` and py-spy):
+
+- it adapts each synchronous middleware hook on its own, a hop between the
+  event loop and a worker thread per hook (about sixteen per request);
+- it runs each request's synchronous code in a thread of its own
+  (``ThreadSensitiveContext``), so the thread-local database connection
+  dies with the request: a new connection for every request, and on SQLite
+  a cold page cache every time.
+
+Here the whole synchronous chain (middleware and view) runs in one hop, on a
+fixed pool of worker threads that keep their database connections.  Each
+request opens and closes with ``close_old_connections`` in its own thread,
+exactly as under WSGI, so ``CONN_MAX_AGE`` and the health checks still apply.
+Asynchronous code (signals, sending the response) stays on the event loop.
 """
 
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import django
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIHandler
+from django.db import close_old_connections
+from django.http import HttpRequest, HttpResponseBase
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cercle.settings")
 
 
 class CercleASGIHandler(ASGIHandler):
-    """Django's ASGI handler with the synchronous request chain run in one thread hop."""
+    """Django's ASGI handler, running the synchronous request chain on a kept thread pool."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        count = threads or int(os.environ.get("CERCLE_THREADS", "2"))
+        self.executor = ThreadPoolExecutor(max_workers=count, thread_name_prefix="cercle-request")
+        super().__init__()
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
         chain: Any = self._middleware_chain  # type: ignore[has-type]  # the sync chain just built
-        self._middleware_chain = sync_to_async(chain, thread_sensitive=True)
+
+        def serve(request: HttpRequest) -> HttpResponseBase:
+            close_old_connections()  # what request_started does under WSGI, in this thread
+            try:
+                response: HttpResponseBase = chain(request)
+                return response
+            finally:
+                close_old_connections()  # and request_finished
+
+        self._middleware_chain = sync_to_async(
+            serve, thread_sensitive=False, executor=self.executor
+        )
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        # No per-request ThreadSensitiveContext: the request's synchronous code
+        # runs on the pool above, not in a thread created for it.
+        if scope["type"] != "http":
+            raise ValueError(f"Cercle serves HTTP only, not {scope['type']}.")
+        await self.handle(scope, receive, send)
 
 
 django.setup(set_prefix=False)
