@@ -53,7 +53,7 @@ from django.test import Client
 
 from cercle.accounts.models import User
 from cercle.communities.models import Community, CommunityKind
-from cercle.feed.selectors import page_sql
+from cercle.feed.selectors import feed_cards, page_sql
 from cercle.network.models import Follow
 from cercle.posts.models import Hashtag, Post, PostHashtag
 
@@ -217,6 +217,35 @@ def db_floor(scene: Scene, samples: int, label: str) -> tuple[list[float], str]:
     return times, plan
 
 
+def db_floor_all(scene: Scene, samples: int) -> tuple[list[float], int]:
+    """Every statement a feed page runs (page, cards, files, praise, reactions), replayed.
+
+    The statements are captured from ``feed_cards`` — what ``GET /api/v1/feed``
+    calls after authentication — then executed directly, one viewer's set per
+    sample: the database's share of a feed request, without any Python around it.
+    """
+    sets: list[list[tuple[str, Any]]] = []
+    for viewer in scene.viewers:
+        captured: list[tuple[str, Any]] = []
+
+        def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            captured.append((sql, params))  # noqa: B023 - used at once, in this iteration
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(capture):
+            feed_cards(viewer=viewer)
+        sets.append(captured)
+    times = []
+    with connection.cursor() as cursor:
+        for i in range(samples):
+            start = time.perf_counter()
+            for sql, params in sets[i % len(sets)]:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+    return times, len(sets[0])
+
+
 def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> list[Record]:
     call_command("collectstatic", interactive=False, verbosity=0)  # as `cercle serve` does
     users, posts = User.objects.count(), Post.objects.count()
@@ -303,7 +332,9 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
             flush=True,
         )
     times, plan = db_floor(scene, samples, label)
-    records.append(summarise("db_floor_feed", times, 1, {**base, "kind": "floor"}))
+    records.append(summarise("db_floor_feed_page", times, 1, {**base, "kind": "floor"}))
+    times, statements = db_floor_all(scene, samples)
+    records.append(summarise("db_floor_feed", times, statements, {**base, "kind": "floor"}))
     if not only:
         (RESULTS / f"plan-{connection.vendor}-{label or posts}.txt").write_text(plan)
     floor = records[1].p50_ms + records[-1].p50_ms

@@ -337,19 +337,23 @@ def _add_reactions(found: list[Card], me: int | None) -> None:
         viewer=me,
     ):
         counts[post_id][emoji] = (n, bool(by_me))
+    if not counts:
+        return
+    labels = [(e.value, e.label, str(EMOJI_LABELS[e])) for e in Emoji]  # translated once
     for card in found:
-        mine = counts.get(card.fields["id"], {})
-        card.fields["reactions"] = [
-            {
-                "emoji": e.value,
-                "symbol": e.label,
-                "label": str(EMOJI_LABELS[e]),
-                "count": mine[e.value][0],
-                "mine": mine[e.value][1],
-            }
-            for e in Emoji
-            if e.value in mine
-        ]
+        mine = counts.get(card.fields["id"])
+        if mine:
+            card.fields["reactions"] = [
+                {
+                    "emoji": value,
+                    "symbol": symbol,
+                    "label": label,
+                    "count": mine[value][0],
+                    "mine": mine[value][1],
+                }
+                for value, symbol, label in labels
+                if value in mine
+            ]
 
 
 def _add_permissions(found: list[Card], viewer: Viewer, roles: dict[int, str] | None) -> None:

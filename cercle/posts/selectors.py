@@ -156,13 +156,13 @@ def _reaction_summaries(
         if row["by_me"]:
             mine.add((row["post_id"], row["comment_id"], row["emoji"]))
     out: dict[tuple[int, int | None], list[Reactions]] = {}
+    # Translating a lazy label costs more than the rest of the loop: once per call.
+    labels = [(e.value, e.label, str(EMOJI_LABELS[e])) for e in Emoji] if counts else []
     for key, per_emoji in counts.items():
         out[key] = [
-            Reactions(
-                e.value, e.label, str(EMOJI_LABELS[e]), per_emoji[e.value], (*key, e.value) in mine
-            )
-            for e in Emoji
-            if e.value in per_emoji
+            Reactions(value, symbol, label, per_emoji[value], (*key, value) in mine)
+            for value, symbol, label in labels
+            if value in per_emoji
         ]
     return out
 
