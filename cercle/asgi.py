@@ -14,7 +14,9 @@ Here the whole synchronous chain (middleware and view) runs in one hop, on a
 fixed pool of worker threads that keep their database connections.  Each
 request opens and closes with ``close_old_connections`` in its own thread,
 exactly as under WSGI, so ``CONN_MAX_AGE`` and the health checks still apply.
-Asynchronous code (signals, sending the response) stays on the event loop.
+The rest is Django's: each request keeps its ``ThreadSensitiveContext`` for
+what the handler itself runs synchronously (signals, closing the response,
+reading a file being sent), so a large download never holds up the others.
 """
 
 from __future__ import annotations
@@ -55,13 +57,6 @@ class CercleASGIHandler(ASGIHandler):
         self._middleware_chain = sync_to_async(
             serve, thread_sensitive=False, executor=self.executor
         )
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        # No per-request ThreadSensitiveContext: the request's synchronous code
-        # runs on the pool above, not in a thread created for it.
-        if scope["type"] != "http":
-            raise ValueError(f"Cercle serves HTTP only, not {scope['type']}.")
-        await self.handle(scope, receive, send)
 
 
 django.setup(set_prefix=False)

@@ -100,6 +100,8 @@ def _rows(
     name: str,
     ids: Sequence[int],
     build: Callable[[list[int]], QuerySet[Any, Any]],
+    *,
+    uses_viewer: bool = False,
     viewer: int | None = None,
 ) -> list[tuple[Any, ...]]:
     """Run ``build(ids)``'s SQL, compiled once per (database, query, number of ids)."""
@@ -109,6 +111,9 @@ def _rows(
     if key not in _compiled:
         stand_ins = [_ID_BASE - i for i in range(len(ids))]
         sql, params = build(stand_ins).query.sql_with_params()
+        for value in (*stand_ins, *([_VIEWER] if uses_viewer else [])):
+            if list(params).count(value) != 1:  # each must be swapped exactly once
+                raise RuntimeError(f"cards query {name!r}: stand-in {value} not bound once")
         _compiled[key] = _Compiled(sql, tuple(params))
     compiled = _compiled[key]
     real: dict[int, int | None] = {_ID_BASE - i: pk for i, pk in enumerate(ids)}
@@ -334,6 +339,7 @@ def _add_reactions(found: list[Card], me: int | None) -> None:
             .order_by()
             .values_list("post_id", "emoji", "n", "by_me")
         ),
+        uses_viewer=True,
         viewer=me,
     ):
         counts[post_id][emoji] = (n, bool(by_me))

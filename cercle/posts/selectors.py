@@ -65,11 +65,16 @@ class Cursor:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
             stamp, pk = raw.rsplit("|", 1)
             moment = datetime.fromisoformat(stamp)
-            if moment.tzinfo is None:
-                return None
-            return cls(moment, int(pk))
+            position = cls(moment, int(pk))
         except (ValueError, UnicodeDecodeError, binascii.Error):
             return None
+        # Only positions real rows can have: an id the database can store, an
+        # aware time well inside the calendar (or it overflows once adapted).
+        if moment.tzinfo is None or not 0 <= position.id < 2**63:
+            return None
+        if not 1900 <= moment.year <= 9000:
+            return None
+        return position
 
 
 @dataclass(slots=True)

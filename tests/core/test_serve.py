@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +115,77 @@ def test_asgi_application_serves_pages() -> None:
     assert async_to_sync(call)("/")[0] == 302  # sign-in required
     status, body = async_to_sync(call)("/login/")
     assert status == 200 and b'name="password"' in body
+
+
+def _web_children(pid: int) -> set[int]:
+    """The supervisor's web processes (not multiprocessing's resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    found = set()
+    for child in children:
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except FileNotFoundError:
+            continue
+        if b"spawn_main" in cmdline:
+            found.add(int(child))
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT supervisor: Linux only")
+def test_cercle_serve_workers_share_the_port_and_are_restarted(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "CERCLE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "DJANGO_SETTINGS_MODULE": "cercle.settings",
+    }
+    command = [sys.executable, "-m", "cercle"]
+    subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [*command, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def wait_until(check: Any, what: str) -> Any:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                result = check()
+                if result:
+                    return result
+            except OSError:
+                pass
+            time.sleep(0.2)
+        pytest.fail(f"cercle serve --workers 2: {what}")
+
+    try:
+        wait_until(lambda: _get(f"{base}/healthz")[0] == 200, "no answer")
+        wait_until(lambda: len(_web_children(server.pid)) == 2, "not 2 processes")
+        workers = _web_children(server.pid)
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        wait_until(
+            lambda: len(_web_children(server.pid) - {victim}) == 2, "a dead worker not restarted"
+        )
+        assert _get(f"{base}/healthz")[0] == 200
+        workers = _web_children(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=40)
+    assert not _web_children_alive(workers), "SIGTERM stops every web process"
+
+
+def _web_children_alive(pids: set[int]) -> bool:
+    """Whether any of these processes still runs (a zombie waiting to be reaped does not)."""
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if "\nState:\tZ" not in status:
+            return True
+    return False

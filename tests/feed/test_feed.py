@@ -257,3 +257,23 @@ def test_compiled_sql_agrees_with_the_orm(user, other, staff, scene, feed_filter
         since = selectors.since_now()
         posts.post_create(author=other, body="Tout neuf")
         assert selectors.new_count(viewer=viewer, since=since, feed_filter=feed_filter) in (0, 1)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-03-01T10:00:00+00:00|" + str(2**70),  # an id no database can store
+        "2026-03-01T10:00:00+00:00|-1987654321",  # negative: never a real row
+        "0001-01-01T00:00:00+05:00|12",  # overflows once adapted
+        "2026-03-01T10:00:00|12",  # naive time
+    ],
+)
+def test_forged_cursors_are_refused_not_crashing(client_for, user, raw) -> None:
+    import base64
+
+    token = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    client = client_for(user)
+    for url, param in (("/api/v1/feed", "cursor"), ("/api/v1/feed/new-count", "since")):
+        response = client.get(url, {param: token})
+        assert response.status_code == 422, (url, response.content[:200])
+        assert param in response.json()["error"]["fields"]
