@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -35,6 +38,13 @@ def test_directory_lists_filters_and_paginates(logged_client, staff: User) -> No
     assert page2.status_code == 200
     assert page2.context["page"].number == 2
     assert logged_client.get("/people/", {"page": "zzz"}).status_code == 200  # bad input: page 1
+    # The "Next" link itself leads to page 2 (it once rendered "??page=2").
+    first = logged_client.get("/people/", {"region": "Sud-Ouest"}).content.decode()
+    link = re.search(r'href="([^"]*)" rel="next"', first)
+    assert link is not None and link.group(1).startswith("?")
+    followed = logged_client.get("/people/" + unescape(link.group(1)))
+    assert followed.context["page"].number == 2
+    assert followed.context["filters"].region == "Sud-Ouest"
 
 
 def test_directory_htmx_request_renders_only_the_results(logged_client, other: User) -> None:
