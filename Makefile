@@ -30,6 +30,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/cercle migrate --noinput
 	$(BIN)/cercle demo --if-empty
+	$(BIN)/cercle reindex --if-empty --quiet
 	$(BIN)/cercle serve --port $(PORT)
 
 ## Run the whole test suite (browser tests included when Chromium is installed)

@@ -28,6 +28,7 @@ from cercle.communities.api import router as communities_router
 from cercle.feed.api import router as feed_router
 from cercle.network.api import router as network_router
 from cercle.posts.api import router as posts_router
+from cercle.search.api import router as search_router
 
 
 class TokenAuth(HttpBearer):
@@ -64,6 +65,7 @@ api.add_router("/", communities_router)
 api.add_router("/", posts_router)
 api.add_router("/", network_router)
 api.add_router("/", feed_router)
+api.add_router("/", search_router)
 
 
 def error_response(

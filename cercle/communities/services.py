@@ -41,6 +41,7 @@ from cercle.communities.models import (
 from cercle.core.errors import invalid
 from cercle.core.images import Rendition, square_renditions
 from cercle.core.text import clean_label, clean_text
+from cercle.search import index as search_index
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 2000
@@ -157,6 +158,7 @@ def community_create(
         community.avatar.save(picture.name, picture.content, save=False)
     community.save()
     _add_member(community, actor, Role.OWNER)
+    search_index.index_community(community)
     return community
 
 
@@ -183,6 +185,7 @@ def community_update(
             transaction.on_commit(lambda: storage.delete(old))
     community.save(update_fields=["name", "description", "kind", "avatar"])
     _audit(actor, community, "update")
+    search_index.index_community(community)
     return community
 
 

@@ -495,6 +495,10 @@ def build_demo_company(
             from cercle.demo.social import build_social_demo  # it imports this module
 
             social_result = build_social_demo(seed=seed, progress=progress)
+            # The stories backdate what they write: index the dates they ended with.
+            from cercle.search.index import rebuild
+
+            rebuild()
     return DemoResult(
         users=len(builder.people),
         personas={p.key: p.email for p in PERSONAS},

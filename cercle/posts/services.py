@@ -45,6 +45,7 @@ from cercle.posts.models import (
     PraiseRecipient,
     Reaction,
 )
+from cercle.search import index as search_index
 
 MAX_ATTACHMENTS = 10
 MAX_PRAISED = 20
@@ -260,7 +261,8 @@ def post_create(
         PraiseRecipient.objects.bulk_create(
             [PraiseRecipient(post=post, user=p) for p in {p.pk: p for p in praised}.values()]
         )
-    _store_attachments(classified, post=post, comment=None, user=author)
+    stored = _store_attachments(classified, post=post, comment=None, user=author)
+    search_index.index_post(post, new_files=[a.name for a in stored])
     return post
 
 
@@ -279,6 +281,7 @@ def post_edit(*, actor: User, post: Post, body: str) -> Post:
     post.body, post.body_html, post.edited_at = body, rendered.html, timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     _sync_tags_and_mentions(post, rendered)
+    search_index.index_post(post)
     return post
 
 
@@ -364,7 +367,8 @@ def comment_create(
         [Mention(post=post, comment=comment, user=u) for u in rendered.mentioned],
         ignore_conflicts=True,
     )
-    _store_attachments(classified, post=post, comment=comment, user=author)
+    stored = _store_attachments(classified, post=post, comment=comment, user=author)
+    search_index.index_comment(comment, new_files=[a.name for a in stored])
     Post.objects.filter(pk=post.pk).update(
         comment_count=F("comment_count") + 1, last_activity_at=comment.created_at
     )
@@ -386,6 +390,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         [Mention(post=comment.post, comment=comment, user=u) for u in rendered.mentioned],
         ignore_conflicts=True,
     )
+    search_index.index_comment(comment)
     return comment
 
 

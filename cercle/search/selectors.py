@@ -1,17 +1,21 @@
-"""Suggestions for the search box: people, communities and #topics the viewer may see.
+"""Search and the suggestions of the search box, always through the access policies.
 
-A sink: it reads the domain apps through their selectors and the access
-module, so a secret community or a tag used only inside one never shows up
-for someone outside it.
+A sink: it reads the domain apps through their selectors, the access module
+and its own index (``cercle.search.models``).  Visibility is a condition of
+the same SQL statement that matches, counts and ranks, so a secret
+community's post is never found, counted or quoted for someone outside it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from cercle.access.base import Viewer
+from cercle.access.communities import CommunityPolicy
 from cercle.access.posts import post_q
 from cercle.accounts.models import User
 from cercle.accounts.selectors import DirectoryFilters, directory_search
@@ -19,6 +23,9 @@ from cercle.communities.models import Community
 from cercle.communities.selectors import directory
 from cercle.core.text import fold
 from cercle.posts.models import Hashtag, Post
+from cercle.search import engine
+from cercle.search.models import EntryKind, SearchEntry
+from cercle.search.text import SearchQuery, parse
 
 LIMIT = 5
 
@@ -48,3 +55,71 @@ def suggest(*, viewer: Viewer, q: str) -> Suggestions:
             .order_by("key")[:LIMIT]
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Narrowing a search: where, who, when."""
+
+    community: Community | None = None
+    author: User | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def conversations(
+    *, viewer: Viewer, query: SearchQuery, filters: Filters | None = None
+) -> QuerySet[SearchEntry]:
+    """Posts and comments matching ``query`` that the viewer may see, best first.
+
+    Ranked by relevance, then by recency.  Visibility and filters are part of
+    the statement that matches, so counts and pages never include the unseen.
+    """
+    filters = filters or Filters()
+    entries = SearchEntry.objects.filter(
+        Q(kind=EntryKind.POST) | Q(kind=EntryKind.COMMENT), post_q(viewer, "post__")
+    )
+    if filters.community is not None:
+        entries = entries.filter(community=filters.community)
+    if filters.author is not None:
+        entries = entries.filter(person=filters.author)
+    if filters.since is not None:
+        entries = entries.filter(created_at__gte=_day_start(filters.since))
+    if filters.until is not None:
+        entries = entries.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
+    return engine.matching(entries, query)
+
+
+def communities(*, viewer: Viewer, query: SearchQuery) -> QuerySet[SearchEntry]:
+    """Communities the viewer may see whose name or description matches, best first."""
+    visible = CommunityPolicy.visible(viewer, Community.objects.all()).values("pk")
+    entries = SearchEntry.objects.filter(kind=EntryKind.COMMUNITY, community__in=visible)
+    return engine.matching(entries, query)
+
+
+def parse_query(q: str, *, prefix_last: bool = False) -> SearchQuery:
+    return parse(q, prefix_last=prefix_last)
+
+
+def people(*, viewer: Viewer, q: str) -> QuerySet[User]:
+    """People by name, job or e-mail (the directory's rules: accents and case ignored)."""
+    words = " ".join(w for w in fold(q).replace("@", " ").split() if not w.startswith("-"))
+    if not words:
+        return User.objects.none()
+    return directory_search(viewer=viewer, filters=DirectoryFilters(q=words))
+
+
+def hashtags(*, viewer: Viewer, q: str) -> QuerySet[Hashtag]:
+    """#topics starting with what was typed, used in at least one post the viewer may see.
+
+    A tag used only inside a secret community stays unknown to outsiders.
+    """
+    key = "".join(fold(q).lstrip("#").split())
+    if len(key) < 2:
+        return Hashtag.objects.none()
+    visible_posts = Post.objects.filter(post_q(viewer), post_hashtags__hashtag=OuterRef("pk"))
+    return Hashtag.objects.filter(key__startswith=key).filter(Exists(visible_posts)).order_by("key")

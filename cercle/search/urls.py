@@ -4,4 +4,7 @@ from cercle.search import views
 
 app_name = "search"
 
-urlpatterns = [path("search/suggest/", views.suggest, name="suggest")]
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("search/suggest/", views.suggest, name="suggest"),
+]

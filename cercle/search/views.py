@@ -1,11 +1,25 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
-from cercle.core.http import viewer_of
+from cercle.accounts.models import User
+from cercle.communities.selectors import community_get
+from cercle.core.http import is_htmx, viewer_of
+from cercle.posts.models import Attachment
 from cercle.search import selectors
+from cercle.search.forms import SearchForm
+from cercle.search.models import EntryKind, SearchEntry
+from cercle.search.text import SearchQuery, snippet
+
+PER_PAGE = 20
+PREVIEW = 4  # results per kind on the "all" tab
 
 
 @require_GET
@@ -17,3 +31,109 @@ def suggest(request: HttpRequest) -> HttpResponse:
         "search/_suggestions.html",
         {"suggestions": selectors.suggest(viewer=viewer_of(request), q=q), "q": q[:100]},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A post or comment found, with its extract (safe HTML, matches marked).
+
+    ``files``: for a post, every file of its conversation (the answer that
+    carried the document is often the reason to search); for a comment, its own.
+    """
+
+    entry: SearchEntry
+    extract: SafeString
+    files: tuple[Attachment, ...] = ()
+
+    @property
+    def is_comment(self) -> bool:
+        return self.entry.kind == EntryKind.COMMENT
+
+    @property
+    def url(self) -> str:
+        if self.entry.kind == EntryKind.COMMUNITY and self.entry.community is not None:
+            return self.entry.community.get_absolute_url()
+        post_url = self.entry.post.get_absolute_url() if self.entry.post else ""
+        return f"{post_url}#comment-{self.entry.comment_id}" if self.is_comment else post_url
+
+
+def _hits(entries: list[SearchEntry], query: SearchQuery) -> list[Hit]:
+    """Extracts and files for a page of entries (one query for all the files)."""
+    post_ids = {e.post_id for e in entries if e.post_id is not None}
+    files: dict[int, list[Attachment]] = {}
+    by_comment: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(post_id__in=post_ids).order_by("created_at", "id"):
+        files.setdefault(attachment.post_id, []).append(attachment)
+        if attachment.comment_id is not None:
+            by_comment.setdefault(attachment.comment_id, []).append(attachment)
+    hits = []
+    for entry in entries:
+        if entry.kind == EntryKind.COMMENT and entry.comment_id is not None:
+            mine = by_comment.get(entry.comment_id, [])
+        else:
+            mine = files.get(entry.post_id, []) if entry.post_id is not None else []
+        # snippet() escapes everything it does not wrap in <mark>.
+        hits.append(Hit(entry, mark_safe(snippet(entry.text, query)), tuple(mine)))  # noqa: S308
+    return hits
+
+
+def _page(queryset: Any, number: int | None) -> Page[Any]:
+    return Paginator(queryset, PER_PAGE).get_page(number or 1)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """The results page: tabs for everything, conversations, people, communities, #topics."""
+    viewer = viewer_of(request)
+    form = SearchForm(request.GET)
+    context: dict[str, Any] = {"form": form, "tab": "all", "q": ""}
+    if not form.is_valid():
+        return render(request, "search/results.html", context, status=400)
+    data = form.cleaned_data
+    q, tab = data["q"] or "", data["tab"] or "all"
+    query = selectors.parse_query(q)
+    community = community_get(viewer=viewer, slug=data["community"]) if data["community"] else None
+    author = (
+        User.objects.filter(pk=data["author"], is_active=True).first() if data["author"] else None
+    )
+    filters = selectors.Filters(
+        community=community, author=author, since=data["since"], until=data["until"]
+    )
+    conversation_entries = selectors.conversations(
+        viewer=viewer, query=query, filters=filters
+    ).select_related("post__author", "post__community", "comment__author")
+    community_entries = selectors.communities(viewer=viewer, query=query).select_related(
+        "community"
+    )
+    found: dict[str, Any] = {
+        "posts": conversation_entries,
+        "people": selectors.people(viewer=viewer, q=q),
+        "communities": community_entries,
+        "hashtags": selectors.hashtags(viewer=viewer, q=q),
+    }
+    counts = {name: found[name].count() for name in found}
+    context.update(
+        q=q,
+        tab=tab,
+        query=query,
+        counts=counts,
+        total=sum(counts.values()),
+        filter_community=community,
+        filter_author=author,
+    )
+    if tab == "all":
+        context["preview"] = {
+            "posts": _hits(list(conversation_entries[:PREVIEW]), query),
+            "people": list(found["people"][:PREVIEW]),
+            "communities": _hits(list(community_entries[:PREVIEW]), query),
+            "hashtags": list(found["hashtags"][:PREVIEW]),
+        }
+    else:
+        page = _page(found[tab], data["page"])
+        context["page"] = page
+        if tab == "posts":
+            context["hits"] = _hits(list(page.object_list), query)
+        if tab == "communities":
+            context["hits"] = _hits(list(page.object_list), query)
+    template = "search/results.html#results" if is_htmx(request) else "search/results.html"
+    return render(request, template, context)

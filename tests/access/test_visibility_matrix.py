@@ -204,6 +204,51 @@ FEED_PATHS = [
     ),
 ]
 
+SEARCH_PATHS = [
+    Path(
+        "search page",
+        ("search:search",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/search/?q=sujet{a}&tab=posts", f"/posts/{_post(w, a).pk}/"),
+    ),
+    Path(
+        "search page, comments",
+        ("search:search",),
+        lambda a: True,
+        lambda c, w, a: _contains(
+            c,
+            f'/search/?q="reponse+{a}"&tab=posts',
+            f"#comment-{_post(w, a).comments.get().pk}",
+        ),
+    ),
+    Path(
+        "search page, topics",
+        ("search:search",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/search/?q=sujet{a}&tab=hashtags", f"/tags/{_tag(a)}/"),
+    ),
+    Path(
+        "search box suggestions",
+        ("search:suggest",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/search/suggest/?q={_tag(a)}", f"/tags/{_tag(a)}/"),
+    ),
+    Path(
+        "API search",
+        ("/api/v1/search",),
+        lambda a: True,
+        lambda c, w, a: (
+            _post(w, a).pk in _api_ids(c, f"/api/v1/search?q=sujet{a}&type=posts", key="results")
+        ),
+    ),
+    Path(
+        "API search, topics",
+        ("/api/v1/search",),
+        lambda a: True,
+        lambda c, w, a: _tag(a) in _api_text(c, f"/api/v1/search?q=sujet{a}&type=hashtags"),
+    ),
+]
+
 COMMUNITY_PATHS = [
     Path(
         "community page",
@@ -216,6 +261,25 @@ COMMUNITY_PATHS = [
         ("communities:directory",),
         lambda a: a != "profile",
         lambda c, w, a: _contains(c, "/communities/", w.communities[a].get_absolute_url()),
+    ),
+    Path(
+        "search page, communities",
+        ("search:search",),
+        lambda a: a != "profile",
+        lambda c, w, a: _contains(
+            c,
+            f"/search/?q={w.communities[a].name}&tab=communities",
+            w.communities[a].get_absolute_url(),
+        ),
+    ),
+    Path(
+        "API search, communities",
+        ("/api/v1/search",),
+        lambda a: a != "profile",
+        lambda c, w, a: (
+            w.communities[a].pk
+            in _api_ids(c, f"/api/v1/search?q={w.communities[a].name}&type=communities", "results")
+        ),
     ),
     Path(
         "API community",
@@ -280,6 +344,7 @@ def test_visibility_matrix(audience: str, viewer: str) -> None:
     for group, paths, rule in (
         ("post", POST_PATHS, can_read),
         ("feed", FEED_PATHS, can_read),
+        ("search", SEARCH_PATHS, can_read),
         ("community", COMMUNITY_PATHS, can_see_community),
         ("members", MEMBER_PATHS, can_read),
     ):
@@ -328,7 +393,8 @@ NOT_READ_PATHS = {
     "/api/v1/feed/new-count",
 }
 WATCHED = re.compile(
-    r"^(posts|communities|feed):|^home$|^/api/v1/(posts|comments|files|hashtags|communities|feed)"
+    r"^(posts|communities|feed|search):|^home$"
+    r"|^/api/v1/(posts|comments|files|hashtags|communities|feed|search)"
 )
 
 
@@ -359,7 +425,7 @@ def _api_get_routes() -> set[str]:
 def test_every_read_route_is_covered() -> None:
     covered = {
         route
-        for paths in (POST_PATHS, FEED_PATHS, COMMUNITY_PATHS, MEMBER_PATHS)
+        for paths in (POST_PATHS, FEED_PATHS, SEARCH_PATHS, COMMUNITY_PATHS, MEMBER_PATHS)
         for path in paths
         for route in path.routes
     }

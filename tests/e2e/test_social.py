@@ -84,12 +84,16 @@ def test_secret_community_is_invisible_to_thomas(company: None, new_page: Any) -
     response = page.goto(secret.get_absolute_url())
     assert response is not None and response.status == 404
 
-    search = page.get_by_role("searchbox", name="Rechercher des personnes")
+    search = page.get_by_role("searchbox", name="Rechercher dans Cercle")
     search.fill("Comit")
     page.wait_for_timeout(600)  # let the suggestions answer
     assert "Comité de direction" not in page.locator("#search-suggestions").inner_text()
     search.fill("Commerciaux")
     page.locator("#search-suggestions").get_by_role("link", name="Commerciaux Sud-Ouest").wait_for()
+    search.fill("comité de direction codir")
+    search.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    page.get_by_text("Aucun résultat pour").wait_for()  # neither the community nor its posts
 
     page.goto("/")
     composer = page.get_by_label("Partager quelque chose")

@@ -1,0 +1,41 @@
+"""The search page's parameters, checked like any other input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+TABS = ("all", "posts", "people", "communities", "hashtags")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200, strip=True)
+    tab = forms.ChoiceField(
+        required=False,
+        choices=[(t, t) for t in TABS],
+        error_messages={"invalid_choice": _("Unknown kind of result.")},
+    )
+    community = forms.SlugField(label=_("Community"), required=False, max_length=120)
+    author = forms.IntegerField(label=_("Author"), required=False, min_value=1)
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date, e.g. 2026-03-31.")},
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter a date, e.g. 2026-03-31.")},
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data

@@ -1,0 +1,174 @@
+"""Keeping the search index in step with the content, in the same transaction.
+
+The write services call these functions after they change a post, a comment
+or a community (``cercle.posts.services``, ``cercle.communities.services``):
+the index row is written in the service's own transaction, so a search never
+sees a post that was rolled back, and sees an edit as soon as it is committed.
+Deletions need nothing: index rows cascade with what they describe.
+``rebuild()`` (``cercle reindex``) recomputes everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from html import unescape
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils.html import strip_tags
+
+from cercle.communities.models import Community
+from cercle.posts.models import Comment, Post
+from cercle.search.models import EntryKind, SearchEntry
+from cercle.search.text import index_terms
+
+
+def plain(html: str) -> str:
+    """The text a reader sees in rendered HTML."""
+    return " ".join(unescape(strip_tags(html)).split())
+
+
+def _post_fields(post: Post, file_names: Iterable[str]) -> dict[str, Any]:
+    text = " ".join([plain(post.body_html), *file_names]).strip()
+    terms_fr, terms_en = index_terms(text)
+    return {
+        "post_id": post.pk,
+        "comment_id": None,
+        "community_id": post.community_id,
+        "person_id": post.author_id,
+        "created_at": post.created_at,
+        "title": "",
+        "text": text,
+        "terms_fr": terms_fr,
+        "terms_en": terms_en,
+    }
+
+
+def _comment_fields(comment: Comment, file_names: Iterable[str]) -> dict[str, Any]:
+    text = " ".join([plain(comment.body_html), *file_names]).strip()
+    terms_fr, terms_en = index_terms(text)
+    return {
+        "post_id": comment.post_id,
+        "comment_id": comment.pk,
+        "community_id": comment.post.community_id,
+        "person_id": comment.author_id,
+        "created_at": comment.created_at,
+        "title": "",
+        "text": text,
+        "terms_fr": terms_fr,
+        "terms_en": terms_en,
+    }
+
+
+def _community_fields(community: Community) -> dict[str, Any]:
+    text = " ".join([community.name, community.description]).strip()
+    terms_fr, terms_en = index_terms(text)
+    return {
+        "post_id": None,
+        "comment_id": None,
+        "community_id": community.pk,
+        "person_id": None,
+        "created_at": community.created_at,
+        "title": community.name,
+        "text": community.description,
+        "terms_fr": terms_fr,
+        "terms_en": terms_en,
+    }
+
+
+def _save(kind: EntryKind, object_id: int, fields: dict[str, Any]) -> None:
+    SearchEntry.objects.update_or_create(kind=kind, object_id=object_id, defaults=fields)
+
+
+def index_post(post: Post, *, new_files: Iterable[str] | None = None) -> None:
+    """(Re)index a post: its text and the names of its files.
+
+    ``new_files``: the post was just created with these files (one INSERT).
+    """
+    if new_files is not None:
+        SearchEntry.objects.create(
+            kind=EntryKind.POST, object_id=post.pk, **_post_fields(post, new_files)
+        )
+        return
+    names = post.attachments.filter(comment__isnull=True).values_list("name", flat=True)
+    _save(EntryKind.POST, post.pk, _post_fields(post, names))
+
+
+def index_comment(comment: Comment, *, new_files: Iterable[str] | None = None) -> None:
+    """(Re)index a comment (``new_files``: just created with these files)."""
+    if new_files is not None:
+        SearchEntry.objects.create(
+            kind=EntryKind.COMMENT, object_id=comment.pk, **_comment_fields(comment, new_files)
+        )
+        return
+    names = comment.attachments.values_list("name", flat=True)
+    _save(EntryKind.COMMENT, comment.pk, _comment_fields(comment, names))
+
+
+def index_community(community: Community) -> None:
+    _save(EntryKind.COMMUNITY, community.pk, _community_fields(community))
+
+
+def _batches[M: Model](queryset: QuerySet[M], size: int) -> Iterator[list[M]]:
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def rebuild(*, progress: Callable[[str, int, int], None] | None = None, size: int = 2000) -> int:
+    """Recompute the whole index; returns the number of entries written."""
+    written = 0
+    plans: list[tuple[EntryKind, QuerySet[Any], Callable[[Any, dict[int, list[str]]], Any]]] = [
+        (
+            EntryKind.POST,
+            Post.objects.all(),
+            lambda post, files: _post_fields(post, files.get(post.pk, [])),
+        ),
+        (
+            EntryKind.COMMENT,
+            Comment.objects.select_related("post"),
+            lambda comment, files: _comment_fields(comment, files.get(comment.pk, [])),
+        ),
+        (EntryKind.COMMUNITY, Community.objects.all(), lambda c, files: _community_fields(c)),
+    ]
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        for kind, queryset, fields_of in plans:
+            total = queryset.count()
+            done = 0
+            for batch in _batches(queryset, size):
+                files = _file_names(kind, [obj.pk for obj in batch])
+                SearchEntry.objects.bulk_create(
+                    [
+                        SearchEntry(kind=kind, object_id=obj.pk, **fields_of(obj, files))
+                        for obj in batch
+                    ]
+                )
+                done += len(batch)
+                written += len(batch)
+                if progress is not None:
+                    progress(str(kind.label), done, total)
+    return written
+
+
+def _file_names(kind: EntryKind, ids: list[int]) -> dict[int, list[str]]:
+    from cercle.posts.models import Attachment
+
+    if kind == EntryKind.POST:
+        rows = Attachment.objects.filter(post_id__in=ids, comment__isnull=True).values_list(
+            "post_id", "name"
+        )
+    elif kind == EntryKind.COMMENT:
+        rows = Attachment.objects.filter(comment_id__in=ids).values_list("comment_id", "name")
+    else:
+        return {}
+    names: dict[int, list[str]] = {}
+    for owner, name in rows.order_by("created_at", "id"):
+        if owner is not None:
+            names.setdefault(owner, []).append(name)
+    return names

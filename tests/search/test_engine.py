@@ -1,0 +1,233 @@
+"""Search relevance: the same corpus, the same answers, on SQLite and on PostgreSQL.
+
+CI runs this file on both databases; each case lists exactly which posts a
+query must find (the set, not the order: ranking formulas differ).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cercle.communities import services as communities
+from cercle.communities.models import CommunityKind
+from cercle.posts import services as posts
+from cercle.posts.models import Post
+from cercle.search import selectors
+from cercle.search.models import EntryKind, SearchEntry
+from cercle.search.text import parse, snippet
+
+pytestmark = pytest.mark.django_db
+
+CORPUS = {
+    "tender": "Réponse à l'appel d'offres ferroviaire de la SNCF : mémoire technique joint.",
+    "tender2": "Nouvel appel d'offre pour la maintenance des voies à Toulouse.",
+    "tenders_en": "We won two rail tenders this quarter.",
+    "devs": "Nous recrutons des développeurs Python pour l'équipe data.",
+    "devs_en": "Our developers shipped the new monitoring dashboard.",
+    "reseau": "Panne du réseau informatique à Bordeaux ce matin.",
+    "reseaux": "Les réseaux sociaux d'entreprise facilitent la collaboration.",
+    "soudure": "Formation soudure TIG pour les techniciens de maintenance.",
+    "kube": "Migration vers Kubernetes terminée, bravo à l'équipe plateforme.",
+    "securite": "Rappel sécurité : port des EPI obligatoire sur le chantier.",
+    "qualite": "Audit qualité ISO 9001 réussi à Nantes.",
+    "contrat": "Le contrat de maintenance ferroviaire a été signé hier.",
+    "materiel": "La maintenance du matériel roulant ferroviaire est planifiée.",
+    "donnees": "Protection des données personnelles : la formation RGPD est ouverte.",
+    "running": "Running the weekly meeting remotely from Lyon.",
+    "networks": "Networks and networking events in Lyon next month.",
+    "ile": "Ouverture d'une agence en Île-de-France au printemps.",
+    "noel": "Le repas de Noël aura lieu le 18 décembre.",
+}
+
+CASES = [
+    # Stemming and accents, French
+    ("appel d'offre", {"tender", "tender2"}),
+    ("appels d'offres", {"tender", "tender2"}),
+    ("APPEL D'OFFRES", {"tender", "tender2"}),
+    ("offres", {"tender", "tender2"}),
+    ("reseau", {"reseau", "reseaux"}),
+    ("réseaux", {"reseau", "reseaux"}),
+    ("developpeurs", {"devs"}),
+    ("développeur", {"devs"}),
+    ("ferroviaires", {"tender", "contrat", "materiel"}),
+    ("securite", {"securite"}),
+    ("SÉCURITÉ", {"securite"}),
+    ("qualité", {"qualite"}),
+    ("donnée", {"donnees"}),
+    ("soudure", {"soudure"}),
+    ("formations", {"soudure", "donnees"}),
+    ("technicien", {"soudure"}),
+    ("ile de france", {"ile"}),
+    ("noel", {"noel"}),
+    ("maintenance", {"tender2", "soudure", "contrat", "materiel"}),
+    # Stemming, English
+    ("tender", {"tenders_en"}),
+    ("developer", {"devs_en"}),  # stemming, not translation
+    ("network", {"networks"}),
+    ("run", {"running"}),
+    ("meetings", {"running"}),
+    # Several words: all must be there (in any order)
+    ("maintenance ferroviaire", {"contrat", "materiel"}),
+    ("ferroviaire maintenance", {"contrat", "materiel"}),
+    ("lyon meeting", {"running"}),
+    ("appel offres toulouse", {"tender2"}),
+    # Phrases: the words in a row
+    ('"maintenance ferroviaire"', {"contrat"}),
+    ('"appel d\'offres ferroviaire"', {"tender"}),
+    ('"réseaux sociaux"', {"reseaux"}),
+    ('"sociaux réseaux"', set()),
+    # Exclusions
+    ("maintenance -ferroviaire", {"tender2", "soudure"}),
+    ("lyon -networks", {"running"}),
+    ('appel -"appel d\'offre ferroviaire"', {"tender2"}),
+    ("reseau -bordeaux", {"reseaux"}),
+    # Stop words alone still search; among other words they are ignored
+    ("la", {"reseaux", "tender", "materiel", "donnees", "tender2"}),
+    ("le contrat", {"contrat"}),
+    ("the tenders", {"tenders_en"}),
+    # Numbers and mixed tokens
+    ("9001", {"qualite"}),
+    ("iso 9001", {"qualite"}),
+    # Nothing
+    ("kubernetess", set()),
+    ("zzzz", set()),
+    ("", set()),
+    ("-maintenance", set()),  # only an exclusion: no search
+]
+
+
+@pytest.fixture
+def corpus(user, other):
+    return {key: posts.post_create(author=other, body=text).pk for key, text in CORPUS.items()}
+
+
+def found(viewer, q: str) -> set[int]:
+    entries = selectors.conversations(viewer=viewer, query=parse(q))
+    return set(entries.values_list("post_id", flat=True))
+
+
+@pytest.mark.parametrize(("q", "expected"), CASES, ids=[c[0] or "(empty)" for c in CASES])
+def test_relevance_corpus(user, corpus, q, expected) -> None:
+    assert found(user, q) == {corpus[k] for k in expected}
+
+
+def test_at_least_forty_cases() -> None:
+    assert len(CASES) >= 40
+
+
+def test_prefix_for_suggestions_as_you_type(user, corpus) -> None:
+    entries = selectors.conversations(viewer=user, query=parse("ferrov", prefix_last=True))
+    assert set(entries.values_list("post_id", flat=True)) == {
+        corpus["tender"],
+        corpus["contrat"],
+        corpus["materiel"],
+    }
+    assert found(user, "ferrov") == set()  # a whole word, not a prefix
+
+
+def test_relevance_ranks_before_recency(user, other) -> None:
+    once = posts.post_create(author=other, body="Un mot sur la soudure parmi beaucoup d'autres.")
+    many = posts.post_create(author=other, body="Soudure, soudure : la soudure avant tout.")
+    newer = posts.post_create(author=other, body="Encore une mention de soudure.")
+    order = list(
+        selectors.conversations(viewer=user, query=parse("soudure")).values_list(
+            "post_id", flat=True
+        )
+    )
+    assert order[0] == many.pk
+    assert set(order) == {once.pk, many.pk, newer.pk}
+
+
+def test_comments_are_found_and_edits_and_deletions_follow(user, other) -> None:
+    post = posts.post_create(author=other, body="Question sur les délais")
+    comment = posts.comment_create(author=user, post=post, body="Voir le planning ferroviaire")
+    entries = selectors.conversations(viewer=user, query=parse("planning"))
+    assert [(e.kind, e.comment_id) for e in entries] == [(EntryKind.COMMENT, comment.pk)]
+    posts.comment_edit(actor=user, comment=comment, body="Voir le calendrier")
+    assert not selectors.conversations(viewer=user, query=parse("planning")).exists()
+    assert selectors.conversations(viewer=user, query=parse("calendrier")).count() == 1
+    posts.post_edit(actor=other, post=post, body="Question sur les échéances")
+    assert found(user, "délais") == set() and found(user, "echeance") == {post.pk}
+    posts.post_delete(actor=other, post=post)
+    assert not SearchEntry.objects.filter(post_id=post.pk).exists()
+    assert found(user, "calendrier") == set()
+
+
+def test_file_names_are_searchable(user, other) -> None:
+    post = posts.post_create(
+        author=other,
+        body="Voici notre réponse",
+        uploads=[posts.Upload("Mémoire technique - maintenance ferroviaire.pdf", b"%PDF-1.4\n")],
+    )
+    assert found(user, "memoire technique") == {post.pk}
+
+
+def test_secret_and_private_content_never_leaks(user, other, staff) -> None:
+    secret = communities.community_create(
+        actor=other, name="Comité de direction", kind=CommunityKind.SECRET
+    )
+    private = communities.community_create(
+        actor=other, name="Sud-Ouest", kind=CommunityKind.PRIVATE
+    )
+    hidden = posts.post_create(author=other, community=secret, body="Projet de rachat confidentiel")
+    closed = posts.post_create(author=other, community=private, body="Rachat du dépôt de Pau")
+    posts.comment_create(author=other, post=hidden, body="Le rachat avance")
+    assert found(user, "rachat") == set()  # neither the posts nor the comment
+    assert selectors.conversations(viewer=user, query=parse("rachat")).count() == 0
+    assert not selectors.communities(viewer=user, query=parse("direction")).exists()
+    assert selectors.communities(viewer=user, query=parse("sud ouest")).count() == 1
+    assert found(other, "rachat") == {hidden.pk, closed.pk}  # a member finds both
+    assert selectors.communities(viewer=other, query=parse("direction")).count() == 1
+    communities.community_invite(actor=other, community=private, user=user)
+    communities.community_join(actor=user, community=private)
+    assert found(user, "rachat") == {closed.pk}
+    assert found(staff, "rachat") == {hidden.pk, closed.pk}  # site admins see everything
+
+
+def test_filters(user, other, staff) -> None:
+    veille = communities.community_create(actor=other, name="Veille", kind=CommunityKind.OPEN)
+    in_veille = posts.post_create(author=other, community=veille, body="Veille sur l'hydrogène")
+    by_staff = posts.post_create(author=staff, body="Notes sur l'hydrogène")
+    query = parse("hydrogene")
+    assert {e.post_id for e in selectors.conversations(viewer=user, query=query)} == {
+        in_veille.pk,
+        by_staff.pk,
+    }
+    only = selectors.Filters(community=veille)
+    assert [e.post_id for e in selectors.conversations(viewer=user, query=query, filters=only)] == [
+        in_veille.pk
+    ]
+    mine = selectors.Filters(author=staff)
+    assert [e.post_id for e in selectors.conversations(viewer=user, query=query, filters=mine)] == [
+        by_staff.pk
+    ]
+    today = in_veille.created_at.date()
+    later = selectors.Filters(since=today.replace(year=today.year + 1))
+    assert not selectors.conversations(viewer=user, query=query, filters=later).exists()
+    both = selectors.Filters(since=today, until=today)
+    assert selectors.conversations(viewer=user, query=query, filters=both).count() == 2
+
+
+def test_snippets_mark_matches_and_escape_html() -> None:
+    text = "Avant. " * 40 + "Le <script>réseau</script> & les Réseaux sociaux, puis la suite."
+    html = snippet(text, parse("reseau"))
+    assert "<mark>réseau</mark>" in html and "<mark>Réseaux</mark>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html.startswith("…")
+    assert snippet("Rien à voir", parse("reseau")) == "Rien à voir"
+
+
+def test_reindex_rebuilds_everything(user, other, corpus) -> None:
+    from django.core.management import call_command
+
+    veille = communities.community_create(actor=other, name="Veille techno", kind="open")
+    posts.comment_create(author=user, post=Post.objects.get(pk=corpus["kube"]), body="Top")
+    before = sorted(SearchEntry.objects.values_list("kind", "object_id", "terms_fr"))
+    SearchEntry.objects.all().delete()
+    assert found(user, "kubernetes") == set()
+    call_command("reindex", "--quiet")
+    assert sorted(SearchEntry.objects.values_list("kind", "object_id", "terms_fr")) == before
+    assert found(user, "kubernetes") == {corpus["kube"]}
+    assert selectors.communities(viewer=user, query=parse("veille")).get().community == veille
+    call_command("reindex", "--if-empty", "--quiet")  # already full: nothing to do
+    assert len(before) == SearchEntry.objects.count()

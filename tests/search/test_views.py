@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import pytest
+
+from cercle.communities import services as communities
+from cercle.communities.models import CommunityKind
+from cercle.posts import services as posts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scene(user, other):
+    sud = communities.community_create(
+        actor=other, name="Commerciaux Sud-Ouest", kind=CommunityKind.OPEN
+    )
+    tender = posts.post_create(
+        author=other,
+        community=sud,
+        body="Notre réponse à l'appel d'offres ferroviaire #appeldoffres",
+        uploads=[posts.Upload("Mémoire technique.pdf", b"%PDF-1.4\n")],
+    )
+    reply = posts.comment_create(author=user, post=tender, body="Bravo pour l'appel d'offres !")
+    return {"sud": sud, "tender": tender, "reply": reply}
+
+
+def test_search_page_tabs_counts_and_highlights(logged_client, scene) -> None:
+    page = logged_client.get("/search/", {"q": "appels d'offre"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f"/posts/{scene['tender'].pk}/" in html
+    assert f"#comment-{scene['reply'].pk}" in html
+    assert "<mark>appel</mark>" in html and "<mark>offres</mark>" in html
+    assert page.context["counts"]["posts"] == 2
+    posts_tab = logged_client.get("/search/", {"q": "appel d'offres", "tab": "posts"})
+    assert posts_tab.context["page"].paginator.count == 2
+    tags = logged_client.get("/search/", {"q": "appeldo", "tab": "hashtags"})
+    assert "/tags/appeldoffres/" in tags.content.decode()
+    people = logged_client.get("/search/", {"q": "Girard", "tab": "people"})
+    assert "Alexandra Girard" in people.content.decode()
+    where = logged_client.get("/search/", {"q": "commerciaux", "tab": "communities"})
+    assert scene["sud"].get_absolute_url() in where.content.decode()
+    fragment = logged_client.get(
+        "/search/", {"q": "memoire", "tab": "posts"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in fragment.content.decode() and "/posts/" in fragment.content.decode()
+
+
+def test_search_page_filters_and_empty_states(logged_client, user, scene) -> None:
+    only = logged_client.get(
+        "/search/", {"q": "appel", "tab": "posts", "author": user.pk, "community": "nope"}
+    )
+    assert only.context["page"].paginator.count == 1  # unknown community: ignored, not leaked
+    assert logged_client.get("/search/").context["q"] == ""
+    nothing = logged_client.get("/search/", {"q": "zzzxq"})
+    assert "Aucun résultat pour « zzzxq »" in nothing.content.decode() or (
+        "Nothing found" in nothing.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "appel", "since": "31/02/2026"},
+        {"q": "appel", "since": "2026-05-01", "until": "2026-04-01"},
+        {"q": "appel", "tab": "planets"},
+        {"q": "appel", "page": "0"},
+        {"q": "x" * 201},
+    ],
+)
+def test_search_page_bad_input_is_refused_clearly(logged_client, scene, params) -> None:
+    response = logged_client.get("/search/", params)
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert "counts" not in response.context
+
+
+def test_search_api(logged_client, scene, user) -> None:
+    data = logged_client.get("/api/v1/search", {"q": "appel d'offres"}).json()
+    assert data["count"] == 2 and data["pages"] == 1
+    kinds = {(hit["kind"], hit["id"]) for hit in data["results"]}
+    assert kinds == {("post", scene["tender"].pk), ("comment", scene["reply"].pk)}
+    assert all("<mark>" in hit["snippet_html"] for hit in data["results"])
+    tender = next(hit for hit in data["results"] if hit["kind"] == "post")
+    assert tender["community"]["slug"] == scene["sud"].slug
+    assert tender["author"]["name"] == "Alexandra Girard"
+    assert (
+        logged_client.get("/api/v1/search", {"q": "girard", "type": "people"}).json()["count"] == 1
+    )
+    bad = logged_client.get(
+        "/api/v1/search", {"q": "a", "since": "2026-05-01", "until": "2026-04-01"}
+    )
+    assert bad.status_code == 422 and "until" in bad.json()["error"]["fields"]
+    assert logged_client.get("/api/v1/search", {"q": "a", "community": "nope"}).status_code == 422
+    assert logged_client.get("/api/v1/search", {"q": "a", "type": "planets"}).status_code == 422
+    assert logged_client.get("/api/v1/search", {"q": "a", "page": 0}).status_code == 422
