@@ -216,3 +216,55 @@ def get_org_chart(request: HttpRequest, user_id: int) -> OrgChartOut:
         chain=[PersonOut.from_user(u) for u in chart.chain],
         reports=[PersonOut.from_user(u) for u in chart.reports],
     )
+
+
+class SkillOut(Out):
+    name: str
+    endorsements: int = Field(description="How many colleagues vouch for it.")
+    mine: bool = Field(description="Whether you endorse it.")
+
+
+@router.get(
+    "/people/{user_id}/skills",
+    response=list[SkillOut],
+    summary="A person's skills, most endorsed first",
+)
+def person_skills(request: HttpRequest, user_id: int) -> list[SkillOut]:
+    person = _profile_or_404(request, user_id)
+    return [
+        SkillOut(name=s.name, endorsements=s.endorsements, mine=s.mine)
+        for s in selectors.skills_of(viewer=_viewer(request), person=person)
+    ]
+
+
+def _endorse(request: HttpRequest, user_id: int, skill: str, on: bool) -> SkillOut:
+    viewer = _viewer(request)
+    person = _profile_or_404(request, user_id)
+    count = services.skill_endorse(endorser=viewer, person=person, skill=skill, on=on)
+    name = next(
+        (
+            s.name
+            for s in selectors.skills_of(viewer=viewer, person=person, endorsers=0)
+            if s.key == services.skill_key(skill)
+        ),
+        skill,
+    )
+    return SkillOut(name=name, endorsements=count, mine=on)
+
+
+@router.put(
+    "/people/{user_id}/skills/{skill}/endorsement",
+    response=SkillOut,
+    summary="Endorse a colleague's skill (repeating it is harmless)",
+)
+def endorse_skill(request: HttpRequest, user_id: int, skill: str) -> SkillOut:
+    return _endorse(request, user_id, skill, True)
+
+
+@router.delete(
+    "/people/{user_id}/skills/{skill}/endorsement",
+    response=SkillOut,
+    summary="Withdraw my endorsement of a colleague's skill",
+)
+def withdraw_endorsement(request: HttpRequest, user_id: int, skill: str) -> SkillOut:
+    return _endorse(request, user_id, skill, False)

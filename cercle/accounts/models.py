@@ -224,7 +224,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class UserSkill(models.Model):
-    """A skill a person declares (endorsements attach here later)."""
+    """A skill a person declares; colleagues can endorse it (``Endorsement``)."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="user_skills")
     skill = models.ForeignKey(Skill, models.CASCADE, related_name="user_skills")
@@ -237,6 +237,25 @@ class UserSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.skill_id}"
+
+
+class Endorsement(models.Model):
+    """A colleague vouches for a skill someone declared ("Recommander").
+
+    Removing the skill from the profile removes its endorsements with it.
+    """
+
+    user_skill = models.ForeignKey(UserSkill, models.CASCADE, related_name="endorsements")
+    endorser = models.ForeignKey(User, models.CASCADE, related_name="endorsements_given")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user_skill", "endorser"], name="endorsement_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser_id} endorses {self.user_skill_id}"
 
 
 class ApiToken(models.Model):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from cercle.access.base import Viewer
+from cercle.access.base import Viewer, viewer_pk
 from cercle.access.people import ProfilePolicy
-from cercle.accounts.models import Department, Region, Skill, User
+from cercle.accounts.models import Department, Endorsement, Region, Skill, User, UserSkill
 from cercle.core.text import fold
 
 MAX_CHAIN_DEPTH = 50
@@ -129,3 +129,47 @@ def org_chart(*, viewer: Viewer, user_id: int) -> OrgChart | None:
         .order_by("last_name", "first_name")
     )
     return OrgChart(person=person, chain=chain, reports=reports)
+
+
+@dataclass(frozen=True, slots=True)
+class SkillView:
+    """A skill on a profile, with who vouches for it."""
+
+    name: str
+    key: str
+    endorsements: int
+    mine: bool  # the viewer endorses it
+    endorsers: list[User]  # the first few, for "Endorsed by ..."
+
+
+def skills_of(*, viewer: Viewer, person: User, endorsers: int = 3) -> list[SkillView]:
+    """A person's skills, most endorsed first (two queries whatever their number)."""
+    user_skills = list(
+        UserSkill.objects.filter(user=person)
+        .select_related("skill")
+        .annotate(count=Count("endorsements"))
+        .order_by("-count", "skill__name")
+    )
+    by_skill: dict[int, list[User]] = {}
+    mine: set[int] = set()
+    me = viewer_pk(viewer)
+    for endorsement in (
+        Endorsement.objects.filter(user_skill__in=[u.pk for u in user_skills])
+        .select_related("endorser")
+        .order_by("-created_at", "-id")
+    ):
+        if endorsement.endorser_id == me:
+            mine.add(endorsement.user_skill_id)
+        shown = by_skill.setdefault(endorsement.user_skill_id, [])
+        if len(shown) < endorsers:
+            shown.append(endorsement.endorser)
+    return [
+        SkillView(
+            name=u.skill.name,
+            key=u.skill.key,
+            endorsements=u.count,
+            mine=u.pk in mine,
+            endorsers=by_skill.get(u.pk, []),
+        )
+        for u in user_skills
+    ]

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts.models import (
     ApiToken,
     Department,
+    Endorsement,
     NamedEntity,
     Region,
     Skill,
@@ -107,6 +109,11 @@ def normalize_skills(names: Iterable[str]) -> list[str]:
     return labels
 
 
+def skill_key(label: str) -> str:
+    """The identity of a skill label, as ``normalize_skills`` and ``Skill`` compute it."""
+    return fold(clean_label(label.replace("’", "'")).strip(" ,;#"))
+
+
 def set_skills(user: User, labels: list[str]) -> None:
     wanted: list[Skill] = []
     if labels:
@@ -117,6 +124,36 @@ def set_skills(user: User, labels: list[str]) -> None:
     UserSkill.objects.bulk_create(
         [UserSkill(user=user, skill=s) for s in wanted if s.pk not in have]
     )
+
+
+@transaction.atomic
+def skill_endorse(*, endorser: User, person: User, skill: str, on: bool) -> int:
+    """Endorse (``on``) a skill ``person`` lists, or withdraw the endorsement.
+
+    Repeating either is harmless. Returns how many colleagues now endorse it.
+    """
+    if not endorser.is_active:
+        raise PermissionDenied
+    if not ProfilePolicy.can(endorser, ProfileAction.VIEW, person):
+        raise Http404
+    if endorser.pk == person.pk:
+        raise ValidationError({"skill": _("You cannot endorse your own skills.")})
+    if not person.is_active:
+        raise ValidationError(
+            {"skill": _("This person has left: their skills can no longer be endorsed.")}
+        )
+    user_skill = (
+        UserSkill.objects.select_for_update()
+        .filter(user=person, skill__key=skill_key(skill))
+        .first()
+    )
+    if user_skill is None:
+        raise ValidationError({"skill": _("This person does not list this skill.")})
+    if on:
+        Endorsement.objects.get_or_create(user_skill=user_skill, endorser=endorser)
+    else:
+        Endorsement.objects.filter(user_skill=user_skill, endorser=endorser).delete()
+    return user_skill.endorsements.count()
 
 
 def validate_manager(user: User | None, manager: User | None) -> None:

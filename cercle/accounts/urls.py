@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/mentions/", views.mention_suggestions, name="mentions"),
     path("people/<int:pk>/", views.profile, name="profile"),
     path("people/<int:pk>/org/", views.org_chart, name="org_chart"),
+    path("people/<int:pk>/endorse/", views.skill_endorse, name="skill_endorse"),
     path("people/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
     path("me/", views.me, name="me"),
     path("settings/", views.account_settings, name="settings"),

@@ -14,6 +14,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseBase,
     JsonResponse,
 )
@@ -79,6 +80,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "attention": network_selectors.attention_of(
                 user=viewer, source_kind="person", source_id=person.pk
             ),
+            "skills": selectors.skills_of(viewer=viewer, person=person),
             "followers_count": followers,
             "following_count": following,
             "page": post_selectors.stream(
@@ -228,3 +230,24 @@ def protected_media(request: HttpRequest, path: str) -> HttpResponseBase:
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+def skill_endorse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Endorse a colleague's skill, or withdraw it (htmx swaps the skill's line)."""
+    viewer = _viewer(request)
+    person = selectors.person_get(viewer=viewer, user_id=pk)
+    if person is None:
+        raise Http404
+    skill = request.POST.get("skill", "")[:100]
+    try:
+        services.skill_endorse(
+            endorser=viewer, person=person, skill=skill, on=request.POST.get("on") == "1"
+        )
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
+    if request.headers.get("HX-Request") == "true":
+        skills = selectors.skills_of(viewer=viewer, person=person)
+        shown = next(s for s in skills if s.key == services.skill_key(skill))
+        return render(request, "accounts/_skill.html", {"skill": shown, "person": person})
+    return redirect("accounts:profile", pk=person.pk)
