@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from cercle.accounts.models import UserSkill
 from cercle.communities.models import Community, Membership
 from cercle.demo.company import THOMAS, build_demo_company
 from tests.e2e.test_people import TEXT, sign_in
@@ -118,6 +119,8 @@ def test_social_pages_pass_axe_on_phone_and_desktop(
     community = Community.objects.get(name="Commerciaux Sud-Ouest")
     post = Post.objects.filter(community=community).order_by("-comment_count").first()
     assert post is not None
+    skilled = UserSkill.objects.exclude(user__email=THOMAS.email).first()
+    assert skilled is not None
     pages = [
         "/communities/",
         "/communities/new/",
@@ -128,6 +131,14 @@ def test_social_pages_pass_axe_on_phone_and_desktop(
         "/tags/appeldoffres/",
         f"/people/{post.author_id}/followers/",
         f"/people/{post.author_id}/following/",
+        f"/people/{skilled.user_id}/",  # a colleague's skills, with the endorse buttons
+        "/search/",
+        "/search/?q=appel+d%27offres",
+        "/search/?q=appel+d%27offres&tab=posts",
+        "/search/?q=girard&tab=people",
+        "/search/?q=sud&tab=communities",
+        "/search/?q=zzzq",
+        "/search/?q=appel&since=2026-05-01&until=2026-04-01",  # a refused date range
     ]
     lang = "fr" if locale.startswith("fr") else "en"
     for width in (360, 1280):
