@@ -82,12 +82,15 @@ from django.urls import reverse
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from cercle.accounts.models import Department, Region, User
+from cercle.accounts.models import Department, Endorsement, Region, Skill, User, UserSkill
 from cercle.communities.models import Community, CommunityKind, Membership, Role
 from cercle.core.rendering import HASHTAG_RE, hashtag_key
 from cercle.core.text import fold
 from cercle.network.models import Follow, HashtagFollow
 from cercle.posts.models import Comment, Emoji, Hashtag, Post, PostHashtag, Reaction
+from cercle.search.index import index_community
+from cercle.search.models import EntryKind, SearchEntry
+from cercle.search.text import index_terms
 
 # --- Shape of the network ---------------------------------------------------------
 
@@ -113,6 +116,11 @@ TAG_VOCABULARY = 300
 TAG_EXPONENT = 1.0
 HASHTAG_FOLLOWER_SHARE = 0.30  # people who follow 1-5 hashtags
 SECOND_PARAGRAPH_SHARE = 0.20
+ENGLISH_SHARE = 0.05  # posts written in English (international projects, suppliers)
+RARE_DETAIL_SHARE = 0.002  # a specialist's detail: the rare terms of the search bench
+SKILLS_PER_USER_WEIGHTS = (15, 25, 25, 20, 15)  # 0..4 declared skills
+ENDORSED_SHARE = 0.40  # declared skills that colleagues endorse (1-6 of them)
+SEARCH_BATCH = 20_000
 
 COMMENTED_SHARE = 0.30
 COMMENTS_PER_POST_WEIGHTS = (40, 25, 15, 12, 8)  # 1..5 comments
@@ -354,6 +362,38 @@ COMMENT_LINES = (
     "Merci, très clair.",
     "Intéressant & concret.",
 )
+
+ENGLISH_LINES = (
+    "Quick update: the supplier signed the maintenance contract.",
+    "Our networks team is looking for testers for the new dashboard.",
+    "Lessons learned from the cloud migration, slides attached.",
+    "The quarterly results are out, great work everyone!",
+    "Who has a template for a railway maintenance tender?",
+    "Reminder: the security training is mandatory for new developers.",
+    "Customer feedback on the predictive maintenance pilot is very positive.",
+    "We are hiring two developers for the data platform.",
+)
+# Rare on purpose: a specialist's words, in about one post in 500.
+RARE_DETAILS = (
+    "Détail technique : soudure orbitale sur tuyauterie inox.",
+    "Point pantographe et caténaire à revoir avec la SNCF.",
+    "Le cluster Kubernetes de recette est migré.",
+    "Essai de thermographie infrarouge concluant.",
+)
+# Declared skills: a pool per department (same order as DEPARTMENTS) and a shared one.
+DEPARTMENT_SKILLS: tuple[tuple[str, ...], ...] = (
+    ("Appels d'offres", "Négociation", "Grands comptes", "Prospection"),
+    ("Appels d'offres", "Mémoire technique", "Chiffrage", "Architecture"),
+    ("Maintenance ferroviaire", "Soudure", "Hydraulique", "Automatisme", "Calcul de structures"),
+    ("Python", "Kubernetes", "Cybersécurité", "Data", "Cloud"),
+    ("Soudure", "Électricité industrielle", "Lean", "Maintenance prédictive"),
+    ("ISO 9001", "Audit", "Prévention des risques"),
+    ("Recrutement", "Formation", "Droit social"),
+    ("Contrôle de gestion", "Budget", "Achats"),
+    ("Communication interne", "Événementiel", "Rédaction"),
+    ("Management", "Stratégie", "Négociation"),
+)
+SHARED_SKILLS = ("Gestion de projet", "Anglais", "Excel", "Prise de parole", "Allemand")
 
 
 # --- Small tools -------------------------------------------------------------------
@@ -617,7 +657,17 @@ class TextBank:
         paragraphs = 2 if rng.random() < SECOND_PARAGRAPH_SHARE else 1
         texts: list[str] = []
         htmls: list[str] = []
-        for _ in range(paragraphs):
+        if rng.random() < ENGLISH_SHARE:
+            line = rng.choice(ENGLISH_LINES)
+            texts.append(line)
+            htmls.append(escape(line))
+            paragraphs -= 1
+        if rng.random() < RARE_DETAIL_SHARE:
+            line = rng.choice(RARE_DETAILS)
+            texts.append(line)
+            htmls.append(escape(line))
+            paragraphs -= 1
+        for _ in range(max(paragraphs, 0)):
             first_text, first_html = self.sentence(rng)
             if rng.random() < 0.5:
                 second_text, second_html = self.sentence(rng)
@@ -627,6 +677,10 @@ class TextBank:
                 )
             texts.append(first_text)
             htmls.append(first_html)
+        if not texts:
+            text, html = self.sentence(rng)
+            texts.append(text)
+            htmls.append(html)
         if tags:
             texts[-1] += " " + " ".join(self.tag_text[t] for t in tags)
             htmls[-1] += " " + " ".join(self.tag_html[t] for t in tags)
@@ -763,8 +817,8 @@ class Generator:
         self.counts["users"] = len(users)
 
     @staticmethod
-    def _named(model: type[Department] | type[Region], name: str) -> int:
-        """The id of a department or region, created through its model (it folds the key)."""
+    def _named(model: type[Department] | type[Region] | type[Skill], name: str) -> int:
+        """The id of a department, region or skill, created through its model (it folds the key)."""
         existing = model.objects.filter(key=fold(name)).first()
         return (existing or model.objects.create(name=name)).pk
 
@@ -1293,6 +1347,117 @@ class Generator:
             bar.total = bar.n
             bar.refresh()
 
+    # --- Skills and the search index ---------------------------------------------------
+
+    def build_skills(self) -> None:
+        """0-4 declared skills each, mostly from the department's pool; 40 % endorsed.
+
+        Endorsers are teammates (same department and region) when there are
+        any, else people of the same department: who vouches knows the work.
+        """
+        rng = self._rng("skills")
+        names = sorted({n for pool in DEPARTMENT_SKILLS for n in pool} | set(SHARED_SKILLS))
+        skill_id = {fold(name): self._named(Skill, name) for name in names}
+        pick_count = Weighted(SKILLS_PER_USER_WEIGHTS)
+        first_id = (UserSkill.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        stamp = self.clock.stamp
+        declared: list[tuple[int, int, int]] = []  # (id, person index, skill id)
+        for u in range(self.options.users):
+            pool = DEPARTMENT_SKILLS[self.department_of[u]]
+            chosen: list[str] = []
+            for _ in range(pick_count.pick(rng)):
+                options = pool if rng.random() < 0.8 else SHARED_SKILLS
+                name = rng.choice(options)
+                if name not in chosen:
+                    chosen.append(name)
+            for name in chosen:
+                declared.append((first_id + len(declared), u, skill_id[fold(name)]))
+        endorsements: list[tuple[int, int, int]] = []  # (user skill id, endorser, moment)
+        now = self.clock.now_us
+        for user_skill, u, _ in declared:
+            if rng.random() >= ENDORSED_SHARE:
+                continue
+            peers = self.team_members[self.team_of[u]]
+            if len(peers) < 2:
+                peers = self.department_members[self.department_of[u]]
+            count = min(rng.randint(1, 6), len(peers) - 1)
+            endorsers = {p for p in rng.sample(peers, min(len(peers), count + 1)) if p != u}
+            for e in sorted(endorsers)[:count]:
+                moment = self.clock.between(rng, max(self.joined_us[u], self.joined_us[e]), now)
+                endorsements.append((user_skill, e, moment))
+        ids = self.user_ids
+        with self.writer.bar("skills", len(declared)) as bar:
+            self.writer.insert(
+                UserSkill,
+                ("id", "user_id", "skill_id", "created_at"),
+                ((pk, ids[u], skill, stamp(self.joined_us[u])) for pk, u, skill in declared),
+                bar,
+            )
+        with self.writer.bar("endorsements", len(endorsements)) as bar:
+            self.writer.insert(
+                Endorsement,
+                ("user_skill_id", "endorser_id", "created_at"),
+                ((us, ids[e], stamp(moment)) for us, e, moment in endorsements),
+                bar,
+            )
+        self.counts["skills"] = len(declared)
+
+    def build_search(self) -> None:
+        """The search index of every post, comment and community.
+
+        The bodies here are plain sentences, so the indexed text is the body
+        itself (what ``cercle.search.index`` extracts from the HTML gives the
+        same words); only the stems are computed, by the product's own code.
+        Rows are read back in id order, one batch at a time.
+        """
+        quote = connection.ops.quote_name
+        post, comment = quote(Post._meta.db_table), quote(Comment._meta.db_table)
+        plans = (
+            (
+                EntryKind.POST,
+                f"SELECT p.id, p.body, p.author_id, p.community_id, p.created_at, p.id, NULL "
+                f"FROM {post} p WHERE p.id > %s ORDER BY p.id LIMIT %s",
+                Post,
+            ),
+            (
+                EntryKind.COMMENT,
+                f"SELECT c.id, c.body, c.author_id, p.community_id, c.created_at, c.post_id, c.id "
+                f"FROM {comment} c JOIN {post} p ON p.id = c.post_id "
+                f"WHERE c.id > %s ORDER BY c.id LIMIT %s",
+                Comment,
+            ),
+        )
+        fields = (
+            "kind", "object_id", "post_id", "comment_id", "community_id", "person_id",
+            "created_at", "title", "text", "terms_fr", "terms_en",
+        )  # fmt: skip
+        written = 0
+        for kind, sql, model in plans:
+
+            def rows(kind: str = kind, sql: str = sql) -> Iterator[tuple[Any, ...]]:
+                last = 0
+                while True:
+                    with connection.cursor() as cursor:
+                        cursor.execute(sql, [last, SEARCH_BATCH])
+                        batch = cursor.fetchall()
+                    if not batch:
+                        return
+                    for pk, body, author, community, created, post_id, comment_id in batch:
+                        text = " ".join(body.split())
+                        fr, en = index_terms(text)
+                        yield (
+                            kind, pk, post_id, comment_id, community, author,
+                            created, "", text, fr, en,
+                        )  # fmt: skip
+                    last = batch[-1][0]
+
+            total = model._default_manager.count()
+            with self.writer.bar(f"search {kind}", total) as bar:
+                written += self.writer.insert(SearchEntry, fields, rows(), bar)
+        for community in self.communities:
+            index_community(community)
+        self.counts["search_entries"] = written + len(self.communities)
+
     # --- Finish ------------------------------------------------------------------------
 
     def finish(self) -> None:
@@ -1305,7 +1470,7 @@ class Generator:
         """
         models: list[type[Model]] = [
             User, Community, Membership, Follow, Post, Hashtag, PostHashtag, HashtagFollow,
-            Comment, Reaction,
+            Comment, Reaction, Skill, UserSkill, Endorsement, SearchEntry,
         ]  # fmt: skip
         with connection.cursor() as cursor:
             if self.writer.vendor == "postgresql":
@@ -1432,6 +1597,9 @@ class Generator:
             "post_hashtags": PostHashtag,
             "comments": Comment,
             "reactions": Reaction,
+            "skills": UserSkill,
+            "endorsements": Endorsement,
+            "search_entries": SearchEntry,
         }
         return {name: model._default_manager.count() for name, model in models.items()}
 
@@ -1447,6 +1615,8 @@ class Generator:
             ("hashtags", self.build_hashtags),
             ("comments", self.build_comments),
             ("reactions", self.build_reactions),
+            ("skills", self.build_skills),
+            ("search", self.build_search),
             ("analyze", self.finish),
         ]
         self.writer.tune_session()
