@@ -173,3 +173,14 @@ def skills_of(*, viewer: Viewer, person: User, endorsers: int = 3) -> list[Skill
         )
         for u in user_skills
     ]
+
+
+def sites() -> list[str]:
+    """The sites where active people work, for filters (as people typed them)."""
+    return list(
+        User.objects.filter(is_active=True)
+        .exclude(site="")
+        .order_by("site")
+        .values_list("site", flat=True)
+        .distinct()
+    )

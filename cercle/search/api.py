@@ -6,17 +6,20 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from cercle.accounts.api import PersonOut
-from cercle.accounts.models import User
+from cercle.accounts.models import Department, Region, User
 from cercle.api.schema import Out
 from cercle.communities.selectors import community_get
+from cercle.core.text import fold
 from cercle.posts.schemas import CommunityRefOut
-from cercle.search import selectors
+from cercle.search import selectors, services
+from cercle.search.experts import ExpertFilters, find_experts
 from cercle.search.models import EntryKind
 from cercle.search.text import snippet
 
@@ -47,6 +50,10 @@ class SearchHitOut(Out):
 
 class SearchPageOut(Out):
     count: int
+    complete: bool = Field(
+        description="False for a very common word: only the newest matches are ranked "
+        "and counted, and count is a lower bound."
+    )
     page: int
     pages: int
     results: list[SearchHitOut]
@@ -72,6 +79,7 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
     start = (query.page - 1) * query.per_page
     end = start + query.per_page
     results: list[SearchHitOut] = []
+    complete = True
     if query.type == "posts":
         author = User.objects.filter(pk=query.author).first() if query.author else None
         entries = selectors.conversations(
@@ -81,7 +89,7 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
                 community=community, author=author, since=query.since, until=query.until
             ),
         )
-        count = entries.count()
+        count, complete = entries.count(), entries.complete
         for entry in entries.select_related(
             "post__community", "person__department", "person__region"
         )[start:end]:
@@ -155,4 +163,106 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
                 )
             )
     pages = max(1, -(-count // query.per_page))
-    return SearchPageOut(count=count, page=query.page, pages=pages, results=results)
+    return SearchPageOut(
+        count=count, complete=complete, page=query.page, pages=pages, results=results
+    )
+
+
+# --- "Qui sait ?" -------------------------------------------------------------------------
+
+
+class ExpertQueryIn(Schema):
+    q: str = Field(min_length=1, max_length=200, description="The subject, in a few words.")
+    region: str | None = Field(None, max_length=100, description="Region name or key.")
+    department: str | None = Field(None, max_length=100, description="Department name or key.")
+    site: str | None = Field(None, max_length=120)
+    limit: int = Field(20, ge=1, le=50)
+
+
+class SkillEvidenceOut(Out):
+    name: str
+    endorsements: int
+
+
+class ExpertOut(Out):
+    person: PersonOut
+    score: float = Field(description="Only meaningful to compare people of one answer.")
+    explanation: str = Field(description="The reasons, in the reader's language.")
+    reasons: list[str]
+    skills: list[SkillEvidenceOut]
+    posts: int = Field(description="Their posts on the subject that the caller can read.")
+    comments: int
+    answers: int = Field(description="Their comments in conversations on the subject.")
+    reactions: int = Field(description="Reactions those posts, comments and answers got.")
+    communities: list[CommunityRefOut]
+
+
+def _named[M: (Region, Department)](model: type[M], field: str, value: str | None) -> M | None:
+    if not value:
+        return None
+    found = model.objects.filter(key=fold(value)).first()
+    if found is None:
+        message = _("Unknown region.") if model is Region else _("Unknown department.")
+        raise ValidationError({field: [message]})
+    return found
+
+
+@router.get("/experts", response=list[ExpertOut], summary="Who knows about a subject?")
+def experts(request: HttpRequest, query: Query[ExpertQueryIn]) -> list[ExpertOut]:
+    """People who know about ``q``, best first, each with the evidence.
+
+    Evidence only counts what the caller can read; the caller is left out.
+    """
+    viewer = _viewer(request)
+    filters = ExpertFilters(
+        region=_named(Region, "region", query.region),
+        department=_named(Department, "department", query.department),
+        site=(query.site or "").strip(),
+    )
+    found = find_experts(viewer=viewer, q=query.q, filters=filters, limit=query.limit)
+    return [
+        ExpertOut(
+            person=PersonOut.from_user(e.person),
+            score=round(e.score, 3),
+            explanation=e.explanation,
+            reasons=e.reasons,
+            skills=[SkillEvidenceOut(name=s.name, endorsements=s.endorsements) for s in e.skills],
+            posts=e.posts,
+            comments=e.comments,
+            answers=e.answers,
+            reactions=e.reactions,
+            communities=[CommunityRefOut.from_community(c) for c in e.communities],
+        )
+        for e in found
+    ]
+
+
+class HiddenTopicIn(Schema):
+    label: str = Field(max_length=100, description="The subject, e.g. “appels d'offres”.")
+
+
+class HiddenTopicOut(Out):
+    id: int
+    label: str
+
+
+@router.get("/me/hidden-subjects", response=list[HiddenTopicOut], summary="Subjects I hide")
+def hidden_subjects(request: HttpRequest) -> list[HiddenTopicOut]:
+    topics = selectors.hidden_topics(user=_viewer(request))
+    return [HiddenTopicOut(id=t.pk, label=t.label) for t in topics]
+
+
+@router.post(
+    "/me/hidden-subjects", response={201: HiddenTopicOut}, summary="Hide a subject from Qui sait"
+)
+def hide_subject(request: HttpRequest, payload: HiddenTopicIn) -> Status[HiddenTopicOut]:
+    """My activity on this subject no longer suggests me as an expert (idempotent)."""
+    topic = services.topic_hide(user=_viewer(request), label=payload.label)
+    return Status(201, HiddenTopicOut(id=topic.pk, label=topic.label))
+
+
+@router.delete("/me/hidden-subjects/{topic_id}", response={204: None}, summary="Unhide a subject")
+def show_subject(request: HttpRequest, topic_id: int) -> Status[None]:
+    if not services.topic_show(user=_viewer(request), topic_id=topic_id):
+        raise Http404
+    return Status(204, None)

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cercle.accounts.models import Department, Region
+
 TABS = ("all", "posts", "people", "communities", "hashtags")
 
 
@@ -39,3 +41,30 @@ class SearchForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))
         return data
+
+
+class ExpertForm(forms.Form):
+    """ "Qui sait ?": a subject, and where the expert should be."""
+
+    q = forms.CharField(label=_("Subject"), required=False, max_length=200, strip=True)
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.order_by("name"),
+        to_field_name="key",
+        required=False,
+        empty_label=_("All regions"),
+        error_messages={"invalid_choice": _("Unknown region.")},
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.order_by("name"),
+        to_field_name="key",
+        required=False,
+        empty_label=_("All departments"),
+        error_messages={"invalid_choice": _("Unknown department.")},
+    )
+    site = forms.CharField(label=_("Site"), required=False, max_length=120, strip=True)
+
+
+class HideTopicForm(forms.Form):
+    label = forms.CharField(label=_("Subject"), max_length=100, strip=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,3 +51,30 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}"
+
+
+class HiddenTopic(models.Model):
+    """A subject someone does not want to be suggested for on the strength of their activity.
+
+    "Qui sait ?" then ignores what they wrote on it; the skills they declared
+    on their profile still count (they chose to show those).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    label = models.CharField(_("subject"), max_length=100)
+    # Folded words without spaces ("appelsdoffres"), and the label's stems.
+    key = models.CharField(max_length=100, editable=False)
+    stems_fr = models.CharField(max_length=400, editable=False)
+    stems_en = models.CharField(max_length=400, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hidden subject")
+        verbose_name_plural = _("hidden subjects")
+        ordering = ["label", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="hidden_topic_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -8,10 +8,12 @@ community's post is never found, counted or quoted for someone outside it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import overload
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cercle.access.base import Viewer
@@ -24,7 +26,7 @@ from cercle.communities.selectors import directory
 from cercle.core.text import fold
 from cercle.posts.models import Hashtag, Post
 from cercle.search import engine
-from cercle.search.models import EntryKind, SearchEntry
+from cercle.search.models import EntryKind, HiddenTopic, SearchEntry
 from cercle.search.text import SearchQuery, parse
 
 LIMIT = 5
@@ -71,34 +73,84 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def conversations(
-    *, viewer: Viewer, query: SearchQuery, filters: Filters | None = None
-) -> QuerySet[SearchEntry]:
+class Results:
+    """Entries found, best first: a sequence for ``Paginator`` (count, slices).
+
+    Ids come from ``engine.window`` (one short statement or two); a slice
+    loads only its own rows, with ``select_related`` as asked.
+    """
+
+    def __init__(self, found: engine.Window, base: QuerySet[SearchEntry] | None = None) -> None:
+        self.found = found
+        self.base = base if base is not None else SearchEntry.objects.all()
+
+    @property
+    def complete(self) -> bool:
+        """False: more matches exist than counted (a very common word); show "N+"."""
+        return self.found.complete
+
+    def select_related(self, *fields: str) -> Results:
+        return Results(self.found, self.base.select_related(*fields))
+
+    def count(self) -> int:
+        return len(self.found.ids)
+
+    def __len__(self) -> int:
+        return len(self.found.ids)
+
+    def exists(self) -> bool:
+        return bool(self.found.ids)
+
+    def ids(self) -> list[int]:
+        return list(self.found.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> SearchEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[SearchEntry]: ...
+    def __getitem__(self, index: int | slice) -> SearchEntry | list[SearchEntry]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        wanted = self.found.ids[index]
+        by_id = self.base.in_bulk(wanted)
+        return [by_id[pk] for pk in wanted if pk in by_id]
+
+    def __iter__(self) -> Iterator[SearchEntry]:
+        return iter(self[:])
+
+
+def conversations(*, viewer: Viewer, query: SearchQuery, filters: Filters | None = None) -> Results:
     """Posts and comments matching ``query`` that the viewer may see, best first.
 
-    Ranked by relevance, then by recency.  Visibility and filters are part of
-    the statement that matches, so counts and pages never include the unseen.
+    Ranked by relevance, then by recency (``engine.window``).  Visibility and
+    filters are conditions of the statement that finds, so counts and pages
+    never include the unseen.
     """
     filters = filters or Filters()
     entries = SearchEntry.objects.filter(
         Q(kind=EntryKind.POST) | Q(kind=EntryKind.COMMENT), post_q(viewer, "post__")
     )
+    narrowed = False
     if filters.community is not None:
         entries = entries.filter(community=filters.community)
+        narrowed = True
     if filters.author is not None:
         entries = entries.filter(person=filters.author)
+        narrowed = True
     if filters.since is not None:
         entries = entries.filter(created_at__gte=_day_start(filters.since))
+        narrowed = True
     if filters.until is not None:
         entries = entries.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
-    return engine.matching(entries, query)
+        narrowed = True
+    return Results(engine.window(entries, query, exact=narrowed))
 
 
-def communities(*, viewer: Viewer, query: SearchQuery) -> QuerySet[SearchEntry]:
+def communities(*, viewer: Viewer, query: SearchQuery) -> Results:
     """Communities the viewer may see whose name or description matches, best first."""
     visible = CommunityPolicy.visible(viewer, Community.objects.all()).values("pk")
     entries = SearchEntry.objects.filter(kind=EntryKind.COMMUNITY, community__in=visible)
-    return engine.matching(entries, query)
+    return Results(engine.window(entries, query, exact=True))
 
 
 def parse_query(q: str, *, prefix_last: bool = False) -> SearchQuery:
@@ -123,3 +175,18 @@ def hashtags(*, viewer: Viewer, q: str) -> QuerySet[Hashtag]:
         return Hashtag.objects.none()
     visible_posts = Post.objects.filter(post_q(viewer), post_hashtags__hashtag=OuterRef("pk"))
     return Hashtag.objects.filter(key__startswith=key).filter(Exists(visible_posts)).order_by("key")
+
+
+def hidden_topics(*, user: User) -> QuerySet[HiddenTopic]:
+    """The subjects ``user`` asked "Qui sait ?" not to suggest them for."""
+    return HiddenTopic.objects.filter(user=user).order_by("label", "id")
+
+
+def inferred_topics(*, user: User, limit: int = 8) -> list[Hashtag]:
+    """The #topics ``user`` writes about most (their own posts): what "Qui sait ?" infers."""
+    return list(
+        Hashtag.objects.filter(post_hashtags__post__author=user)
+        .annotate(uses=Count("post_hashtags"))
+        .filter(uses__gte=2)
+        .order_by("-uses", "key")[:limit]
+    )

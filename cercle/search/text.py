@@ -224,6 +224,37 @@ def parse(q: str, *, prefix_last: bool = False) -> SearchQuery:
     return SearchQuery(tuple(unique[:MAX_QUERY_TERMS]))
 
 
+# BM25's saturation and length normalisation (the usual values).
+K1, B = 1.2, 0.75
+
+
+def _occurrences(stream: list[str], stems: tuple[str, ...], prefix: bool) -> int:
+    if len(stems) == 1:
+        if prefix:
+            return sum(1 for w in stream if w.startswith(stems[0]))
+        return stream.count(stems[0])
+    n = len(stems)
+    first = stems[0]
+    return sum(1 for i, w in enumerate(stream) if w == first and tuple(stream[i : i + n]) == stems)
+
+
+def relevance(query: SearchQuery, terms_fr: str, terms_en: str, average_length: float) -> float:
+    """How well a document (its two stem streams) answers ``query``: BM25 without IDF.
+
+    Every match contains every positive term (matching is an AND), so IDF
+    would weigh them all alike: term frequency, saturated, over the
+    document's length relative to the others' is what orders them.
+    """
+    fr, en = terms_fr.split(), terms_en.split()
+    norm = K1 * (1 - B + B * len(fr) / (average_length or 1.0))
+    score = 0.0
+    for term in query.positive:
+        tf = max(_occurrences(fr, term.fr, term.prefix), _occurrences(en, term.en, term.prefix))
+        if tf:
+            score += tf * (K1 + 1) / (tf + norm)
+    return score
+
+
 def snippet(text: str, query: SearchQuery, *, length: int = 220) -> str:
     """Safe HTML: an extract of ``text`` around the first match, matches in ``<mark>``."""
     wanted_words = query.highlight_words()

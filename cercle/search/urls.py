@@ -7,4 +7,6 @@ app_name = "search"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
+    path("experts/", views.experts, name="experts"),
+    path("experts/me/", views.my_expertise, name="my_expertise"),
 ]

@@ -3,18 +3,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
+from cercle.accounts import selectors as people_selectors
 from cercle.accounts.models import User
 from cercle.communities.selectors import community_get
 from cercle.core.http import is_htmx, viewer_of
 from cercle.posts.models import Attachment
-from cercle.search import selectors
-from cercle.search.forms import SearchForm
+from cercle.search import selectors, services
+from cercle.search.experts import ExpertFilters, find_experts
+from cercle.search.forms import ExpertForm, HideTopicForm, SearchForm
 from cercle.search.models import EntryKind, SearchEntry
 from cercle.search.text import SearchQuery, snippet
 
@@ -112,11 +117,14 @@ def search(request: HttpRequest) -> HttpResponse:
         "hashtags": selectors.hashtags(viewer=viewer, q=q),
     }
     counts = {name: found[name].count() for name in found}
+    # A very common word: only the newest matches are ranked and counted ("1000+").
+    more = {name: not found[name].complete for name in ("posts", "communities")}
     context.update(
         q=q,
         tab=tab,
         query=query,
         counts=counts,
+        more=more,
         total=sum(counts.values()),
         filter_community=community,
         filter_author=author,
@@ -137,3 +145,72 @@ def search(request: HttpRequest) -> HttpResponse:
             context["hits"] = _hits(list(page.object_list), query)
     template = "search/results.html#results" if is_htmx(request) else "search/results.html"
     return render(request, template, context)
+
+
+@require_GET
+def experts(request: HttpRequest) -> HttpResponse:
+    """ "Qui sait ?": colleagues who know about a subject, each with the reasons."""
+    viewer = viewer_of(request)
+    form = ExpertForm(request.GET)
+    context: dict[str, Any] = {
+        "form": form,
+        "q": "",
+        "sites": people_selectors.sites(),
+        "nav_section": "people",
+    }
+    if not form.is_valid():
+        return render(request, "search/experts.html", context, status=400)
+    data = form.cleaned_data
+    q = data["q"] or ""
+    filters = ExpertFilters(
+        region=data["region"], department=data["department"], site=data["site"] or ""
+    )
+    context.update(
+        q=q,
+        filtered=bool(filters.region or filters.department or filters.site),
+        experts=find_experts(viewer=viewer, q=q, filters=filters) if q else [],
+    )
+    template = "search/experts.html#results" if is_htmx(request) else "search/experts.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def my_expertise(request: HttpRequest) -> HttpResponse:
+    """What "Qui sait ?" infers about me, and the subjects I hide from it."""
+    user = request.user
+    assert isinstance(user, User)
+    form = HideTopicForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if "show" in request.POST:
+            try:
+                topic_id = int(request.POST["show"])
+            except ValueError:
+                topic_id = 0
+            if services.topic_show(user=user, topic_id=topic_id):
+                messages.success(request, _("Cercle may suggest you for this subject again."))
+            return redirect("search:my_expertise")
+        if form.is_valid():
+            try:
+                topic = services.topic_hide(user=user, label=form.cleaned_data["label"])
+            except ValidationError as exc:
+                form.add_error("label", exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("Done: your activity on “%(subject)s” no longer suggests you as an expert.")
+                    % {"subject": topic.label},
+                )
+                return redirect("search:my_expertise")
+        status = 400
+    return render(
+        request,
+        "search/my_expertise.html",
+        {
+            "form": form,
+            "hidden": list(selectors.hidden_topics(user=user)),
+            "inferred": selectors.inferred_topics(user=user),
+            "nav_section": "me",
+        },
+        status=status,
+    )

@@ -247,6 +247,20 @@ SEARCH_PATHS = [
         lambda a: True,
         lambda c, w, a: _tag(a) in _api_text(c, f"/api/v1/search?q=sujet{a}&type=hashtags"),
     ),
+    # The author wrote the post, the member answered it: whoever asks (but them) sees one
+    # of the two as an expert on "sujet…" exactly when they may read the conversation.
+    Path(
+        "Qui sait ? page",
+        ("search:experts",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/experts/?q=sujet{a}", 'class="card expert-card"'),
+    ),
+    Path(
+        "API Qui sait ?",
+        ("/api/v1/experts",),
+        lambda a: True,
+        lambda c, w, a: '"person"' in _api_text(c, f"/api/v1/experts?q=sujet{a}"),
+    ),
 ]
 
 COMMUNITY_PATHS = [
@@ -362,6 +376,8 @@ def test_visibility_matrix(audience: str, viewer: str) -> None:
 # Routes that read posts, comments, files or communities must be in a Path above, or
 # be listed here with the reason they need no visibility check of their own.
 NOT_READ_PATHS = {
+    # One's own #topics and hidden subjects: nobody else's content.
+    "search:my_expertise",
     # Writes: each goes through a service that checks the same policies (tested in services).
     "posts:create",
     "posts:comment_create",

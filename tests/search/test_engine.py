@@ -12,7 +12,7 @@ from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
 from cercle.posts import services as posts
 from cercle.posts.models import Post
-from cercle.search import selectors
+from cercle.search import engine, selectors
 from cercle.search.models import EntryKind, SearchEntry
 from cercle.search.text import parse, snippet
 
@@ -103,7 +103,7 @@ def corpus(user, other):
 
 def found(viewer, q: str) -> set[int]:
     entries = selectors.conversations(viewer=viewer, query=parse(q))
-    return set(entries.values_list("post_id", flat=True))
+    return {e.post_id for e in entries}
 
 
 @pytest.mark.parametrize(("q", "expected"), CASES, ids=[c[0] or "(empty)" for c in CASES])
@@ -117,7 +117,7 @@ def test_at_least_forty_cases() -> None:
 
 def test_prefix_for_suggestions_as_you_type(user, corpus) -> None:
     entries = selectors.conversations(viewer=user, query=parse("ferrov", prefix_last=True))
-    assert set(entries.values_list("post_id", flat=True)) == {
+    assert {e.post_id for e in entries} == {
         corpus["tender"],
         corpus["contrat"],
         corpus["materiel"],
@@ -129,11 +129,7 @@ def test_relevance_ranks_before_recency(user, other) -> None:
     once = posts.post_create(author=other, body="Un mot sur la soudure parmi beaucoup d'autres.")
     many = posts.post_create(author=other, body="Soudure, soudure : la soudure avant tout.")
     newer = posts.post_create(author=other, body="Encore une mention de soudure.")
-    order = list(
-        selectors.conversations(viewer=user, query=parse("soudure")).values_list(
-            "post_id", flat=True
-        )
-    )
+    order = [e.post_id for e in selectors.conversations(viewer=user, query=parse("soudure"))]
     assert order[0] == many.pk
     assert set(order) == {once.pk, many.pk, newer.pk}
 
@@ -228,6 +224,31 @@ def test_reindex_rebuilds_everything(user, other, corpus) -> None:
     call_command("reindex", "--quiet")
     assert sorted(SearchEntry.objects.values_list("kind", "object_id", "terms_fr")) == before
     assert found(user, "kubernetes") == {corpus["kube"]}
-    assert selectors.communities(viewer=user, query=parse("veille")).get().community == veille
+    assert [e.community for e in selectors.communities(viewer=user, query=parse("veille"))] == [
+        veille
+    ]
     call_command("reindex", "--if-empty", "--quiet")  # already full: nothing to do
     assert len(before) == SearchEntry.objects.count()
+
+
+def test_a_very_common_word_is_ranked_within_the_newest_matches(
+    user, other, logged_client, monkeypatch
+) -> None:
+    monkeypatch.setattr(engine, "WINDOW", 3)
+    made = [posts.post_create(author=other, body=f"Point qualité numéro {n}") for n in range(5)]
+    mine = posts.post_create(author=user, body="Qualité, qualité, qualité : mon bilan")
+    newest = selectors.conversations(viewer=user, query=parse("qualité"))
+    assert not newest.complete and newest.count() == 3
+    assert newest[0].post_id == mine.pk  # most relevant of the window first
+    assert {e.post_id for e in newest} == {mine.pk, made[4].pk, made[3].pk}
+    # Narrowed by author: the newest matches *of that author*, all of them.
+    only = selectors.conversations(
+        viewer=user, query=parse("qualité"), filters=selectors.Filters(author=other)
+    )
+    assert only.complete is False and [e.post_id for e in only] == [p.pk for p in made[:1:-1]]
+    rare = selectors.conversations(viewer=user, query=parse("bilan"))
+    assert rare.complete and [e.post_id for e in rare] == [mine.pk]
+    page = logged_client.get("/search/", {"q": "qualité"}).content.decode()
+    assert "(3+)" in page
+    api = logged_client.get("/api/v1/search", {"q": "qualité"}).json()
+    assert api["count"] == 3 and api["complete"] is False
