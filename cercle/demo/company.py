@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from faker import Faker
 
-from cercle.accounts.models import Department, Region, User, UserSkill
+from cercle.accounts.models import Department, Endorsement, Region, User, UserSkill
 from cercle.accounts.services import department_for, region_for, skill_for
 from cercle.core.text import fold
 
@@ -457,7 +457,7 @@ class _Builder:
         User.objects.bulk_update(self.people, ["manager"], batch_size=500)
         labels = {label for labels in self.skills_of.values() for label in labels}
         skills = {fold(label): skill_for(label) for label in sorted(labels)}
-        UserSkill.objects.bulk_create(
+        declared = UserSkill.objects.bulk_create(
             [
                 UserSkill(user=self.people[index], skill=skills[fold(label)])
                 for index, labels in self.skills_of.items()
@@ -465,6 +465,24 @@ class _Builder:
             ],
             batch_size=1000,
         )
+        self._endorse(declared)
+
+    def _endorse(self, declared: list[UserSkill]) -> None:
+        """Half the declared skills are endorsed by one to four colleagues of the department."""
+        if not declared[:1] or declared[0].pk is None:  # backends without RETURNING
+            declared = list(UserSkill.objects.filter(user__in=self.people).order_by("pk"))
+        by_department: dict[int | None, list[User]] = {}
+        for person in self.people:
+            by_department.setdefault(person.department_id, []).append(person)
+        endorsements = []
+        for user_skill in declared:
+            if self.rng.random() < 0.5:
+                continue
+            owner = user_skill.user
+            peers = [p for p in by_department.get(owner.department_id, []) if p.pk != owner.pk]
+            for endorser in self.rng.sample(peers, k=min(len(peers), self.rng.randint(1, 4))):
+                endorsements.append(Endorsement(user_skill=user_skill, endorser=endorser))
+        Endorsement.objects.bulk_create(endorsements, batch_size=1000)
 
 
 def _no_progress(_: int) -> object:

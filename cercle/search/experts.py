@@ -53,12 +53,15 @@ SHOWN_COMMUNITIES = 2
 
 # What each kind of evidence weighs.  Counts go through log2(1 + n): the tenth
 # post on a subject says less than the first, and nobody wins by volume alone.
+# Having helped on the subject (answers) weighs most; a declared skill weighs
+# by how much of the subject it covers ("Ferroviaire" is a third of "appel
+# d'offres ferroviaire").
 WEIGHT_SKILL = 4.0
 WEIGHT_ENDORSEMENTS = 2.0
-WEIGHT_POSTS = 2.0
-WEIGHT_COMMENTS = 1.0
-WEIGHT_ANSWERS = 2.5
-WEIGHT_REACTIONS = 1.0
+WEIGHT_POSTS = 3.0
+WEIGHT_COMMENTS = 2.0
+WEIGHT_ANSWERS = 5.0
+WEIGHT_REACTIONS = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,7 @@ class SkillEvidence:
     name: str
     key: str
     endorsements: int
+    coverage: float = 1.0  # the share of the subject's words the skill names
 
 
 @dataclass(slots=True)
@@ -104,8 +108,10 @@ class Tally:
     @property
     def score(self) -> float:
         return (
-            WEIGHT_SKILL * len(self.skills)
-            + WEIGHT_ENDORSEMENTS * _weight(sum(s.endorsements for s in self.skills))
+            sum(
+                s.coverage * (WEIGHT_SKILL + WEIGHT_ENDORSEMENTS * _weight(s.endorsements))
+                for s in self.skills
+            )
             + WEIGHT_POSTS * _weight(self.posts)
             + WEIGHT_COMMENTS * _weight(self.comments)
             + WEIGHT_ANSWERS * _weight(self.answers)
@@ -251,12 +257,23 @@ def excluded_by(query: SearchQuery, label: str) -> bool:
 # --- The finder --------------------------------------------------------------------------
 
 
-def _matching_skills(query: SearchQuery, wanted: Subject) -> dict[int, str]:
-    return {
-        pk: name
-        for pk, name in Skill.objects.values_list("pk", "name")
-        if skill_matches(subject_of(name), wanted) and not excluded_by(query, name)
-    }
+def coverage(skill: Subject, query: Subject) -> float:
+    """How much of the query a matching skill covers, from 0 to 1."""
+    if skill.key == query.key or query.within(skill):
+        return 1.0
+    share_fr = len(skill.fr & query.fr) / (len(query.fr) or 1)
+    share_en = len(skill.en & query.en) / (len(query.en) or 1)
+    return max(share_fr, share_en)
+
+
+def _matching_skills(query: SearchQuery, wanted: Subject) -> dict[int, float]:
+    """Skill id -> coverage, for the skills that match the query."""
+    found = {}
+    for pk, name in Skill.objects.values_list("pk", "name"):
+        subject = subject_of(name)
+        if skill_matches(subject, wanted) and not excluded_by(query, name):
+            found[pk] = coverage(subject, wanted)
+    return found
 
 
 def find_experts(
@@ -282,12 +299,14 @@ def find_experts(
     # 1. Declared skills, with their endorsements.
     skills = _matching_skills(query, wanted)
     if skills:
-        for user_id, name, key, endorsements in (
+        for user_id, skill_id, name, key, endorsements in (
             UserSkill.objects.filter(filters.people_q("user__"), skill_id__in=skills)
             .annotate(endorsed=Count("endorsements"))
-            .values_list("user_id", "skill__name", "skill__key", "endorsed")
+            .values_list("user_id", "skill_id", "skill__name", "skill__key", "endorsed")
         ):
-            found[user_id].skills.append(SkillEvidence(name, key, endorsements))
+            found[user_id].skills.append(
+                SkillEvidence(name, key, endorsements, coverage=skills[skill_id])
+            )
 
     # 2. What they wrote that matches, within what the asker may read.
     visible = SearchEntry.objects.filter(
@@ -376,7 +395,7 @@ def find_experts(
         Expert(
             person=by_pk[pk],
             score=scores[pk],
-            skills=sorted(found[pk].skills, key=lambda s: (-s.endorsements, s.name)),
+            skills=sorted(found[pk].skills, key=lambda s: (-s.coverage, -s.endorsements, s.name)),
             posts=found[pk].posts,
             comments=found[pk].comments,
             answers=found[pk].answers,

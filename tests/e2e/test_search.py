@@ -1,6 +1,5 @@
-"""Thomas searches "appel d'offre" and finds the earlier answer with its PDF, on his phone.
-
-(The "Qui sait ?" half of the scenario comes with the expert finder.)
+"""Thomas searches "appel d'offre" and finds the earlier answer with its PDF, on his phone,
+then asks "Qui sait ?" who in the Sud-Ouest knows rail tenders and sees why.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ import pytest
 
 from cercle.demo.company import THOMAS, build_demo_company
 from cercle.demo.social import TENDER_PDF
+from cercle.posts.models import Attachment
 from tests.e2e.test_people import TEXT, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -49,3 +49,31 @@ def test_thomas_finds_the_earlier_answer_and_its_pdf(
     with page.expect_download() as download:
         page.locator(".hit").get_by_role("link", name=TENDER_PDF).first.click()
     assert download.value.suggested_filename == TENDER_PDF
+
+    # "Qui sait ?": from the search box, then narrowed to his region.
+    helper = Attachment.objects.get(name=TENDER_PDF).uploaded_by
+    assert helper is not None
+    box.fill("appel d'offres ferroviaire")
+    who = (
+        "Qui sait « appel d'offres ferroviaire » ?"
+        if lang == "fr"
+        else ("Who knows about “appel d'offres ferroviaire”?")
+    )
+    page.locator("#search-suggestions").get_by_role("link", name=who).click()
+    page.wait_for_url("**/experts/?q=*")
+    page.get_by_label("Région" if lang == "fr" else "Region").select_option(label="Sud-Ouest")
+    page.get_by_role("button", name="Trouver" if lang == "fr" else "Find").click()
+    page.wait_for_url("**region=sud-ouest*")
+    card = page.locator(".expert-card", has_text=helper.name)
+    card.wait_for()
+    reasons = card.locator(".reasons").inner_text()
+    answer = (
+        "réponse dans des conversations sur le sujet"
+        if lang == "fr"
+        else ("answer in conversations on the subject")
+    )
+    assert answer in reasons and "Commerciaux Sud-Ouest" in reasons
+    regions = set(page.locator(".expert-card .small.muted").all_inner_texts())
+    assert regions and all("Sud-Ouest" in line for line in regions)
+    axe(page)
+    shot(page, f"experts-{lang}-{width}")

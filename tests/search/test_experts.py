@@ -12,7 +12,13 @@ from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
 from cercle.posts import services as posts
 from cercle.search import services
-from cercle.search.experts import ExpertFilters, find_experts, skill_matches, subject_of
+from cercle.search.experts import (
+    ExpertFilters,
+    coverage,
+    find_experts,
+    skill_matches,
+    subject_of,
+)
 from cercle.search.models import HiddenTopic
 from tests.factories import UserFactory
 
@@ -71,6 +77,10 @@ def test_subjects_and_skill_matching() -> None:
     assert skill_matches(subject_of("Kubernetes"), subject_of("#kubernetes"))
     assert subject_of("#AppelsDOffres").key == subject_of("appels d'offres").key
     assert not skill_matches(subject_of("Python"), subject_of("soudure"))
+    # A skill weighs by how much of the subject it names.
+    assert coverage(subject_of("Ferroviaire"), rail) == pytest.approx(1 / 3)
+    assert coverage(subject_of("Appels d'offres"), rail) == pytest.approx(2 / 3)
+    assert coverage(subject_of("Soudure TIG"), subject_of("soudure")) == 1.0
 
 
 def test_ranked_with_every_kind_of_evidence_explained(user, company) -> None:
