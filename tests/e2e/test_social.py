@@ -139,6 +139,11 @@ def test_social_pages_pass_axe_on_phone_and_desktop(
         "/search/?q=sud&tab=communities",
         "/search/?q=zzzq",
         "/search/?q=appel&since=2026-05-01&until=2026-04-01",  # a refused date range
+        "/experts/",
+        "/experts/?q=appel+d%27offres+ferroviaire&region=sud-ouest",
+        "/experts/?q=astrophysique",  # nobody stands out
+        "/experts/?q=soudure&region=atlantide",  # a refused filter
+        "/experts/me/",
     ]
     lang = "fr" if locale.startswith("fr") else "en"
     for width in (360, 1280):
