@@ -19,7 +19,7 @@ from django.utils import timezone
 from cercle.access.base import Viewer
 from cercle.access.communities import CommunityPolicy
 from cercle.access.posts import post_q
-from cercle.accounts.models import User
+from cercle.accounts.models import User, UserSkill
 from cercle.accounts.selectors import DirectoryFilters, directory_search
 from cercle.communities.models import Community
 from cercle.communities.selectors import directory
@@ -27,7 +27,7 @@ from cercle.core.text import fold
 from cercle.posts.models import Hashtag, Post
 from cercle.search import engine
 from cercle.search.models import EntryKind, HiddenTopic, SearchEntry
-from cercle.search.text import SearchQuery, parse
+from cercle.search.text import SearchQuery, parse, stems
 
 LIMIT = 5
 
@@ -158,11 +158,22 @@ def parse_query(q: str, *, prefix_last: bool = False) -> SearchQuery:
 
 
 def people(*, viewer: Viewer, q: str) -> QuerySet[User]:
-    """People by name, job or e-mail (the directory's rules: accents and case ignored)."""
-    words = " ".join(w for w in fold(q).replace("@", " ").split() if not w.startswith("-"))
-    if not words:
+    """People by name, job, e-mail or skill; accents, case and plurals ignored.
+
+    Each word matches by its stem ("développeurs" finds "Développeur",
+    "soudures" finds the skill "Soudure TIG").
+    """
+    wanted = [w for w in fold(q).replace("@", " ").split() if not w.startswith("-")]
+    if not wanted:
         return User.objects.none()
-    return directory_search(viewer=viewer, filters=DirectoryFilters(q=words))
+    found = directory_search(viewer=viewer, filters=DirectoryFilters())
+    for word in wanted:
+        part = min((word, *stems(word)), key=len) if len(word) > 3 else word
+        found = found.filter(
+            Q(search_key__contains=part)
+            | Exists(UserSkill.objects.filter(user=OuterRef("pk"), skill__key__contains=part))
+        )
+    return found
 
 
 def hashtags(*, viewer: Viewer, q: str) -> QuerySet[Hashtag]:

@@ -94,3 +94,16 @@ def test_search_api(logged_client, scene, user) -> None:
     assert logged_client.get("/api/v1/search", {"q": "a", "community": "nope"}).status_code == 422
     assert logged_client.get("/api/v1/search", {"q": "a", "type": "planets"}).status_code == 422
     assert logged_client.get("/api/v1/search", {"q": "a", "page": 0}).status_code == 422
+
+
+def test_people_search_ignores_plurals_and_finds_skills(logged_client, other) -> None:
+    from cercle.accounts import services as accounts
+
+    accounts.profile_update(
+        actor=other, user=other, data={"job_title": "Développeuse", "skills": ["Soudure TIG"]}
+    )
+    for q in ("développeuses", "DEVELOPPEUSE", "soudures", "girard soudure"):
+        found = logged_client.get("/api/v1/search", {"q": q, "type": "people"}).json()
+        assert [hit["id"] for hit in found["results"]] == [other.pk], q
+    nobody = logged_client.get("/api/v1/search", {"q": "soudure python", "type": "people"})
+    assert nobody.json()["count"] == 0
