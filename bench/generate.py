@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import heapq
 import itertools
 import json
 import os
@@ -1431,29 +1432,30 @@ class Generator:
             "kind", "object_id", "post_id", "comment_id", "community_id", "person_id",
             "created_at", "title", "text", "terms_fr", "terms_en",
         )  # fmt: skip
-        written = 0
-        for kind, sql, model in plans:
 
-            def rows(kind: str = kind, sql: str = sql) -> Iterator[tuple[Any, ...]]:
-                last = 0
-                while True:
-                    with connection.cursor() as cursor:
-                        cursor.execute(sql, [last, SEARCH_BATCH])
-                        batch = cursor.fetchall()
-                    if not batch:
-                        return
-                    for pk, body, author, community, created, post_id, comment_id in batch:
-                        text = " ".join(body.split())
-                        fr, en = index_terms(text)
-                        yield (
-                            kind, pk, post_id, comment_id, community, author,
-                            created, "", text, fr, en,
-                        )  # fmt: skip
-                    last = batch[-1][0]
+        def rows(kind: str, sql: str) -> Iterator[tuple[Any, ...]]:
+            last = 0
+            while True:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [last, SEARCH_BATCH])
+                    batch = cursor.fetchall()
+                if not batch:
+                    return
+                for pk, body, author, community, created, post_id, comment_id in batch:
+                    text = " ".join(body.split())
+                    fr, en = index_terms(text)
+                    yield (
+                        kind, pk, post_id, comment_id, community, author,
+                        created, "", text, fr, en,
+                    )  # fmt: skip
+                last = batch[-1][0]
 
-            total = model._default_manager.count()
-            with self.writer.bar(f"search {kind}", total) as bar:
-                written += self.writer.insert(SearchEntry, fields, rows(), bar)
+        # Posts and comments merged in time order (each stream already is): entry ids
+        # follow created_at, as when people write live and as `cercle reindex` does.
+        merged = heapq.merge(*(rows(kind, sql) for kind, sql, _ in plans), key=lambda r: r[6])
+        total = sum(model._default_manager.count() for _, _, model in plans)
+        with self.writer.bar("search", total) as bar:
+            written = self.writer.insert(SearchEntry, fields, merged, bar)
         for community in self.communities:
             index_community(community)
         self.counts["search_entries"] = written + len(self.communities)

@@ -51,7 +51,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.test import Client
 
-from cercle.accounts.models import User
+from cercle.accounts.models import Region, User
 from cercle.communities.models import Community, CommunityKind
 from cercle.feed.selectors import feed_cards, page_sql
 from cercle.network.models import Follow
@@ -59,6 +59,32 @@ from cercle.posts.models import Hashtag, Post, PostHashtag
 
 RESULTS = REPO / "bench" / "results"
 VIEWERS = 20
+# Search: French and English, a very common word, rare terms, a phrase, an exclusion.
+SEARCHES = (
+    "qualité",  # very common: in a quarter of the entries
+    "appel d'offres",
+    "mémoire technique",
+    '"retour d\'expérience"',
+    "soudure orbitale",  # rare: about one post in 2,000
+    "kubernetes",
+    "maintenance contract",
+    "quarterly results",
+    "formation -sécurité",
+    "planning trimestre",
+)
+# Qui sait ?: declared skills, written evidence, both, English, nothing declared.
+SUBJECTS = (
+    "appel d'offres ferroviaire",
+    "soudure",
+    "kubernetes",
+    "qualité",
+    "maintenance prédictive",
+    "cloud migration",
+    "python",
+    "recrutement",
+    "négociation grands comptes",
+    "thermographie",
+)
 
 
 @dataclass
@@ -278,6 +304,7 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
         page10.append(cursor or "")
 
     created: list[int] = []
+    regions = list(Region.objects.order_by("name").values_list("key", flat=True)) or [""]
 
     def create(i: int) -> Any:
         other = scene.viewers[(i + 1) % n]
@@ -317,6 +344,25 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
             lambda i: client(i).get("/api/v1/feed/new-count", {"since": since[i % n]}),
         ),
         ("post_create", create),
+        (
+            "search_api",
+            lambda i: client(i).get("/api/v1/search", {"q": SEARCHES[i % len(SEARCHES)]}),
+        ),
+        (
+            "search_html",
+            lambda i: client(i).get("/search/", {"q": SEARCHES[i % len(SEARCHES)]}),
+        ),
+        (
+            "experts_api",
+            lambda i: client(i).get("/api/v1/experts", {"q": SUBJECTS[i % len(SUBJECTS)]}),
+        ),
+        (
+            "experts_api_region",
+            lambda i: client(i).get(
+                "/api/v1/experts",
+                {"q": SUBJECTS[i % len(SUBJECTS)], "region": regions[i % len(regions)]},
+            ),
+        ),
     ]
     records: list[Record] = [cold]
     prewarm()

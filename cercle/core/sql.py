@@ -17,6 +17,10 @@ def in_ids(model: type[Model], column: str, ids: Collection[int]) -> RawSQL:
     placeholder per id: for a few thousand ids that costs more than the query
     (7 µs an id for a foreign key).  This sends them as one JSON array
     (SQLite, ``json_each``) or one array (PostgreSQL, ``= ANY``).
+
+    The column is named with its table, so the filter belongs on a queryset
+    evaluated as the outer query, not on one used as a subquery (where Django
+    renames its tables).
     """
     quote = connection.ops.quote_name
     target = f"{quote(model._meta.db_table)}.{quote(column)}"

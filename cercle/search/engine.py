@@ -124,12 +124,15 @@ def _recent(
     """The newest matches among ``entries`` (``Row``), and whether that is all of them."""
     if connection.vendor == "sqlite" and not exact:
         # The full-text index gives its newest matches without reading the others;
-        # visibility and filters then keep what the viewer may see of them.
+        # visibility and filters then keep what the viewer may see of them.  Twice
+        # the window is read, so that a viewer who may not see some of them still
+        # gets a full window; when that is not enough, the exact path below runs.
+        # ``complete`` only ever depends on what the viewer may see.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
                 "ORDER BY rowid DESC LIMIT %s",
-                [fts5_expression(query), size],
+                [fts5_expression(query), 2 * size],
             )
             candidates = [row[0] for row in cursor.fetchall()]
         rows = list(
@@ -137,7 +140,10 @@ def _recent(
             .order_by("-id")
             .values_list(*COLUMNS)
         )
-        return rows, len(candidates) < size
+        if len(rows) > size:
+            return rows[:size], False
+        if len(candidates) < 2 * size:
+            return rows, True
     rows = list(matching(entries, query).order_by("-id").values_list(*COLUMNS)[: size + 1])
     return rows[:size], len(rows) <= size
 

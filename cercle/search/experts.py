@@ -27,6 +27,7 @@ same as a rare one; for such a subject the counts are those of recent activity.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -210,14 +211,18 @@ class Subject:
         return bool(self.fr) and (self.fr <= other.fr or self.en <= other.en)
 
 
-@lru_cache(maxsize=4096)
+_CAMEL = re.compile(r"(?<=[^\W\d_])(?=[A-Z][a-z])|(?<=[a-z])(?=[A-Z])")
+
+
+@lru_cache(maxsize=16384)
 def subject_of(text: str) -> Subject:
     """The subject of a query, a skill's name or a hidden topic.
 
     Stems leave stop words out (as search does); the key keeps every word, so
-    "#AppelsDOffres" and "appels d'offres" share the key "appelsdoffres".
+    "#AppelsDOffres" and "appels d'offres" share the key "appelsdoffres".  A
+    CamelCase #topic counts as its words: "#AppelsDOffres" is "appels d offres".
     """
-    positive = parse(text).positive
+    positive = parse(_CAMEL.sub(" ", text)).positive
     return Subject(
         key="".join(w for token in text.split() if not token.startswith("-") for w in words(token)),
         fr=frozenset(s for t in positive for s in t.fr),
@@ -372,7 +377,7 @@ def find_experts(
         return []
 
     # 5. Hidden subjects: their activity on it no longer counts.
-    for topic in HiddenTopic.objects.filter(user_id__in=list(found)):
+    for topic in HiddenTopic.objects.filter(in_ids(HiddenTopic, "user_id", found)):
         e = found[topic.user_id]
         if hides(topic, wanted):
             e.posts = e.comments = e.answers = e.reactions = 0

@@ -10,13 +10,16 @@ Deletions need nothing: index rows cascade with what they describe.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from html import unescape
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from cercle.communities.models import Community
 from cercle.posts.models import Comment, Post
@@ -110,19 +113,36 @@ def index_community(community: Community) -> None:
     _save(EntryKind.COMMUNITY, community.pk, _community_fields(community))
 
 
-def _batches[M: Model](queryset: QuerySet[M], size: int) -> Iterator[list[M]]:
-    last = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
-        if not batch:
-            return
+def _in_time_order(queryset: QuerySet[Any], size: int) -> Iterator[list[Any]]:
+    """``queryset`` in (created_at, pk) order, ``size`` rows at a time (keyset pages)."""
+    ordered = queryset.order_by("created_at", "pk")
+    batch = list(ordered[:size])
+    while batch:
         yield batch
-        last = batch[-1].pk
+        last = batch[-1]
+        after = Q(created_at__gt=last.created_at) | Q(created_at=last.created_at, pk__gt=last.pk)
+        batch = list(ordered.filter(after)[:size])
+
+
+def _entries(
+    kind: EntryKind,
+    queryset: QuerySet[Any],
+    fields_of: Callable[[Any, dict[int, list[str]]], dict[str, Any]],
+    size: int,
+) -> Iterator[SearchEntry]:
+    for batch in _in_time_order(queryset, size):
+        files = _file_names(kind, [obj.pk for obj in batch])
+        for obj in batch:
+            yield SearchEntry(kind=kind, object_id=obj.pk, **fields_of(obj, files))
 
 
 def rebuild(*, progress: Callable[[str, int, int], None] | None = None, size: int = 2000) -> int:
-    """Recompute the whole index; returns the number of entries written."""
-    written = 0
+    """Recompute the whole index; returns the number of entries written.
+
+    Posts, comments and communities are written merged in time order, so
+    that entry ids follow ``created_at`` as they do when content is written
+    live: search takes "the newest matches" by id (``engine.window``).
+    """
     plans: list[tuple[EntryKind, QuerySet[Any], Callable[[Any, dict[int, list[str]]], Any]]] = [
         (
             EntryKind.POST,
@@ -136,23 +156,19 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None, size: in
         ),
         (EntryKind.COMMUNITY, Community.objects.all(), lambda c, files: _community_fields(c)),
     ]
+    written = 0
     with transaction.atomic():
         SearchEntry.objects.all().delete()
-        for kind, queryset, fields_of in plans:
-            total = queryset.count()
-            done = 0
-            for batch in _batches(queryset, size):
-                files = _file_names(kind, [obj.pk for obj in batch])
-                SearchEntry.objects.bulk_create(
-                    [
-                        SearchEntry(kind=kind, object_id=obj.pk, **fields_of(obj, files))
-                        for obj in batch
-                    ]
-                )
-                done += len(batch)
-                written += len(batch)
-                if progress is not None:
-                    progress(str(kind.label), done, total)
+        total = sum(queryset.count() for _kind, queryset, _fields in plans)
+        merged = heapq.merge(
+            *(_entries(kind, qs, fields_of, size) for kind, qs, fields_of in plans),
+            key=lambda entry: entry.created_at,
+        )
+        for batch in itertools.batched(merged, size):
+            SearchEntry.objects.bulk_create(batch)
+            written += len(batch)
+            if progress is not None:
+                progress(str(_("Search index")), written, total)
     return written
 
 

@@ -157,22 +157,31 @@ def parse_query(q: str, *, prefix_last: bool = False) -> SearchQuery:
     return parse(q, prefix_last=prefix_last)
 
 
+def _word_start(field: str, part: str) -> Q:
+    """``field`` (folded words separated by spaces) has a word starting with ``part``."""
+    return Q(**{f"{field}__startswith": part}) | Q(**{f"{field}__contains": f" {part}"})
+
+
 def people(*, viewer: Viewer, q: str) -> QuerySet[User]:
     """People by name, job, e-mail or skill; accents, case and plurals ignored.
 
-    Each word matches by its stem ("développeurs" finds "Développeur",
-    "soudures" finds the skill "Soudure TIG").
+    Each word matches the start of a word, as typed or by its stem when the
+    stem is long enough to mean something ("développeurs" finds
+    "Développeur", "soudures" the skill "Soudure TIG"; "Inès" does not find
+    "Caroline").
     """
     wanted = [w for w in fold(q).replace("@", " ").split() if not w.startswith("-")]
     if not wanted:
         return User.objects.none()
     found = directory_search(viewer=viewer, filters=DirectoryFilters())
     for word in wanted:
-        part = min((word, *stems(word)), key=len) if len(word) > 3 else word
-        found = found.filter(
-            Q(search_key__contains=part)
-            | Exists(UserSkill.objects.filter(user=OuterRef("pk"), skill__key__contains=part))
-        )
+        parts = {word, *(stem for stem in stems(word) if len(stem) >= 5)}
+        condition = Q()
+        for part in sorted(parts):
+            condition |= _word_start("search_key", part)
+            skills = UserSkill.objects.filter(_word_start("skill__key", part), user=OuterRef("pk"))
+            condition |= Q(Exists(skills))
+        found = found.filter(condition)
     return found
 
 

@@ -36,18 +36,23 @@ def topic_hide(*, user: User, label: str) -> HiddenTopic:
     subject = subject_of(label)
     if not subject.key or all(w in STOP_WORDS for w in words(label)):
         raise invalid("label", _("Type the subject in a few words, e.g. “appels d'offres”."))
-    existing = HiddenTopic.objects.filter(user=user, key=subject.key[:MAX_LABEL]).first()
+    key = subject.key[:MAX_LABEL]
+    existing = HiddenTopic.objects.filter(user=user, key=key).first()
     if existing is not None:
         return existing
     if HiddenTopic.objects.filter(user=user).count() >= MAX_HIDDEN:
         raise invalid("label", _("You can hide at most 50 subjects."), "too_many")
-    return HiddenTopic.objects.create(
+    # get_or_create: a double submission finds the first one instead of failing.
+    topic, _created = HiddenTopic.objects.get_or_create(
         user=user,
-        label=label,
-        key=subject.key[:MAX_LABEL],
-        stems_fr=" ".join(sorted(subject.fr)),
-        stems_en=" ".join(sorted(subject.en)),
+        key=key,
+        defaults={
+            "label": label,
+            "stems_fr": " ".join(sorted(subject.fr)),
+            "stems_en": " ".join(sorted(subject.en)),
+        },
     )
+    return topic
 
 
 @transaction.atomic

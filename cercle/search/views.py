@@ -159,6 +159,8 @@ def experts(request: HttpRequest) -> HttpResponse:
         "nav_section": "people",
     }
     if not form.is_valid():
+        context["q"] = (request.GET.get("q") or "")[:200]  # kept in the box, not searched
+        context["refused"] = True
         return render(request, "search/experts.html", context, status=400)
     data = form.cleaned_data
     q = data["q"] or ""

@@ -252,3 +252,40 @@ def test_a_very_common_word_is_ranked_within_the_newest_matches(
     assert "(3+)" in page
     api = logged_client.get("/api/v1/search", {"q": "qualité"}).json()
     assert api["count"] == 3 and api["complete"] is False
+
+
+def test_the_window_never_reveals_what_the_viewer_may_not_see(
+    user, other, logged_client, monkeypatch
+) -> None:
+    """Secret matches fill the newest window: the outsider's count and flag ignore them."""
+    monkeypatch.setattr(engine, "WINDOW", 2)
+    public = posts.post_create(author=other, body="Le projet zorglub démarre")
+    secret = communities.community_create(
+        actor=other, name="Cellule secrète", kind=CommunityKind.SECRET
+    )
+    for n in range(6):
+        posts.post_create(author=other, community=secret, body=f"zorglub, étape {n}")
+    found = selectors.conversations(viewer=user, query=parse("zorglub"))
+    assert found.complete and [e.post_id for e in found] == [public.pk]
+    api = logged_client.get("/api/v1/search", {"q": "zorglub"}).json()
+    assert (api["count"], api["complete"]) == (1, True)
+    assert "(1+)" not in logged_client.get("/search/", {"q": "zorglub"}).content.decode()
+    member = selectors.conversations(viewer=other, query=parse("zorglub"))
+    assert not member.complete and member.count() == 2
+
+
+def test_rebuild_writes_entries_in_time_order(user, other) -> None:
+    """Search takes "the newest" by id: a rebuild must give ids in created_at order."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cercle.search.index import rebuild
+
+    first = posts.post_create(author=other, body="Premier message")
+    second = posts.post_create(author=other, body="Second message")
+    posts.comment_create(author=user, post=first, body="Une réponse")
+    Post.objects.filter(pk=second.pk).update(created_at=timezone.now() - timedelta(days=30))
+    rebuild()
+    stamps = list(SearchEntry.objects.order_by("id").values_list("created_at", flat=True))
+    assert stamps == sorted(stamps) and len(stamps) == 3

@@ -154,6 +154,10 @@ def test_hidden_subject_silences_activity_but_not_declared_skills(user, company)
     assert services.topic_show(user=marc, topic_id=topic.pk)
     assert not services.topic_show(user=marc, topic_id=topic.pk)
     assert any(e.person == marc for e in find_experts(viewer=user, q=RAIL))
+    # A CamelCase #topic from "my expertise" hides its words, whatever their form.
+    services.topic_hide(user=marc, label="#AppelsDOffres")
+    for q in (RAIL, "appels d'offres ferroviaires", "#appelsdoffres"):
+        assert all(e.person != marc for e in find_experts(viewer=user, q=q)), q
 
 
 @pytest.mark.parametrize("label", ["", "   ", "de la", "x" * 101])
@@ -222,6 +226,7 @@ def test_experts_page_refuses_bad_filters(logged_client, company, params) -> Non
     assert response.status_code == 400
     assert response.context["form"].errors
     assert "experts" not in response.context
+    assert response.context["q"] == params["q"][:200]  # kept in the box
 
 
 def test_search_box_and_results_offer_who_knows(logged_client, company) -> None:
