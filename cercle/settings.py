@@ -115,7 +115,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'cercle.sqlite3'}",
         conn_max_age=int(os.environ.get("CERCLE_DB_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # A kept connection is checked (one round trip) before each request uses it.
+        conn_health_checks=os.environ.get("CERCLE_DB_HEALTH_CHECKS", "on").lower()
+        not in {"off", "0", "false", "no"},
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -238,6 +238,25 @@ def _occurrences(stream: list[str], stems: tuple[str, ...], prefix: bool) -> int
     return sum(1 for i, w in enumerate(stream) if w == first and tuple(stream[i : i + n]) == stems)
 
 
+def matches(query: SearchQuery, terms_fr: str, terms_en: str) -> bool:
+    """The database engines' rule, in Python: every positive term, no excluded one.
+
+    A term is found when its French stems are in the French stream or its
+    English stems in the English one (in a row for a phrase, as a start for
+    a prefix).
+    """
+    if not query:
+        return False
+    fr, en = terms_fr.split(), terms_en.split()
+
+    def found(term: Term) -> bool:
+        return bool(
+            _occurrences(fr, term.fr, term.prefix) or _occurrences(en, term.en, term.prefix)
+        )
+
+    return all(found(t) != t.excluded for t in query.terms)
+
+
 def relevance(query: SearchQuery, terms_fr: str, terms_en: str, average_length: float) -> float:
     """How well a document (its two stem streams) answers ``query``: BM25 without IDF.
 

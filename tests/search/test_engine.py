@@ -289,3 +289,19 @@ def test_rebuild_writes_entries_in_time_order(user, other) -> None:
     rebuild()
     stamps = list(SearchEntry.objects.order_by("id").values_list("created_at", flat=True))
     assert stamps == sorted(stamps) and len(stamps) == 3
+
+
+@pytest.mark.parametrize(("q", "expected"), CASES, ids=[c[0] or "(empty)" for c in CASES])
+def test_python_matching_agrees_with_the_database(user, corpus, q, expected) -> None:
+    """``text.matches`` (used for small sets such as communities) follows the same rules."""
+    from cercle.search.text import matches
+
+    query = parse(q)
+    in_python = {
+        post_id
+        for post_id, fr, en in SearchEntry.objects.filter(kind=EntryKind.POST).values_list(
+            "post_id", "terms_fr", "terms_en"
+        )
+        if matches(query, fr, en)
+    }
+    assert in_python == found(user, q) == {corpus[k] for k in expected}
