@@ -120,23 +120,33 @@ Row = tuple[int, str, str]  # id, terms_fr, terms_en
 COLUMNS = ("id", "terms_fr", "terms_en")
 
 
-def _recent(
-    entries: QuerySet[SearchEntry], query: SearchQuery, size: int, exact: bool
-) -> tuple[list[Row], bool]:
-    """The newest matches among ``entries`` (``Row``), and whether that is all of them."""
-    if connection.vendor == "sqlite" and not exact:
-        # The full-text index gives its newest matches without reading the others;
-        # visibility and filters then keep what the viewer may see of them.  Twice
-        # the window is read, so that a viewer who may not see some of them still
-        # gets a full window; when that is not enough, the exact path below runs.
-        # ``complete`` only ever depends on what the viewer may see.
+def _newest_matches(query: SearchQuery, limit: int) -> list[int]:
+    """Ids of the newest ``limit`` entries matching ``query``, visible or not."""
+    if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
                 "ORDER BY rowid DESC LIMIT %s",
-                [fts5_expression(query), 2 * size],
+                [fts5_expression(query), limit],
             )
-            candidates = [row[0] for row in cursor.fetchall()]
+            return [row[0] for row in cursor.fetchall()]
+    everything = SearchEntry.objects.all()
+    return list(matching(everything, query).order_by("-id").values_list("id", flat=True)[:limit])
+
+
+def _recent(
+    entries: QuerySet[SearchEntry], query: SearchQuery, size: int, exact: bool, fallback: bool
+) -> tuple[list[Row], bool]:
+    """The newest matches among ``entries`` (``Row``), and whether that is all of them."""
+    if not exact:
+        # The newest matches of the whole index first, without reading the others
+        # (FTS5 by rowid on SQLite; on PostgreSQL the GIN index or a backward walk
+        # of the primary key, whichever the planner finds cheaper); visibility and
+        # filters then keep what the viewer may see of them.  Twice the window is
+        # read, so that a viewer who may not see some of them still gets a full
+        # window; when that is not enough, the exact path below runs.
+        # ``complete`` only ever depends on what the viewer may see.
+        candidates = _newest_matches(query, 2 * size)
         rows = list(
             entries.filter(in_ids(SearchEntry, "id", candidates))
             .order_by("-id")
@@ -144,8 +154,8 @@ def _recent(
         )
         if len(rows) > size:
             return rows[:size], False
-        if len(candidates) < 2 * size:
-            return rows, True
+        if len(candidates) < 2 * size or not fallback:
+            return rows, len(candidates) < 2 * size
     rows = list(matching(entries, query).order_by("-id").values_list(*COLUMNS)[: size + 1])
     return rows[:size], len(rows) <= size
 
@@ -157,18 +167,20 @@ def window(
     size: int | None = None,
     exact: bool = False,
     ranked: bool = True,
+    fallback: bool = True,
 ) -> Window:
     """The newest ``size`` matches among ``entries``, best first (relevance, then recency).
 
     ``exact``: the caller narrowed ``entries`` (an author, a community, dates),
     so the newest matches of the whole index may all be outside; then the
     newest matches *within* ``entries`` are taken, at the price of reading
-    every match once.  PostgreSQL always does that (the planner picks the
-    newest rows first when a word is common).  ``ranked=False``: newest first.
+    every match once.  ``ranked=False``: newest first.  ``fallback=False``:
+    only what the newest ``2 * size`` matches of the index give (evidence for
+    "Qui sait ?", where recent activity is what counts), never the exact path.
     """
     if not query:
         return Window([], True)
-    rows, complete = _recent(entries, query, size or WINDOW, exact)
+    rows, complete = _recent(entries, query, size or WINDOW, exact, fallback)
     if ranked and rows:
         average = sum(len(row[1].split()) for row in rows) / len(rows)
         scores = {row[0]: relevance(query, row[1], row[2], average) for row in rows}

@@ -73,10 +73,6 @@ class ExpertFilters:
     department: Department | None = None
     site: str = ""
 
-    @property
-    def narrows(self) -> bool:
-        return bool(self.region or self.department or self.site)
-
     def people_q(self, prefix: str = "") -> Q:
         q = Q(**{f"{prefix}is_active": True})
         if self.region is not None:
@@ -319,9 +315,9 @@ def find_experts(
         post_q(viewer, "post__"),
         filters.people_q("person__"),
     )
-    newest = engine.window(
-        visible, query, size=EVIDENCE_WINDOW, exact=filters.narrows, ranked=False
-    )
+    # Recent activity: the newest matches of the whole company, then those of the
+    # people wanted (a region, a department, a site) that the asker may read.
+    newest = engine.window(visible, query, size=EVIDENCE_WINDOW, ranked=False, fallback=False)
     window = SearchEntry.objects.filter(in_ids(SearchEntry, "id", newest.ids)).values_list(
         "kind", "post_id", "comment_id", "person_id", "community_id"
     )
