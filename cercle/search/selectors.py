@@ -101,9 +101,6 @@ class Results:
     def exists(self) -> bool:
         return bool(self.found.ids)
 
-    def ids(self) -> list[int]:
-        return list(self.found.ids)
-
     @overload
     def __getitem__(self, index: int) -> SearchEntry: ...
     @overload
