@@ -137,7 +137,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="cercle serve --workers")
     parser.add_argument("--label", default="")
     parser.add_argument("--append", action="store_true", help="Keep the other records.")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="Comma-separated endpoints, e.g. load_feed_api_page1 (nothing is saved).",
+    )
     args = parser.parse_args()
+    only = {name for name in args.only.split(",") if name}
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
 
@@ -180,6 +186,8 @@ def main() -> None:
                 )
             wrk(port, scripts["GET"], 8, 5)  # warm-up: both processes, caches, statements
             for endpoint, method in (("load_feed_api_page1", "GET"), ("load_post_create", "POST")):
+                if only and endpoint not in only:
+                    continue
                 for connections in (1, 8):
                     result = wrk(port, scripts[method], connections, args.duration)
                     if result["errors"] or result["non2xx"]:
@@ -209,6 +217,8 @@ def main() -> None:
         server.wait(timeout=30)
         Post.objects.filter(pk__gt=last_post, body__startswith="Charge ").delete()
         ApiToken.objects.filter(name="bench load").delete()
+    if only:
+        return
     write(records, args.append)
     print(markdown([r.__dict__ for r in records]))
     print(f"Saved in {RESULTS / 'latest.json'}")

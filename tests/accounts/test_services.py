@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
@@ -198,6 +201,30 @@ def test_api_token_lifecycle(user: User, other: User) -> None:
     services.api_token_revoke(user=user, token_id=created.token.pk)  # idempotent
     assert services.api_token_authenticate(created.secret) is None
     assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_api_token_use_is_recorded_at_most_once_a_minute(
+    user: User, django_assert_num_queries: Any
+) -> None:
+    created = services.api_token_create(user=user, name="script")
+    with django_assert_num_queries(2):  # the lookup, then the first use is recorded
+        found = services.api_token_authenticate(created.secret)
+    assert found == user and found.email == user.email and found.is_active
+    first_use = ApiToken.objects.get().last_used_at
+    assert first_use is not None
+    with django_assert_num_queries(1):  # seen a moment ago: nothing to write
+        assert services.api_token_authenticate(created.secret) == user
+    assert ApiToken.objects.get().last_used_at == first_use
+    ApiToken.objects.update(last_used_at=first_use - timedelta(minutes=2))
+    assert services.api_token_authenticate(created.secret) == user
+    assert ApiToken.objects.get().last_used_at > first_use
+
+
+def test_api_token_of_another_shape_is_refused_without_a_query(
+    django_assert_num_queries: Any,
+) -> None:
+    with django_assert_num_queries(0):
+        assert services.api_token_authenticate("Bearer nothing") is None
 
 
 def test_api_token_needs_a_name(user: User) -> None:
