@@ -7,6 +7,7 @@ query must find (the set, not the order: ranking formulas differ).
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
@@ -305,3 +306,47 @@ def test_python_matching_agrees_with_the_database(user, corpus, q, expected) -> 
         if matches(query, fr, en)
     }
     assert in_python == found(user, q) == {corpus[k] for k in expected}
+
+
+@pytest.fixture
+def share_statistics_reset():
+    engine._stats.read_at = float("-inf")
+    yield
+    engine._stats.read_at = float("-inf")
+
+
+@pytest.mark.parametrize("walk_share", [0.0, 2.0], ids=["walk", "gin"])
+@pytest.mark.parametrize(("q", "expected"), CASES, ids=[c[0] or "(empty)" for c in CASES])
+def test_both_ways_to_the_newest_matches_agree(
+    user, corpus, q, expected, walk_share, monkeypatch
+) -> None:
+    """PostgreSQL walks the newest entries or reads the GIN index: the same matches either way."""
+    if connection.vendor != "postgresql":
+        pytest.skip("one way only on SQLite: FTS5 gives its matches by rowid")
+    monkeypatch.setattr(engine, "WALK_SHARE", walk_share)
+    query = parse(q)
+    newest = engine._newest_matches(query, 100) if query else []
+    assert newest == sorted(newest, reverse=True)
+    posts_found = set(SearchEntry.objects.filter(pk__in=newest).values_list("post_id", flat=True))
+    assert posts_found == {corpus[k] for k in expected}
+    if query:  # a limit keeps the newest
+        assert engine._newest_matches(query, 1) == newest[:1]
+
+
+def test_the_share_of_a_query_comes_from_postgresql_statistics(
+    user, corpus, share_statistics_reset
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's FTS5 needs no estimate")
+    for i in range(40):
+        posts.post_create(author=user, body=f"Tournée de maintenance numéro {i}.")
+    with connection.cursor() as cursor:
+        cursor.execute(f'ANALYZE "{SearchEntry._meta.db_table}"')
+    maintenance = engine.estimated_share(parse("maintenance"))
+    assert 0.5 < maintenance <= 1.0  # most entries are about maintenance now
+    assert engine.estimated_share(parse("maint", prefix_last=True)) >= maintenance
+    # A query is bounded by its rarest word; unknown words count as rare.
+    assert engine.estimated_share(parse("maintenance tournée")) <= maintenance
+    assert engine.estimated_share(parse("maintenance zzzunknown")) == 0.0
+    assert engine.estimated_share(parse("maintenance -tournée")) == maintenance
+    assert engine.estimated_share(parse('"tournée de maintenance"')) <= maintenance
