@@ -186,16 +186,35 @@ def people(*, viewer: Viewer, q: str) -> QuerySet[User]:
     return found
 
 
+# Topics whose name starts with what was typed, looked at.
+TOPIC_CANDIDATES = 100
+
+
 def hashtags(*, viewer: Viewer, q: str) -> QuerySet[Hashtag]:
     """#topics starting with what was typed, used in at least one post the viewer may see.
 
     A tag used only inside a secret community stays unknown to outsiders.
+
+    Each candidate is checked on its own ("is there one visible post?", which
+    stops at the first): as one ``EXISTS`` over every candidate, PostgreSQL
+    hashed the whole posts table to check shares, once per tag (1.9 s for
+    "qualité" at 1M posts).  At most ``TOPIC_CANDIDATES`` tags are looked at,
+    in alphabetical order.
     """
     key = "".join(fold(q).lstrip("#").split())
     if len(key) < 2:
         return Hashtag.objects.none()
-    visible_posts = Post.objects.filter(post_q(viewer), post_hashtags__hashtag=OuterRef("pk"))
-    return Hashtag.objects.filter(key__startswith=key).filter(Exists(visible_posts)).order_by("key")
+    candidates = (
+        Hashtag.objects.filter(key__startswith=key)
+        .order_by("key")
+        .values_list("pk", flat=True)[:TOPIC_CANDIDATES]
+    )
+    visible = [
+        pk
+        for pk in candidates
+        if Post.objects.filter(post_q(viewer), post_hashtags__hashtag_id=pk).exists()
+    ]
+    return Hashtag.objects.filter(pk__in=visible).order_by("key")
 
 
 def hidden_topics(*, user: User) -> QuerySet[HiddenTopic]:

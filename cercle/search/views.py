@@ -117,7 +117,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "hashtags": selectors.hashtags(viewer=viewer, q=q),
     }
     counts = {name: found[name].count() for name in found}
-    # A very common word: only the newest matches are ranked and counted ("1000+").
+    # A very common word: only the newest matches are ranked and counted ("500+").
     more = {name: not found[name].complete for name in ("posts", "communities")}
     context.update(
         q=q,

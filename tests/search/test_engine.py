@@ -350,3 +350,19 @@ def test_the_share_of_a_query_comes_from_postgresql_statistics(
     assert engine.estimated_share(parse("maintenance zzzunknown")) == 0.0
     assert engine.estimated_share(parse("maintenance -tournée")) == maintenance
     assert engine.estimated_share(parse('"tournée de maintenance"')) <= maintenance
+
+
+def test_topics_are_suggested_only_from_posts_the_viewer_may_see(user, other, staff) -> None:
+    secret = communities.community_create(actor=other, name="Direction", kind=CommunityKind.SECRET)
+    open_one = communities.community_create(actor=other, name="Veille", kind=CommunityKind.OPEN)
+    posts.post_create(author=other, community=secret, body="Point #rachatpau et #rachatlyon")
+    posts.post_create(author=other, community=open_one, body="Revue de #rachatlyon")
+
+    def tags(viewer, q: str) -> list[str]:
+        return list(selectors.hashtags(viewer=viewer, q=q).values_list("key", flat=True))
+
+    assert tags(user, "rachat") == ["rachatlyon"]  # #rachatpau lives in a secret community
+    assert tags(other, "#Rachat") == ["rachatlyon", "rachatpau"]
+    assert tags(staff, "rachat") == ["rachatlyon", "rachatpau"]
+    assert tags(user, "r") == []  # too short to suggest
+    assert tags(user, "zz") == []
