@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cercle.network",
     "cercle.posts",
     "cercle.search",
+    "cercle.notifications",
     "cercle.feed",
     "cercle.api",
     "cercle.demo",

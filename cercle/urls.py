@@ -53,6 +53,7 @@ urlpatterns = [
     path("", include("cercle.network.urls")),
     path("", include("cercle.posts.urls")),
     path("", include("cercle.search.urls")),
+    path("", include("cercle.notifications.urls")),
     path("", include("cercle.feed.urls")),
     path("api/v1/", api.urls),
     path("media/<path:path>", protected_media, name="media"),

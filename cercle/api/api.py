@@ -27,6 +27,7 @@ from cercle.accounts.services import api_token_authenticate
 from cercle.communities.api import router as communities_router
 from cercle.feed.api import router as feed_router
 from cercle.network.api import router as network_router
+from cercle.notifications.api import router as notifications_router
 from cercle.posts.api import router as posts_router
 from cercle.search.api import router as search_router
 
@@ -66,6 +67,7 @@ api.add_router("/", posts_router)
 api.add_router("/", network_router)
 api.add_router("/", feed_router)
 api.add_router("/", search_router)
+api.add_router("/", notifications_router)
 
 
 def error_response(

@@ -41,6 +41,7 @@ from cercle.communities.models import (
 from cercle.core.errors import invalid
 from cercle.core.images import Rendition, square_renditions
 from cercle.core.text import clean_label, clean_text
+from cercle.notifications import services as notify
 from cercle.search import index as search_index
 
 MAX_NAME = 120
@@ -225,13 +226,15 @@ def community_request(*, actor: User, community: Community, message: str = "") -
         return pending
     try:
         with transaction.atomic():
-            return JoinRequest.objects.create(
+            join_request = JoinRequest.objects.create(
                 community=community, user=actor, message=clean_label(message)[:500]
             )
     except IntegrityError:  # a concurrent double submission
         return JoinRequest.objects.get(
             community=community, user=actor, status=RequestStatus.PENDING
         )
+    notify.join_requested(actor=actor, community=community)
+    return join_request
 
 
 @transaction.atomic
@@ -247,6 +250,9 @@ def request_decide(*, actor: User, join_request: JoinRequest, approve: bool) -> 
     if approve and join_request.user.is_active:
         _add_member(community, join_request.user)
     _audit(actor, community, "approve" if approve else "deny", str(join_request.user_id))
+    notify.request_answered(
+        actor=actor, community=community, user=join_request.user, approved=approve
+    )
     return join_request
 
 
@@ -259,13 +265,15 @@ def community_invite(*, actor: User, community: Community, user: User) -> Invita
         raise invalid("user", _("This person's account is deactivated."))
     if Membership.objects.filter(community=community, user=user).exists():
         raise invalid("user", _("%(name)s is already a member.") % {"name": user.name})
-    invitation, _created = Invitation.objects.get_or_create(
+    invitation, created = Invitation.objects.get_or_create(
         community=community,
         user=user,
         status=InvitationStatus.PENDING,
         defaults={"invited_by": actor},
     )
     _audit(actor, community, "invite", str(user.pk))
+    if created:
+        notify.invited(actor=actor, community=community, user=user)
     return invitation
 
 

@@ -12,6 +12,8 @@ def shell(request: HttpRequest) -> dict[str, object]:
     section = ""
     if view == "home":
         section = "feed"
+    elif view.startswith("notifications:"):
+        section = "notifications"
     elif view.startswith("communities:"):
         section = "communities"
     elif view.startswith(("accounts:", "network:")):

@@ -17,6 +17,7 @@ from cercle.network.models import (
     HashtagFollow,
     SourceKind,
 )
+from cercle.notifications import services as notify
 from cercle.posts.models import Hashtag
 
 
@@ -26,7 +27,9 @@ def follow(*, follower: User, followee: User) -> Follow:
         raise invalid("followee", _("You cannot follow yourself."))
     if not followee.is_active or not ProfilePolicy.can(follower, ProfileAction.VIEW, followee):
         raise invalid("followee", _("This person cannot be followed."))
-    relation, _created = Follow.objects.get_or_create(follower=follower, followee=followee)
+    relation, created = Follow.objects.get_or_create(follower=follower, followee=followee)
+    if created:
+        notify.followed(follower=follower, followee=followee)
     return relation
 
 

@@ -31,6 +31,7 @@ from cercle.core.errors import invalid
 from cercle.core.images import square_renditions
 from cercle.core.text import clean_text
 from cercle.core.uploads import UploadKind, classify_upload, safe_filename
+from cercle.notifications import services as notify
 from cercle.posts.models import (
     MAX_BODY,
     Attachment,
@@ -166,9 +167,18 @@ def _store_attachments(
     return stored
 
 
-def _sync_tags_and_mentions(post: Post, rendered: _Rendered, *, fresh: bool = False) -> None:
-    """Make the post's tags and mentions those of ``rendered`` (``fresh``: it has none yet)."""
+def _sync_tags_and_mentions(post: Post, rendered: _Rendered, *, fresh: bool = False) -> list[User]:
+    """Make the post's tags and mentions those of ``rendered`` (``fresh``: it has none yet).
+
+    Returns the people mentioned who were not before.
+    """
+    before: set[int] = set()
     if not fresh:
+        before = set(
+            Mention.objects.filter(post=post, comment__isnull=True).values_list(
+                "user_id", flat=True
+            )
+        )
         PostHashtag.objects.filter(post=post).exclude(hashtag__in=rendered.hashtags).delete()
         Mention.objects.filter(post=post, comment__isnull=True).exclude(
             user__in=rendered.mentioned
@@ -180,6 +190,7 @@ def _sync_tags_and_mentions(post: Post, rendered: _Rendered, *, fresh: bool = Fa
     Mention.objects.bulk_create(
         [Mention(post=post, user=user) for user in rendered.mentioned], ignore_conflicts=True
     )
+    return [user for user in rendered.mentioned if user.pk not in before]
 
 
 def _audit(actor: User, post: Post, action: str) -> None:
@@ -263,6 +274,12 @@ def post_create(
         )
     stored = _store_attachments(classified, post=post, comment=None, user=author)
     search_index.index_post(post, new_files=[a.name for a in stored])
+    notify.post_published(
+        post=post,
+        mentioned_users=rendered.mentioned,
+        hashtag_ids=[tag.pk for tag in rendered.hashtags],
+        praised=praised,
+    )
     return post
 
 
@@ -280,8 +297,9 @@ def post_edit(*, actor: User, post: Post, body: str) -> Post:
     PostRevision.objects.create(post=post, body=post.body, edited_by=actor)
     post.body, post.body_html, post.edited_at = body, rendered.html, timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
-    _sync_tags_and_mentions(post, rendered)
+    newly_mentioned = _sync_tags_and_mentions(post, rendered)
     search_index.index_post(post)
+    notify.mentioned(actor=actor, post=post, users=newly_mentioned)
     return post
 
 
@@ -372,6 +390,8 @@ def comment_create(
     Post.objects.filter(pk=post.pk).update(
         comment_count=F("comment_count") + 1, last_activity_at=comment.created_at
     )
+    notify.mentioned(actor=author, post=post, users=rendered.mentioned, comment=comment)
+    notify.commented(comment=comment, mentioned_ids=[u.pk for u in rendered.mentioned])
     return comment
 
 
@@ -385,12 +405,19 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     rendered = _render(body)
     comment.body, comment.body_html, comment.edited_at = body, rendered.html, timezone.now()
     comment.save(update_fields=["body", "body_html", "edited_at"])
+    before = set(Mention.objects.filter(comment=comment).values_list("user_id", flat=True))
     Mention.objects.filter(comment=comment).exclude(user__in=rendered.mentioned).delete()
     Mention.objects.bulk_create(
         [Mention(post=comment.post, comment=comment, user=u) for u in rendered.mentioned],
         ignore_conflicts=True,
     )
     search_index.index_comment(comment)
+    notify.mentioned(
+        actor=actor,
+        post=comment.post,
+        users=[u for u in rendered.mentioned if u.pk not in before],
+        comment=comment,
+    )
     return comment
 
 
@@ -424,9 +451,13 @@ def reaction_set(
             raise PermissionDenied
         try:
             with transaction.atomic():
-                Reaction.objects.get_or_create(post=post, comment=comment, user=user, emoji=emoji)
+                _reaction, created = Reaction.objects.get_or_create(
+                    post=post, comment=comment, user=user, emoji=emoji
+                )
         except IntegrityError:  # a concurrent duplicate: the reaction exists, as wanted
-            pass
+            created = False
+        if created:
+            notify.reacted(actor=user, post=post, comment=comment)
     else:
         Reaction.objects.filter(post=post, comment=comment, user=user, emoji=emoji).delete()
     return on

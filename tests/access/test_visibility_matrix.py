@@ -407,10 +407,20 @@ NOT_READ_PATHS = {
     # so tests/feed/test_feed.py::test_new_count_respects_visibility covers them.
     "feed:new_count",
     "/api/v1/feed/new-count",
+    # Notifications are each person's own: tests/notifications/test_rules.py checks that
+    # they follow visibility at reading time (a member removed, a secret mention, a
+    # declined invitation, a request to a community one no longer manages).
+    "notifications:list",
+    "notifications:badge",
+    "notifications:open",
+    "notifications:read",  # POST, through the same lookup as "open"
+    "notifications:read_all",  # POST, the viewer's own
+    "/api/v1/notifications",
+    "/api/v1/notifications/unread-count",
 }
 WATCHED = re.compile(
-    r"^(posts|communities|feed|search):|^home$"
-    r"|^/api/v1/(posts|comments|files|hashtags|communities|feed|search)"
+    r"^(posts|communities|feed|search|notifications):|^home$"
+    r"|^/api/v1/(posts|comments|files|hashtags|communities|feed|search|notifications)"
 )
 
 

@@ -1,0 +1,109 @@
+"""Notifications endpoints: my notifications, the unread count, marking read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from cercle.accounts.api import PersonOut
+from cercle.accounts.models import User
+from cercle.api.schema import Out
+from cercle.notifications import selectors
+from cercle.notifications.describe import target_url
+from cercle.notifications.models import Event
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Out):
+    id: int
+    event: str = Field(description="One of: " + ", ".join(Event.values))
+    text: str = Field(description="The sentence shown, in the account's language.")
+    excerpt: str = Field(description="A few words of the post or comment it is about.")
+    url: str = Field(description="Where it leads: the exact comment, post, community or person.")
+    actor: PersonOut | None = Field(description="Who acted last (grouped events: the latest).")
+    actor_count: int = Field(description="How many people acted (grouped events).")
+    unread: bool
+    created_at: datetime
+    updated_at: datetime = Field(description="The latest activity merged into it.")
+
+
+class NotificationPageOut(Out):
+    items: list[NotificationOut]
+    unread_count: int
+    page: int
+    pages: int
+
+
+class UnreadOut(Out):
+    unread_count: int
+
+
+class NotificationQuery(Schema):
+    page: int = Field(1, ge=1, le=10_000)
+    unread: bool = Field(False, description="Only the unread ones.")
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+@router.get("/notifications", response=NotificationPageOut, summary="My notifications")
+def notification_list(request: HttpRequest, query: Query[NotificationQuery]) -> NotificationPageOut:
+    viewer = _viewer(request)
+    found = selectors.for_page(viewer)
+    if query.unread:
+        found = found.filter(read_at__isnull=True)
+    total = found.count()
+    start = (query.page - 1) * selectors.PAGE_SIZE
+    page = list(found[start : start + selectors.PAGE_SIZE])
+    return NotificationPageOut(
+        items=[
+            NotificationOut(
+                id=item.notification.pk,
+                event=item.notification.event,
+                text=item.text,
+                excerpt=item.excerpt,
+                url=target_url(item.notification),
+                actor=(
+                    PersonOut.from_user(item.notification.actor)
+                    if item.notification.actor is not None
+                    else None
+                ),
+                actor_count=item.notification.actor_count,
+                unread=item.unread,
+                created_at=item.notification.created_at,
+                updated_at=item.notification.updated_at,
+            )
+            for item in selectors.items(page)
+        ],
+        unread_count=selectors.unread_count(viewer),
+        page=query.page,
+        pages=max(1, -(-total // selectors.PAGE_SIZE)),
+    )
+
+
+@router.get("/notifications/unread-count", response=UnreadOut, summary="How many are unread")
+def unread_count(request: HttpRequest) -> UnreadOut:
+    return UnreadOut(unread_count=selectors.unread_count(_viewer(request)))
+
+
+@router.post("/notifications/{notification_id}/read", response=UnreadOut, summary="Mark read")
+def mark_read(request: HttpRequest, notification_id: int) -> UnreadOut:
+    viewer = _viewer(request)
+    if not selectors.visible(viewer).filter(pk=notification_id).exists():
+        raise Http404
+    selectors.mark_read(viewer, notification_id)
+    return UnreadOut(unread_count=selectors.unread_count(viewer))
+
+
+@router.post("/notifications/read-all", response=UnreadOut, summary="Mark all read")
+def mark_all_read(request: HttpRequest) -> UnreadOut:
+    viewer = _viewer(request)
+    selectors.mark_all_read(viewer)
+    return UnreadOut(unread_count=0)

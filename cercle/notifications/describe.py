@@ -1,0 +1,131 @@
+"""What a notification says and where it leads: one wording for the page, the bell and the API."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cercle.notifications.models import Event, Notification
+
+
+def actor_name(notification: Notification) -> str:
+    actor = notification.actor
+    return actor.name if actor is not None else _("Someone")
+
+
+def text(notification: Notification) -> str:
+    """The sentence shown for ``notification``, in the active language."""
+    name = actor_name(notification)
+    others = max(0, notification.actor_count - 1)
+    community = notification.community.name if notification.community is not None else ""
+    on_comment = notification.comment_id is not None
+    match notification.event:
+        case Event.MENTION:
+            if on_comment:
+                return _("%(name)s mentioned you in a comment") % {"name": name}
+            return _("%(name)s mentioned you in a post") % {"name": name}
+        case Event.COMMENT:
+            post = notification.post
+            mine = post is not None and post.author_id == notification.recipient_id
+            if mine:
+                if others:
+                    return ngettext(
+                        "%(name)s and %(count)d other person commented on your post",
+                        "%(name)s and %(count)d other people commented on your post",
+                        others,
+                    ) % {"name": name, "count": others}
+                return _("%(name)s commented on your post") % {"name": name}
+            if others:
+                return ngettext(
+                    "%(name)s and %(count)d other person replied in a conversation you are in",
+                    "%(name)s and %(count)d other people replied in a conversation you are in",
+                    others,
+                ) % {"name": name, "count": others}
+            return _("%(name)s replied in a conversation you are in") % {"name": name}
+        case Event.REACTION:
+            if on_comment:
+                if others:
+                    return ngettext(
+                        "%(name)s and %(count)d other person reacted to your comment",
+                        "%(name)s and %(count)d other people reacted to your comment",
+                        others,
+                    ) % {"name": name, "count": others}
+                return _("%(name)s reacted to your comment") % {"name": name}
+            if others:
+                return ngettext(
+                    "%(name)s and %(count)d other person reacted to your post",
+                    "%(name)s and %(count)d other people reacted to your post",
+                    others,
+                ) % {"name": name, "count": others}
+            return _("%(name)s reacted to your post") % {"name": name}
+        case Event.FOLLOW:
+            if others:
+                return ngettext(
+                    "%(name)s and %(count)d other person now follow you",
+                    "%(name)s and %(count)d other people now follow you",
+                    others,
+                ) % {"name": name, "count": others}
+            return _("%(name)s now follows you") % {"name": name}
+        case Event.PRAISE:
+            return _("%(name)s thanked you in a post") % {"name": name}
+        case Event.INVITATION:
+            return _("%(name)s invited you to join %(community)s") % {
+                "name": name,
+                "community": community,
+            }
+        case Event.JOIN_REQUEST:
+            if others:
+                return ngettext(
+                    "%(name)s and %(count)d other person ask to join %(community)s",
+                    "%(name)s and %(count)d other people ask to join %(community)s",
+                    others,
+                ) % {"name": name, "count": others, "community": community}
+            return _("%(name)s asks to join %(community)s") % {"name": name, "community": community}
+        case Event.REQUEST_APPROVED:
+            return _("%(name)s accepted your request: welcome to %(community)s") % {
+                "name": name,
+                "community": community,
+            }
+        case Event.REQUEST_DECLINED:
+            return _("Your request to join %(community)s was declined") % {"community": community}
+        case Event.NEW_POST:
+            post = notification.post
+            if post is not None and post.community is not None:
+                return _("%(name)s posted in %(community)s") % {
+                    "name": name,
+                    "community": post.community.name,
+                }
+            return _("%(name)s posted") % {"name": name}
+    return name
+
+
+def excerpt(notification: Notification, length: int = 140) -> str:
+    """A few words of what it is about (the comment, else the post), or nothing."""
+    body = ""
+    if notification.comment is not None:
+        body = notification.comment.body
+    elif notification.post is not None:
+        body = notification.post.body
+    body = " ".join(body.split())
+    return body if len(body) <= length else body[: length - 1].rstrip() + "…"
+
+
+def target_url(notification: Notification) -> str:
+    """Where the notification leads: the exact comment, the post, the community, the person."""
+    if notification.post_id is not None:
+        url = reverse("posts:detail", args=[notification.post_id])
+        if notification.comment_id is not None:
+            url += f"#comment-{notification.comment_id}"
+        return url
+    community = notification.community
+    if community is not None:
+        if notification.event == Event.JOIN_REQUEST:
+            return reverse("communities:members", args=[community.slug])
+        return community.get_absolute_url()
+    if notification.event == Event.FOLLOW:
+        if notification.actor_count > 1:
+            return reverse("network:followers", args=[notification.recipient_id])
+        if notification.actor is not None:
+            return notification.actor.get_absolute_url()
+    return reverse("notifications:list")

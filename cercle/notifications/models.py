@@ -1,0 +1,94 @@
+"""In-app notifications: what happened that concerns me, grouped, read or not.
+
+One row per thing to tell.  Bursts merge while unread: a second reaction to
+the same post updates the first notification ("Franck and 4 others reacted")
+instead of adding a line; ``group_key`` names what merges.  Who acted is kept
+in ``NotificationActor`` so that the same person reacting twice counts once.
+
+Visibility is decided when a notification is read, not only when it was
+written (``selectors.visible``): someone removed from a community no longer
+sees what happened in it, and a deleted post or comment takes its
+notifications with it (``CASCADE``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    MENTION = "mention", _("Mentions")
+    COMMENT = "comment", _("Comments and replies")
+    REACTION = "reaction", _("Reactions")
+    FOLLOW = "follow", _("New followers")
+    PRAISE = "praise", _("Thanks")
+    INVITATION = "invitation", _("Community invitations")
+    JOIN_REQUEST = "join_request", _("Requests to join my communities")
+    REQUEST_APPROVED = "request_approved", _("Answers to my requests")
+    REQUEST_DECLINED = "request_declined", _("Answers to my requests")
+    NEW_POST = "new_post", _("Posts from sources I set to notify")
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=20, choices=Event.choices)
+    # The latest person who acted (the others are counted through ``actors``).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_count = models.PositiveIntegerField(default=1)
+    post = models.ForeignKey("posts.Post", models.CASCADE, null=True, blank=True, related_name="+")
+    comment = models.ForeignKey(
+        "posts.Comment", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    community = models.ForeignKey(
+        "communities.Community", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    group_key = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)  # the latest activity merged in
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "-updated_at"], name="notification_recent"),
+            models.Index(
+                fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
+        constraints = [
+            # At most one unread notification per group: the next event merges into it.
+            models.UniqueConstraint(
+                fields=["recipient", "group_key"],
+                condition=Q(read_at__isnull=True) & ~Q(group_key=""),
+                name="notification_one_unread_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.recipient_id}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationActor(models.Model):
+    notification = models.ForeignKey(Notification, models.CASCADE, related_name="actors")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "actor"], name="notification_actor")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} in {self.notification_id}"

@@ -1,0 +1,103 @@
+"""Reading notifications, through the visibility rules as they stand now."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from cercle.access.communities import is_site_admin, member_community_ids
+from cercle.access.posts import post_q
+from cercle.accounts.models import User
+from cercle.communities.models import (
+    CommunityKind,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Role,
+)
+from cercle.notifications import describe
+from cercle.notifications.models import Event, Notification
+
+PAGE_SIZE = 30
+
+
+def visible(user: User) -> QuerySet[Notification]:
+    """``user``'s notifications that they may still see, newest activity first.
+
+    Checked at reading time, not only when written: someone removed from a
+    community, or a post moved to a community they are not in, takes the
+    notifications about it away; a request to join a community they no
+    longer manage, too.
+    """
+    if not user.is_active:
+        return Notification.objects.none()
+    mine = Notification.objects.filter(recipient=user)
+    if is_site_admin(user):
+        return mine.order_by("-updated_at", "-id")
+    about_posts = Q(post__isnull=True) | post_q(user, "post__")
+    still_manager = Membership.objects.filter(
+        community=OuterRef("community"),
+        user=user,
+        role__in=[Role.OWNER, Role.MANAGER],
+    )
+    still_invited = Invitation.objects.filter(
+        community=OuterRef("community"), user=user, status=InvitationStatus.PENDING
+    )
+    mine_ids = member_community_ids(user)
+    about_communities = (
+        Q(community__isnull=True)
+        | Q(event=Event.JOIN_REQUEST) & Exists(still_manager)
+        | ~Q(event=Event.JOIN_REQUEST)
+        & (
+            ~Q(community__kind=CommunityKind.SECRET)
+            | Q(community__in=mine_ids)
+            | Q(event=Event.INVITATION) & Exists(still_invited)
+        )
+    )
+    return mine.filter(about_posts, about_communities).order_by("-updated_at", "-id")
+
+
+def unread_count(user: User) -> int:
+    return visible(user).filter(read_at__isnull=True).count()
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A notification as shown: its sentence, a few words of context, where it leads."""
+
+    notification: Notification
+    text: str
+    excerpt: str
+    url: str
+
+    @property
+    def unread(self) -> bool:
+        return self.notification.read_at is None
+
+
+def for_page(user: User) -> QuerySet[Notification]:
+    return visible(user).select_related("actor", "post", "post__community", "comment", "community")
+
+
+def items(notifications: Iterable[Notification]) -> list[Item]:
+    return [
+        Item(n, describe.text(n), describe.excerpt(n), reverse("notifications:open", args=[n.pk]))
+        for n in notifications
+    ]
+
+
+def mark_read(user: User, pk: int) -> None:
+    Notification.objects.filter(recipient=user, pk=pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of ``user`` read; how many were."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,76 @@
+"""The notifications page, the bell's count, marking read."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cercle.core.http import is_htmx, viewer_of
+from cercle.notifications import selectors
+from cercle.notifications.describe import target_url
+from cercle.notifications.models import Notification
+
+
+def _own(request: HttpRequest, pk: int) -> Notification:
+    """One of the viewer's notifications that they may still see, else 404."""
+    notification = selectors.visible(viewer_of(request)).filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    page = Paginator(selectors.for_page(viewer), selectors.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notifications/list.html",
+        {
+            "page": page,
+            "items": selectors.items(page.object_list),
+            "unread": selectors.unread_count(viewer),
+        },
+    )
+
+
+def badge(request: HttpRequest) -> HttpResponse:
+    """The bell's unread count (fetched after the page, refreshed every so often)."""
+    return render(
+        request, "notifications/_badge.html", {"unread": selectors.unread_count(viewer_of(request))}
+    )
+
+
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification: it is read, and the browser goes where it leads."""
+    notification = _own(request, pk)
+    selectors.mark_read(viewer_of(request), notification.pk)
+    return redirect(target_url(notification))
+
+
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = viewer_of(request)
+    notification = _own(request, pk)
+    selectors.mark_read(viewer, notification.pk)
+    if is_htmx(request):
+        notification = selectors.for_page(viewer).get(pk=notification.pk)
+        return render(
+            request,
+            "notifications/_item.html",
+            {
+                "item": selectors.items([notification])[0],
+                "oob_badge": True,
+                "unread": selectors.unread_count(viewer),
+            },
+        )
+    return redirect("notifications:list")
+
+
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    selectors.mark_all_read(viewer_of(request))
+    return redirect("notifications:list")
