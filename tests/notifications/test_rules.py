@@ -76,9 +76,7 @@ def test_someone_mentioned_in_a_comment_gets_the_mention_not_the_comment(user, o
     post = posts.post_create(author=user, body="Retour d'expérience chantier Pau")
     posts.comment_create(author=other, post=post, body=f"@{user.handle} tu as les photos ?")
     assert told(user) == [(Event.MENTION, other.pk)]
-    assert english(selectors.visible(user).get()) == (
-        "Alexandra Girard mentioned you in a comment"
-    )
+    assert english(selectors.visible(user).get()) == ("Alexandra Girard mentioned you in a comment")
 
 
 def test_reactions_are_grouped_and_each_person_counts_once(user, other) -> None:
@@ -111,7 +109,9 @@ def test_follows_and_thanks(user, other) -> None:
 
 
 def test_invitations_requests_and_answers(user, other, staff) -> None:
-    private = communities.community_create(actor=other, name="Sud-Ouest", kind=CommunityKind.PRIVATE)
+    private = communities.community_create(
+        actor=other, name="Sud-Ouest", kind=CommunityKind.PRIVATE
+    )
     manager = UserFactory(first_name="Karim")
     communities.community_invite(actor=other, community=private, user=manager)
     assert told(manager) == [(Event.INVITATION, other.pk)]

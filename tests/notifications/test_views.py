@@ -99,9 +99,9 @@ def test_api(client: Client, user, other, commented) -> None:
     assert_error_shape(bad, 422, "invalid")
     read = client.post(f"/api/v1/notifications/{item['id']}/read", headers=headers)
     assert read.json() == {"unread_count": 0}
-    assert client.get("/api/v1/notifications", {"unread": True}, headers=headers).json()[
-        "items"
-    ] == []
+    assert (
+        client.get("/api/v1/notifications", {"unread": True}, headers=headers).json()["items"] == []
+    )
     posts.reaction_set(user=other, post=post, emoji="like", on=True)
     assert client.post("/api/v1/notifications/read-all", headers=headers).json() == {
         "unread_count": 0
