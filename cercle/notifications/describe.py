@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -102,12 +105,12 @@ def text(notification: Notification) -> str:
 
 def excerpt(notification: Notification, length: int = 140) -> str:
     """A few words of what it is about (the comment, else the post), or nothing."""
-    body = ""
+    html = ""
     if notification.comment is not None:
-        body = notification.comment.body
+        html = notification.comment.body_html
     elif notification.post is not None:
-        body = notification.post.body
-    body = " ".join(body.split())
+        html = notification.post.body_html
+    body = " ".join(unescape(strip_tags(html)).split())  # the text as read, not its Markdown
     return body if len(body) <= length else body[: length - 1].rstrip() + "…"
 
 

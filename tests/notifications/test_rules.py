@@ -171,3 +171,10 @@ def test_sources_set_to_notify_tell_of_every_post_and_muting_wins(user, other) -
     posts.post_create(author=other, body=f"Et toi @{user.handle} ?")
     assert told(user)[0] == (Event.MENTION, other.pk)  # a mention, not also "a new post"
     assert len(told(user)) == 2
+
+
+def test_the_excerpt_is_the_text_as_read_not_its_markdown(user, other) -> None:
+    posts.post_create(author=other, body=f"**Urgent** : @{user.handle} relis le <mémoire> & co")
+    (item,) = selectors.items(selectors.for_page(user))
+    assert item.excerpt.startswith("Urgent : @") and "**" not in item.excerpt
+    assert "<mémoire> & co" in item.excerpt  # unescaped here, escaped by the template
