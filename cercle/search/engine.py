@@ -28,6 +28,7 @@ import re
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, F, QuerySet
@@ -245,8 +246,13 @@ def _newest_matches(query: SearchQuery, limit: int) -> list[int]:
 
 
 def _recent(
-    entries: QuerySet[SearchEntry], query: SearchQuery, size: int, exact: bool, fallback: bool
-) -> tuple[list[Row], bool]:
+    entries: QuerySet[SearchEntry],
+    query: SearchQuery,
+    size: int,
+    exact: bool,
+    fallback: bool,
+    columns: tuple[str, ...] = COLUMNS,
+) -> tuple[list[tuple[Any, ...]], bool]:
     """The newest matches among ``entries`` (``Row``), and whether that is all of them."""
     if not exact:
         # The newest matches of the whole index first, without reading the others
@@ -260,13 +266,13 @@ def _recent(
         rows = list(
             entries.filter(in_ids(SearchEntry, "id", candidates))
             .order_by("-id")
-            .values_list(*COLUMNS)
+            .values_list(*columns)
         )
         if len(rows) > size:
             return rows[:size], False
         if len(candidates) < 2 * size or not fallback:
             return rows, len(candidates) < 2 * size
-    rows = list(matching(entries, query).order_by("-id").values_list(*COLUMNS)[: size + 1])
+    rows = list(matching(entries, query).order_by("-id").values_list(*columns)[: size + 1])
     return rows[:size], len(rows) <= size
 
 
@@ -276,26 +282,38 @@ def window(
     *,
     size: int | None = None,
     exact: bool = False,
-    ranked: bool = True,
-    fallback: bool = True,
 ) -> Window:
     """The newest ``size`` matches among ``entries``, best first (relevance, then recency).
 
     ``exact``: the caller narrowed ``entries`` (an author, a community, dates),
     so the newest matches of the whole index may all be outside; then the
     newest matches *within* ``entries`` are taken, at the price of reading
-    every match once.  ``ranked=False``: newest first.  ``fallback=False``:
-    only what the newest ``2 * size`` matches of the index give (evidence for
-    "Qui sait ?", where recent activity is what counts), never the exact path.
+    every match once.
     """
     if not query:
         return Window([], True)
-    rows, complete = _recent(entries, query, size or WINDOW, exact, fallback)
-    if ranked and rows:
+    rows, complete = _recent(entries, query, size or WINDOW, exact, fallback=True)
+    if rows:
         average = sum(len(row[1].split()) for row in rows) / len(rows)
         scores = {row[0]: relevance(query, row[1], row[2], average) for row in rows}
         rows.sort(key=lambda row: (-scores[row[0]], -row[0]))
     return Window([row[0] for row in rows], complete)
+
+
+def newest(
+    entries: QuerySet[SearchEntry], query: SearchQuery, *, size: int, columns: tuple[str, ...]
+) -> tuple[list[tuple[Any, ...]], bool]:
+    """The newest ``size`` matches among ``entries`` as rows of ``columns`` ("id" first).
+
+    For evidence ("Qui sait ?"), where recent activity is what counts: only
+    what the newest ``2 * size`` matches of the index give, never the exact
+    path, and no ranking, so no stems read: one statement fewer than
+    ``window`` and no text (at 1M posts on PostgreSQL, 2,000 rows of stems
+    cost more than finding them).  Also returns whether that is every match.
+    """
+    if not query:
+        return [], True
+    return _recent(entries, query, size, exact=False, fallback=False, columns=columns)
 
 
 def small_window(

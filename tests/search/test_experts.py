@@ -186,13 +186,13 @@ def test_inactive_people_are_not_suggested(user, company) -> None:
 def test_constant_queries_whatever_the_number_of_experts(
     user, company, django_assert_max_num_queries
 ) -> None:
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         few = find_experts(viewer=user, q=RAIL)
     for n in range(12):
         someone = _person(f"Expert{n}", "Rail", region="Sud-Ouest")
         accounts.profile_update(actor=someone, user=someone, data={"skills": ["Appels d'offres"]})
         posts.comment_create(author=someone, post=company["question"], body="Appel d'offres : oui")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         many = find_experts(viewer=user, q=RAIL)
     assert len(many) > len(few)
 
