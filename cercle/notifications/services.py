@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cercle.access.communities import CommunityAction, CommunityPolicy
-from cercle.access.posts import PostAction, PostPolicy
+from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Community, Membership, Role
 from cercle.network.models import AttentionLevel, AttentionSetting, SourceKind
@@ -28,14 +28,17 @@ from cercle.notifications.models import Event, Notification, NotificationActor
 from cercle.posts.models import Comment, Post
 
 
-def _may_tell(recipient: User, actor: User, post: Post | None) -> bool:
-    if recipient.pk == actor.pk or not recipient.is_active:
-        return False
-    return post is None or PostPolicy.can(recipient, PostAction.VIEW, post)
+def _recipients(ids: Iterable[int], actor: User, post: Post | None) -> list[int]:
+    """Those of ``ids`` to tell: active, not the actor, and able to see ``post`` (one query)."""
+    wanted = set(ids) - {actor.pk}
+    if not wanted:
+        return []
+    people = PostPolicy.audience(post) if post is not None else User.objects.filter(is_active=True)
+    return list(people.filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def _tell(
-    recipients: Iterable[User],
+    ids: Iterable[int],
     event: Event,
     actor: User,
     *,
@@ -43,12 +46,12 @@ def _tell(
     comment: Comment | None = None,
     community: Community | None = None,
 ) -> None:
-    """A notification for each recipient (one statement): events that never merge."""
+    """A notification for each recipient: events that never merge (two queries at most)."""
     now = timezone.now()
     Notification.objects.bulk_create(
         [
             Notification(
-                recipient=recipient,
+                recipient_id=pk,
                 event=event,
                 actor=actor,
                 post=post,
@@ -57,14 +60,13 @@ def _tell(
                 created_at=now,
                 updated_at=now,
             )
-            for recipient in {r.pk: r for r in recipients}.values()
-            if _may_tell(recipient, actor, post)
+            for pk in _recipients(ids, actor, post)
         ]
     )
 
 
 def _merge(
-    recipient: User,
+    ids: Iterable[int],
     event: Event,
     actor: User,
     group_key: str,
@@ -73,55 +75,69 @@ def _merge(
     comment: Comment | None = None,
     community: Community | None = None,
 ) -> None:
-    """A notification for ``recipient``, merged into their unread one of the same group."""
-    if not _may_tell(recipient, actor, post):
+    """Tell each recipient, merged into their unread notification of the same group.
+
+    A constant number of queries however many recipients (the participants
+    of a busy conversation, the managers of a community).
+    """
+    recipients = _recipients(ids, actor, post)
+    if not recipients:
         return
     now = timezone.now()
-    existing = (
+    existing = dict(
         Notification.objects.select_for_update()
-        .filter(recipient=recipient, group_key=group_key, read_at__isnull=True)
-        .first()
+        .filter(recipient_id__in=recipients, group_key=group_key, read_at__isnull=True)
+        .values_list("recipient_id", "pk")
     )
-    if existing is None:
-        try:
-            with transaction.atomic():
-                existing = Notification.objects.create(
-                    recipient=recipient,
-                    event=event,
-                    actor=actor,
-                    post=post,
-                    comment=comment,
-                    community=community,
-                    group_key=group_key,
-                    created_at=now,
-                    updated_at=now,
-                )
-        except IntegrityError:  # a concurrent event of the same group created it first
-            _merge(
-                recipient, event, actor, group_key, post=post, comment=comment, community=community
-            )
-            return
-        NotificationActor.objects.create(notification=existing, actor=actor)
+    fresh = [
+        Notification(
+            recipient_id=pk,
+            event=event,
+            actor=actor,
+            post=post,
+            comment=comment,
+            community=community,
+            group_key=group_key,
+            created_at=now,
+            updated_at=now,
+        )
+        for pk in recipients
+        if pk not in existing
+    ]
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(fresh)
+    except IntegrityError:  # a concurrent event of the same group created some first
+        _merge(recipients, event, actor, group_key, post=post, comment=comment, community=community)
         return
     NotificationActor.objects.bulk_create(
-        [NotificationActor(notification=existing, actor=actor)], ignore_conflicts=True
+        [
+            NotificationActor(notification_id=pk, actor=actor)
+            for pk in [*existing.values(), *(n.pk for n in created)]
+        ],
+        ignore_conflicts=True,
     )
-    existing.actor = actor
-    existing.actor_count = existing.actors.count()
-    existing.updated_at = now
-    existing.comment = comment or existing.comment  # the link goes to the latest one
-    existing.save(update_fields=["actor", "actor_count", "updated_at", "comment"])
-
-
-def _people(ids: Iterable[int]) -> list[User]:
-    return list(User.objects.filter(pk__in=set(ids), is_active=True))
+    if existing:
+        people = (
+            NotificationActor.objects.filter(notification=OuterRef("pk"))
+            .order_by()
+            .values("notification")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        Notification.objects.filter(pk__in=existing.values()).update(
+            actor=actor,
+            actor_count=Subquery(people),
+            updated_at=now,
+            comment=comment if comment is not None else F("comment"),  # link the latest
+        )
 
 
 def mentioned(
     *, actor: User, post: Post, users: Iterable[User], comment: Comment | None = None
 ) -> None:
     """People newly @mentioned in a post or a comment."""
-    _tell(users, Event.MENTION, actor, post=post, comment=comment)
+    _tell([u.pk for u in users], Event.MENTION, actor, post=post, comment=comment)
 
 
 def post_published(
@@ -139,10 +155,10 @@ def post_published(
     """
     author = post.author
     assert author is not None
-    mentioned_users = list(mentioned_users)
-    praised = [p for p in praised if p.pk not in {u.pk for u in mentioned_users}]
-    _tell(mentioned_users, Event.MENTION, author, post=post)
-    _tell(praised, Event.PRAISE, author, post=post)
+    mentioned_ids = {u.pk for u in mentioned_users}
+    thanked_ids = {u.pk for u in praised} - mentioned_ids
+    _tell(mentioned_ids, Event.MENTION, author, post=post)
+    _tell(thanked_ids, Event.PRAISE, author, post=post)
     sources = Q(source_kind=SourceKind.PERSON, source_id=author.pk)
     if post.community_id is not None:
         sources |= Q(source_kind=SourceKind.COMMUNITY, source_id=post.community_id)
@@ -154,14 +170,12 @@ def post_published(
         sources, level__in=[AttentionLevel.NOTIFY, AttentionLevel.MUTE]
     ).values_list("user_id", "level"):
         levels.setdefault(user_id, set()).add(level)
-    already = {u.pk for u in mentioned_users} | {u.pk for u in praised}
     watchers = [
         user_id
         for user_id, chosen in levels.items()
-        if chosen == {AttentionLevel.NOTIFY} and user_id not in already
+        if chosen == {AttentionLevel.NOTIFY} and user_id not in mentioned_ids | thanked_ids
     ]
-    if watchers:
-        _tell(_people(watchers), Event.NEW_POST, author, post=post)
+    _tell(watchers, Event.NEW_POST, author, post=post)
 
 
 def commented(*, comment: Comment, mentioned_ids: Iterable[int] = ()) -> None:
@@ -179,8 +193,9 @@ def commented(*, comment: Comment, mentioned_ids: Iterable[int] = ()) -> None:
     )
     if post.author_id is not None:
         participants.add(post.author_id)
-    for user in _people(participants - told):
-        _merge(user, Event.COMMENT, author, f"comment:{post.pk}", post=post, comment=comment)
+    _merge(
+        participants - told, Event.COMMENT, author, f"comment:{post.pk}", post=post, comment=comment
+    )
 
 
 def reacted(*, actor: User, post: Post, comment: Comment | None = None) -> None:
@@ -189,15 +204,15 @@ def reacted(*, actor: User, post: Post, comment: Comment | None = None) -> None:
     if target_author is None:
         return
     key = f"reaction:comment:{comment.pk}" if comment is not None else f"reaction:post:{post.pk}"
-    _merge(target_author, Event.REACTION, actor, key, post=post, comment=comment)
+    _merge([target_author.pk], Event.REACTION, actor, key, post=post, comment=comment)
 
 
 def followed(*, follower: User, followee: User) -> None:
-    _merge(followee, Event.FOLLOW, follower, "follow")
+    _merge([followee.pk], Event.FOLLOW, follower, "follow")
 
 
 def invited(*, actor: User, community: Community, user: User) -> None:
-    _tell([user], Event.INVITATION, actor, community=community)
+    _tell([user.pk], Event.INVITATION, actor, community=community)
 
 
 def join_requested(*, actor: User, community: Community) -> None:
@@ -205,12 +220,11 @@ def join_requested(*, actor: User, community: Community) -> None:
     managers = Membership.objects.filter(
         community=community, role__in=[Role.OWNER, Role.MANAGER]
     ).values_list("user_id", flat=True)
-    for user in _people(managers):
-        _merge(user, Event.JOIN_REQUEST, actor, f"join:{community.pk}", community=community)
+    _merge(managers, Event.JOIN_REQUEST, actor, f"join:{community.pk}", community=community)
 
 
 def request_answered(*, actor: User, community: Community, user: User, approved: bool) -> None:
     if not approved and not CommunityPolicy.can(user, CommunityAction.VIEW, community):
         return  # a secret community that said no stays unknown
     event = Event.REQUEST_APPROVED if approved else Event.REQUEST_DECLINED
-    _tell([user], event, actor, community=community)
+    _tell([user.pk], event, actor, community=community)

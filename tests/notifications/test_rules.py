@@ -178,3 +178,27 @@ def test_the_excerpt_is_the_text_as_read_not_its_markdown(user, other) -> None:
     (item,) = selectors.items(selectors.for_page(user))
     assert item.excerpt.startswith("Urgent : @") and "**" not in item.excerpt
     assert "<mémoire> & co" in item.excerpt  # unescaped here, escaped by the template
+
+
+def test_a_busy_conversation_costs_the_same_queries_as_a_quiet_one(user, other) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cercle.notifications import services as notify
+
+    post = posts.post_create(author=user, body="Sondage : quelle date pour le séminaire ?")
+
+    def cost_of_one_more_comment() -> int:
+        comment = posts.comment_create(author=other, post=post, body="Mardi")
+        with CaptureQueriesContext(connection) as queries:
+            notify.commented(comment=comment)
+        return len(queries)
+
+    quiet = cost_of_one_more_comment()
+    for n in range(15):
+        posts.comment_create(author=UserFactory(first_name=f"P{n}"), post=post, body="Jeudi")
+    busy = cost_of_one_more_comment()
+    assert busy == quiet
+    # Everyone in the conversation heard of it: Thomas, Alexandra and the 15 others.
+    told_of_it = Notification.objects.filter(event=Event.COMMENT).values("recipient").distinct()
+    assert told_of_it.count() == 17
