@@ -76,10 +76,6 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient_id}"
 
-    @property
-    def is_unread(self) -> bool:
-        return self.read_at is None
-
 
 class NotificationActor(models.Model):
     notification = models.ForeignKey(Notification, models.CASCADE, related_name="actors")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -77,6 +78,11 @@ class Item:
     @property
     def unread(self) -> bool:
         return self.notification.read_at is None
+
+    @property
+    def just_now(self) -> bool:
+        """Less than a minute ago ("just now" reads better than "0 minutes ago")."""
+        return timezone.now() - self.notification.updated_at < timedelta(minutes=1)
 
 
 def for_page(user: User) -> QuerySet[Notification]:
