@@ -37,6 +37,34 @@ def _recipients(ids: Iterable[int], actor: User, post: Post | None) -> list[int]
     return list(people.filter(pk__in=wanted).values_list("pk", flat=True))
 
 
+def _new(
+    recipient_ids: Iterable[int],
+    event: Event,
+    actor: User,
+    *,
+    post: Post | None,
+    comment: Comment | None,
+    community: Community | None,
+    group_key: str = "",
+) -> list[Notification]:
+    """Unsaved notifications, one per recipient, stamped now."""
+    now = timezone.now()
+    return [
+        Notification(
+            recipient_id=pk,
+            event=event,
+            actor=actor,
+            post=post,
+            comment=comment,
+            community=community,
+            group_key=group_key,
+            created_at=now,
+            updated_at=now,
+        )
+        for pk in recipient_ids
+    ]
+
+
 def _tell(
     ids: Iterable[int],
     event: Event,
@@ -47,21 +75,9 @@ def _tell(
     community: Community | None = None,
 ) -> None:
     """A notification for each recipient: events that never merge (two queries at most)."""
-    now = timezone.now()
+    recipients = _recipients(ids, actor, post)
     Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=pk,
-                event=event,
-                actor=actor,
-                post=post,
-                comment=comment,
-                community=community,
-                created_at=now,
-                updated_at=now,
-            )
-            for pk in _recipients(ids, actor, post)
-        ]
+        _new(recipients, event, actor, post=post, comment=comment, community=community)
     )
 
 
@@ -89,21 +105,15 @@ def _merge(
         .filter(recipient_id__in=recipients, group_key=group_key, read_at__isnull=True)
         .values_list("recipient_id", "pk")
     )
-    fresh = [
-        Notification(
-            recipient_id=pk,
-            event=event,
-            actor=actor,
-            post=post,
-            comment=comment,
-            community=community,
-            group_key=group_key,
-            created_at=now,
-            updated_at=now,
-        )
-        for pk in recipients
-        if pk not in existing
-    ]
+    fresh = _new(
+        [pk for pk in recipients if pk not in existing],
+        event,
+        actor,
+        post=post,
+        comment=comment,
+        community=community,
+        group_key=group_key,
+    )
     try:
         with transaction.atomic():
             created = Notification.objects.bulk_create(fresh)

@@ -107,3 +107,30 @@ def test_api(client: Client, user, other, commented) -> None:
     assert client.post("/api/v1/notifications/read-all", headers=headers).json() == {
         "unread_count": 0
     }
+
+
+def test_the_page_and_the_api_cost_the_same_queries_for_one_or_many(
+    client: Client, client_for, user, other
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post = posts.post_create(author=user, body="Bilan sécurité du trimestre")
+    posts.comment_create(author=other, post=post, body="Merci pour le bilan.")
+    page_client, headers = client_for(user), bearer(user)
+
+    def costs() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert page_client.get(reverse("notifications:list")).status_code == 200
+        with CaptureQueriesContext(connection) as api:
+            assert client.get("/api/v1/notifications", headers=headers).status_code == 200
+        return len(page), len(api)
+
+    client.get("/api/v1/notifications/unread-count", headers=headers)  # the token's first use
+    few = costs()
+    for n in range(6):  # other kinds, other people, other posts, a community
+        someone = UserFactory(first_name=f"Collègue{n}")
+        mine = posts.post_create(author=user, body=f"Point {n}")
+        posts.reaction_set(user=someone, post=mine, emoji="like", on=True)
+        posts.comment_create(author=someone, post=mine, body=f"@{user.handle} vu")
+    assert costs() == few
