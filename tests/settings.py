@@ -4,6 +4,7 @@ The database is whatever ``DATABASE_URL`` says (SQLite by default, PostgreSQL
 in CI's second run): never a mock.
 """
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -25,3 +26,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.mkdtemp(prefix="cercle-test-db-")) / "test.sqlite3")
     }
+
+# The tests enqueue periodic tasks themselves, with a controlled clock.
+CERCLE_PERIODIC_TASKS: dict[str, float] = {}
+if os.environ.get("CERCLE_TEST_TASKS_PREFIX"):  # a worker process started by a test, on Redis
+    TASKS["default"]["OPTIONS"] = {"PREFIX": os.environ["CERCLE_TEST_TASKS_PREFIX"]}  # noqa: F405

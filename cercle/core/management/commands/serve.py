@@ -8,6 +8,11 @@ load of 8 keep-alive connections, one process could get 7 of them while the
 other idled (``bench/load.py`` measured 182 to 436 req/s from run to run).
 A small supervisor here restarts a process that dies and stops them all on
 SIGINT or SIGTERM.
+
+In embedded mode (the task queue is the database), this command also runs the
+background worker (e-mails, digests) in a thread, so that one command does
+everything.  In scaled mode (``REDIS_URL``), workers are their own processes:
+``cercle worker``, as many as needed.
 """
 
 from __future__ import annotations
@@ -70,6 +75,11 @@ class Command(BaseCommand):
             help="Web processes (scaled mode: set DATABASE_URL and REDIS_URL first).",
         )
         parser.add_argument("--no-collectstatic", action="store_true")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run background tasks here (run `cercle worker` instead).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         import uvicorn
@@ -78,10 +88,28 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         host, port, workers = options["host"], options["port"], max(1, options["workers"])
         self.stdout.write(f"Cercle is served on http://{host}:{port}/ (Ctrl+C to stop)")
-        if workers > 1 and hasattr(socket, "SO_REUSEPORT") and sys.platform == "linux":
-            self._supervise(host, port, workers)
-        else:
-            uvicorn.run(APP, workers=workers, **_uvicorn_options(host, port))
+        worker = None if options["no_worker"] else self._start_worker()
+        try:
+            if workers > 1 and hasattr(socket, "SO_REUSEPORT") and sys.platform == "linux":
+                self._supervise(host, port, workers)
+            else:
+                uvicorn.run(APP, workers=workers, **_uvicorn_options(host, port))
+        finally:
+            if worker is not None:
+                worker.stopping.set()  # the task running now finishes; the rest wait in the queue
+
+    def _start_worker(self) -> Any:
+        from django.tasks import task_backends
+
+        from cercle.tasks.backends import DatabaseBackend
+        from cercle.tasks.worker import start_in_thread
+
+        if not isinstance(task_backends["default"], DatabaseBackend):
+            self.stdout.write("Background tasks: run `cercle worker` (the queue is in Redis)")
+            return None
+        worker, _thread = start_in_thread()
+        self.stdout.write("Background tasks: a worker runs in this process")
+        return worker
 
     def _supervise(self, host: str, port: int, workers: int) -> None:
         context = multiprocessing.get_context("spawn")
