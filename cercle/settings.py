@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "cercle.posts",
     "cercle.search",
     "cercle.notifications",
+    "cercle.tasks",
     "cercle.feed",
     "cercle.api",
     "cercle.demo",
@@ -165,6 +166,21 @@ CACHES: dict[str, dict[str, Any]] = {
     )
 }
 
+# --- Background tasks ---------------------------------------------------------
+
+# Embedded mode: the queue is a database table and ``cercle serve`` runs a worker
+# thread.  Scaled mode (REDIS_URL): the queue is in Redis and ``cercle worker``
+# processes run the tasks.  See cercle/tasks/backends.py for the guarantees.
+TASKS: dict[str, dict[str, Any]] = {
+    "default": (
+        {"BACKEND": "cercle.tasks.backends.RedisBackend", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "cercle.tasks.backends.DatabaseBackend"}
+    )
+}
+# Enqueued by every worker at this interval (seconds); the tasks are idempotent.
+CERCLE_PERIODIC_TASKS = {"cercle.notifications.delivery.send_digests": 15 * 60}
+
 # --- Authentication -----------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
@@ -235,6 +251,8 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cercle <cercle@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the links in e-mails lead (no request to build them from in a worker).
+CERCLE_SITE_URL = os.environ.get("CERCLE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Security -----------------------------------------------------------------
 

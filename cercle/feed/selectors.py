@@ -82,7 +82,9 @@ class Reason:
 
 def _muted(viewer: Viewer, kind: SourceKind) -> QuerySet[AttentionSetting, int]:
     return AttentionSetting.objects.filter(
-        user_id=viewer_pk(viewer), source_kind=kind, level=AttentionLevel.MUTE
+        user_id=viewer_pk(viewer),
+        source_kind=kind,
+        level__in=[AttentionLevel.MUTE, AttentionLevel.DIGEST],
     ).values_list("source_id", flat=True)
 
 

@@ -1,6 +1,6 @@
 """In-app notifications: what happened that concerns me, grouped, read or not.
 
-One row per thing to tell.  Bursts merge while unread: a second reaction to
+One row per thing to tell.  Bursts merge while unread (and not yet e-mailed): a second reaction to
 the same post updates the first notification ("Franck and 4 others reacted")
 instead of adding a line; ``group_key`` names what merges.  Who acted is kept
 in ``NotificationActor`` so that the same person reacting twice counts once.
@@ -28,9 +28,38 @@ class Event(models.TextChoices):
     PRAISE = "praise", _("Thanks")
     INVITATION = "invitation", _("Community invitations")
     JOIN_REQUEST = "join_request", _("Requests to join my communities")
-    REQUEST_APPROVED = "request_approved", _("Answers to my requests")
-    REQUEST_DECLINED = "request_declined", _("Answers to my requests")
-    NEW_POST = "new_post", _("Posts from sources I set to notify")
+    REQUEST_APPROVED = "request_approved", _("My requests accepted")
+    REQUEST_DECLINED = "request_declined", _("My requests declined")
+    NEW_POST = "new_post", _("Posts from sources I set to notify or digest")
+
+
+class EmailChoice(models.TextChoices):
+    IMMEDIATE = "immediate", _("Right away")
+    DIGEST = "digest", _("In the digest")
+    OFF = "off", _("Never")
+
+
+class DigestFrequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    OFF = "off", _("Never")
+
+
+# What a newcomer gets without touching a setting: e-mails right away only for
+# what waits for them (mentions, invitations, requests); the rest in a digest.
+DEFAULT_EMAIL: dict[str, str] = {
+    Event.MENTION: EmailChoice.IMMEDIATE,
+    Event.COMMENT: EmailChoice.DIGEST,
+    Event.REACTION: EmailChoice.DIGEST,
+    Event.FOLLOW: EmailChoice.DIGEST,
+    Event.PRAISE: EmailChoice.DIGEST,
+    Event.INVITATION: EmailChoice.IMMEDIATE,
+    Event.JOIN_REQUEST: EmailChoice.IMMEDIATE,
+    Event.REQUEST_APPROVED: EmailChoice.IMMEDIATE,
+    Event.REQUEST_DECLINED: EmailChoice.IMMEDIATE,
+    Event.NEW_POST: EmailChoice.DIGEST,
+}
+DEFAULT_DIGEST = DigestFrequency.DAILY
 
 
 class Notification(models.Model):
@@ -54,6 +83,13 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)  # the latest activity merged in
     read_at = models.DateTimeField(null=True, blank=True)
+    # The channels, decided when written from the recipient's preferences: shown
+    # in the app (the bell) or not, and e-mailed right away, in a digest or never.
+    in_app = models.BooleanField(default=True)
+    email = models.CharField(max_length=10, choices=EmailChoice.choices, default=EmailChoice.OFF)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # sent alone or in a digest
+    # A delivery in progress holds this lease (see delivery.py); a dead worker's expires.
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -63,12 +99,19 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"
             ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(email="digest", emailed_at__isnull=True, read_at__isnull=True),
+                name="notification_digest_due",
+            ),
         ]
         constraints = [
-            # At most one unread notification per group: the next event merges into it.
+            # At most one open notification per group: the next event merges into it.
+            # Read or e-mailed, it is closed: what follows starts a new one, so that
+            # the next e-mail or digest tells it.
             models.UniqueConstraint(
                 fields=["recipient", "group_key"],
-                condition=Q(read_at__isnull=True) & ~Q(group_key=""),
+                condition=Q(read_at__isnull=True, emailed_at__isnull=True) & ~Q(group_key=""),
                 name="notification_one_unread_group",
             ),
         ]
@@ -88,3 +131,38 @@ class NotificationActor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} in {self.notification_id}"
+
+
+class Preference(models.Model):
+    """A person's channels for one event type, when they differ from the defaults."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notification_preferences"
+    )
+    event = models.CharField(max_length=20, choices=Event.choices)
+    in_app = models.BooleanField(default=True)
+    email = models.CharField(max_length=10, choices=EmailChoice.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="notification_preference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.event}: {self.in_app} / {self.email}"
+
+
+class MailSettings(models.Model):
+    """How often a person gets the digest, and when the last one left."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, related_name="mail_settings"
+    )
+    digest = models.CharField(
+        max_length=10, choices=DigestFrequency.choices, default=DEFAULT_DIGEST
+    )
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
+    digest_claimed_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.digest}"

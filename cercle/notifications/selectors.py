@@ -26,8 +26,11 @@ from cercle.notifications.models import Event, Notification
 PAGE_SIZE = 30
 
 
-def visible(user: User) -> QuerySet[Notification]:
+def visible(user: User, *, in_app: bool | None = True) -> QuerySet[Notification]:
     """``user``'s notifications that they may still see, newest activity first.
+
+    Those shown in the app by default; ``in_app=None`` adds those meant for
+    e-mail only (a digest-only source, an event type turned off in the app).
 
     Checked at reading time, not only when written: someone removed from a
     community, or a post moved to a community they are not in, takes the
@@ -37,6 +40,8 @@ def visible(user: User) -> QuerySet[Notification]:
     if not user.is_active:
         return Notification.objects.none()
     mine = Notification.objects.filter(recipient=user)
+    if in_app is not None:
+        mine = mine.filter(in_app=in_app)
     if is_site_admin(user):
         return mine.order_by("-updated_at", "-id")
     about_posts = Q(post__isnull=True) | post_q(user, "post__")
@@ -97,13 +102,13 @@ def items(notifications: Iterable[Notification]) -> list[Item]:
 
 
 def mark_read(user: User, pk: int) -> None:
-    Notification.objects.filter(recipient=user, pk=pk, read_at__isnull=True).update(
+    Notification.objects.filter(recipient=user, pk=pk, in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of ``user`` read; how many were."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )

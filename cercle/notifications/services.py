@@ -24,7 +24,14 @@ from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Community, Membership, Role
 from cercle.network.models import AttentionLevel, AttentionSetting, SourceKind
-from cercle.notifications.models import Event, Notification, NotificationActor
+from cercle.notifications.models import (
+    DEFAULT_EMAIL,
+    EmailChoice,
+    Event,
+    Notification,
+    NotificationActor,
+    Preference,
+)
 from cercle.posts.models import Comment, Post
 
 
@@ -37,6 +44,22 @@ def _recipients(ids: Iterable[int], actor: User, post: Post | None) -> list[int]
     return list(people.filter(pk__in=wanted).values_list("pk", flat=True))
 
 
+Channels = tuple[bool, str]  # (shown in the app, e-mail choice)
+DIGEST_ONLY: Channels = (False, EmailChoice.DIGEST)
+
+
+def _channels(recipient_ids: list[int], event: Event) -> dict[int, Channels]:
+    """Each recipient's channels for ``event``: their preference, or the default (one query)."""
+    default: Channels = (True, DEFAULT_EMAIL[event])
+    chosen = {
+        user_id: (in_app, email)
+        for user_id, in_app, email in Preference.objects.filter(
+            user_id__in=recipient_ids, event=event
+        ).values_list("user_id", "in_app", "email")
+    }
+    return {pk: chosen.get(pk, default) for pk in recipient_ids}
+
+
 def _new(
     recipient_ids: Iterable[int],
     event: Event,
@@ -46,9 +69,12 @@ def _new(
     comment: Comment | None,
     community: Community | None,
     group_key: str = "",
+    forced: Channels | None = None,
 ) -> list[Notification]:
-    """Unsaved notifications, one per recipient, stamped now."""
+    """Unsaved notifications, one per recipient who wants this event somewhere, stamped now."""
     now = timezone.now()
+    ids = list(recipient_ids)
+    channels = dict.fromkeys(ids, forced) if forced else _channels(ids, event)
     return [
         Notification(
             recipient_id=pk,
@@ -60,9 +86,21 @@ def _new(
             group_key=group_key,
             created_at=now,
             updated_at=now,
+            in_app=in_app,
+            email=email,
         )
-        for pk in recipient_ids
+        for pk, (in_app, email) in channels.items()
+        if in_app or email != EmailChoice.OFF
     ]
+
+
+def _deliver(created: Iterable[Notification]) -> None:
+    """E-mail right away those who asked for it, once the notifications are committed."""
+    from cercle.notifications import delivery
+
+    for notification in created:
+        if notification.email == EmailChoice.IMMEDIATE:
+            delivery.send_notification_email.enqueue(notification.pk)
 
 
 def _tell(
@@ -73,11 +111,24 @@ def _tell(
     post: Post | None = None,
     comment: Comment | None = None,
     community: Community | None = None,
+    forced: Channels | None = None,
 ) -> None:
-    """A notification for each recipient: events that never merge (two queries at most)."""
+    """A notification for each recipient: events that never merge (three queries at most)."""
     recipients = _recipients(ids, actor, post)
-    Notification.objects.bulk_create(
-        _new(recipients, event, actor, post=post, comment=comment, community=community)
+    if not recipients:
+        return
+    _deliver(
+        Notification.objects.bulk_create(
+            _new(
+                recipients,
+                event,
+                actor,
+                post=post,
+                comment=comment,
+                community=community,
+                forced=forced,
+            )
+        )
     )
 
 
@@ -102,7 +153,12 @@ def _merge(
     now = timezone.now()
     existing = dict(
         Notification.objects.select_for_update()
-        .filter(recipient_id__in=recipients, group_key=group_key, read_at__isnull=True)
+        .filter(
+            recipient_id__in=recipients,
+            group_key=group_key,
+            read_at__isnull=True,
+            emailed_at__isnull=True,
+        )
         .values_list("recipient_id", "pk")
     )
     fresh = _new(
@@ -120,6 +176,7 @@ def _merge(
     except IntegrityError:  # a concurrent event of the same group created some first
         _merge(recipients, event, actor, group_key, post=post, comment=comment, community=community)
         return
+    _deliver(created)
     NotificationActor.objects.bulk_create(
         [
             NotificationActor(notification_id=pk, actor=actor)
@@ -157,11 +214,13 @@ def post_published(
     hashtag_ids: Iterable[int] = (),
     praised: Iterable[User] = (),
 ) -> None:
-    """A new post: mentions, thanks, and whoever set one of its sources to "notify".
+    """A new post: mentions, thanks, and whoever set one of its sources to "notify" or "digest".
 
     Each person hears of a post once, the most specific way: mentioned, then
     thanked, then "a new post".  Muting any of the post's sources wins over
-    "notify" on another.
+    the others; "notify" on one source wins over "digest only" on another.
+    A digest-only source's posts are written for the digest alone (not shown
+    in the app, not in the feed).
     """
     author = post.author
     assert author is not None
@@ -177,15 +236,18 @@ def post_published(
         sources |= Q(source_kind=SourceKind.HASHTAG, source_id__in=tags)
     levels: dict[int, set[str]] = {}
     for user_id, level in AttentionSetting.objects.filter(
-        sources, level__in=[AttentionLevel.NOTIFY, AttentionLevel.MUTE]
+        sources, level__in=[AttentionLevel.NOTIFY, AttentionLevel.DIGEST, AttentionLevel.MUTE]
     ).values_list("user_id", "level"):
         levels.setdefault(user_id, set()).add(level)
-    watchers = [
-        user_id
-        for user_id, chosen in levels.items()
-        if chosen == {AttentionLevel.NOTIFY} and user_id not in mentioned_ids | thanked_ids
-    ]
+    told = mentioned_ids | thanked_ids
+    watchers: list[int] = []
+    digest_readers: list[int] = []
+    for user_id, chosen in levels.items():
+        if AttentionLevel.MUTE in chosen or user_id in told:
+            continue
+        (watchers if AttentionLevel.NOTIFY in chosen else digest_readers).append(user_id)
     _tell(watchers, Event.NEW_POST, author, post=post)
+    _tell(digest_readers, Event.NEW_POST, author, post=post, forced=DIGEST_ONLY)
 
 
 def commented(*, comment: Comment, mentioned_ids: Iterable[int] = ()) -> None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cercle.core.http import is_htmx, viewer_of
-from cercle.notifications import selectors
+from cercle.notifications import delivery, preferences, selectors
 from cercle.notifications.describe import target_url
-from cercle.notifications.models import Notification
+from cercle.notifications.models import DigestFrequency, EmailChoice, Event, Notification
 
 
 def _own(request: HttpRequest, pk: int) -> Notification:
@@ -74,3 +76,65 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     selectors.mark_all_read(viewer_of(request))
     return redirect("notifications:list")
+
+
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Per event type: shown in the app or not, e-mailed right away, in the digest or never."""
+    viewer = viewer_of(request)
+    error = ""
+    saved = False
+    if request.method == "POST":
+        channels = {
+            event: (
+                request.POST.get(f"{event}-in_app") == "on",
+                request.POST.get(f"{event}-email", ""),
+            )
+            for event in Event.values
+        }
+        try:
+            preferences.update(viewer, channels=channels, digest=request.POST.get("digest", ""))
+        except preferences.InvalidSettingsError as invalid:
+            error = str(invalid)
+        else:
+            saved = True
+    return render(
+        request,
+        "notifications/settings.html",
+        {
+            "current": preferences.current(viewer),
+            "email_choices": EmailChoice.choices,
+            "digest_choices": DigestFrequency.choices,
+            "error": error,
+            "saved": saved,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_not_required
+@csrf_exempt  # the signed token is the authority; RFC 8058 one-click posts carry no CSRF token
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop some e-mails from a link in one, without logging in.
+
+    The link (GET) asks to confirm, so that a mail scanner following links
+    unsubscribes no one; the button, or a mail client's one-click
+    ``List-Unsubscribe-Post``, does it (POST).
+    """
+    found = delivery.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
+    user, scope = found
+    done = False
+    if request.method == "POST":
+        delivery.unsubscribe(user, scope)
+        done = True
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {
+            "done": done,
+            "label": delivery.unsubscribe_scope_label(scope),
+            "email": user.email,
+            "token": token,
+        },
+    )

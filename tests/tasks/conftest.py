@@ -46,8 +46,8 @@ def redis_tasks() -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture(params=["database", "redis"])
-def queue(request: pytest.FixtureRequest) -> Iterator[str]:
+def queue(request: pytest.FixtureRequest) -> str:
     """Each queue test runs on both backends: the database (embedded) and Redis (scaled)."""
     if request.param == "redis":
         request.getfixturevalue("redis_tasks")
-    yield request.param
+    return str(request.param)

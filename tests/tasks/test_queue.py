@@ -129,9 +129,13 @@ def test_a_claimed_task_is_not_run_by_a_second_worker(
 
 
 def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs(queue: str) -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
-        jobs.add.enqueue(4, 4)
-        raise RuntimeError("the request failed")
+    def failing_request() -> None:
+        with transaction.atomic():
+            jobs.add.enqueue(4, 4)
+            raise RuntimeError("the request failed")
+
+    with pytest.raises(RuntimeError):
+        failing_request()
     assert Worker().run_pending() == 0
 
 

@@ -1,0 +1,336 @@
+"""E-mail delivery: a notification right away, or a digest of what was missed.
+
+Everything here runs as tasks (``django.tasks``, see ``cercle.tasks``), which
+may run twice (a worker died after sending, before saying so) and are
+retried when they fail (the SMTP server refused or was down).  So each task
+claims its own work first, by compare-and-set on a lease
+(``Notification.email_claimed_until``, ``MailSettings.digest_claimed_until``):
+a second run of the same task finds the work claimed or done and sends
+nothing.  A failure releases the claim and raises, and the task is retried.
+
+What is sent is decided when it is sent, not when it was written: a
+notification the recipient may no longer see (removed from the community,
+post deleted), or already read in the app, is not e-mailed and is not in a
+digest.  Each digest line appears once: it is marked sent with the digest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cercle.accounts.models import User
+from cercle.notifications import describe, selectors
+from cercle.notifications.models import (
+    DEFAULT_DIGEST,
+    DigestFrequency,
+    EmailChoice,
+    Event,
+    MailSettings,
+    Notification,
+    Preference,
+)
+
+CLAIM = timedelta(minutes=10)  # longer than any SMTP exchange; a dead worker's claim expires
+DIGEST_PERIOD = {
+    DigestFrequency.DAILY: timedelta(days=1),
+    DigestFrequency.WEEKLY: timedelta(days=7),
+}
+DIGEST_MAX_ITEMS = 50
+UNSUBSCRIBE_SALT = "cercle.notifications.unsubscribe"
+ALL = "all"  # every e-mail
+DIGEST = "digest"  # the digest only
+
+
+# --- Unsubscribe links -----------------------------------------------------------
+
+
+def unsubscribe_token(user: User, scope: str) -> str:
+    """A signed token that turns off ``scope`` (an event type, "digest" or "all") for ``user``.
+
+    It works without logging in and does not expire: an old e-mail's link
+    must still work.  It carries the user's id and the scope, nothing secret.
+    """
+    return signing.dumps({"u": user.pk, "s": scope}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    scope = data.get("s")
+    if scope not in {ALL, DIGEST, *Event.values}:
+        return None
+    pk = data.get("u")
+    if not isinstance(pk, int):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    return (user, scope) if user is not None else None
+
+
+def unsubscribe(user: User, scope: str) -> None:
+    """Turn off the e-mails of ``scope`` for ``user`` (idempotent)."""
+    with transaction.atomic():
+        if scope in (ALL, DIGEST):
+            MailSettings.objects.update_or_create(
+                user=user, defaults={"digest": DigestFrequency.OFF}
+            )
+        events = Event.values if scope == ALL else [scope] if scope in Event.values else []
+        for event in events:
+            preference, created = Preference.objects.get_or_create(
+                user=user, event=event, defaults={"in_app": True, "email": EmailChoice.OFF}
+            )
+            if not created and preference.email != EmailChoice.OFF:
+                preference.email = EmailChoice.OFF
+                preference.save(update_fields=["email"])
+        # What was waiting for an e-mail of this kind is not sent either.
+        pending = Notification.objects.filter(recipient=user, emailed_at__isnull=True)
+        if scope != ALL and scope != DIGEST:
+            pending = pending.filter(event=scope)
+        elif scope == DIGEST:
+            pending = pending.filter(email=EmailChoice.DIGEST)
+        pending.exclude(email=EmailChoice.OFF).update(email=EmailChoice.OFF)
+
+
+def unsubscribe_scope_label(scope: str) -> str:
+    if scope == ALL:
+        return _("all e-mails from Cercle")
+    if scope == DIGEST:
+        return _("the digest")
+    return _("e-mails about: %(kind)s") % {"kind": Event(scope).label}
+
+
+# --- Messages ---------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return settings.CERCLE_SITE_URL + path
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    excerpt: str
+    url: str
+    when: datetime
+
+
+def _line(notification: Notification) -> Line:
+    return Line(
+        text=describe.text(notification),
+        excerpt=describe.excerpt(notification),
+        url=_absolute(reverse("notifications:open", args=[notification.pk])),
+        when=notification.updated_at,
+    )
+
+
+def _message(
+    user: User, *, subject: str, template: str, scope: str, context: dict[str, Any]
+) -> EmailMultiAlternatives:
+    """A multipart (text + HTML) message to ``user``, with its unsubscribe link and header."""
+    unsubscribe_url = _absolute(
+        reverse("notifications:unsubscribe", args=[unsubscribe_token(user, scope)])
+    )
+    context = {
+        **context,
+        "user": user,
+        "site_url": settings.CERCLE_SITE_URL,
+        "settings_url": _absolute(reverse("notifications:settings")),
+        "unsubscribe_url": unsubscribe_url,
+        "unsubscribe_label": unsubscribe_scope_label(scope),
+        "unsubscribe_all_url": _absolute(
+            reverse("notifications:unsubscribe", args=[unsubscribe_token(user, ALL)])
+        ),
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"notifications/email/{template}.txt", context),
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(
+        render_to_string(f"notifications/email/{template}.html", context), "text/html"
+    )
+    return message
+
+
+def _language(user: User) -> str:
+    return user.language or settings.LANGUAGE_CODE
+
+
+# --- One notification, right away --------------------------------------------------
+
+
+@task()
+def send_notification_email(notification_id: int) -> str:
+    """E-mail one notification (mentions, invitations, requests by default).
+
+    Returns what happened ("sent", or why not), kept as the task's result.
+    """
+    now = timezone.now()
+    claimable = Q(email_claimed_until__isnull=True) | Q(email_claimed_until__lt=now)
+    claimed = (
+        Notification.objects.filter(
+            claimable,
+            pk=notification_id,
+            email=EmailChoice.IMMEDIATE,
+            emailed_at__isnull=True,
+        ).update(email_claimed_until=now + CLAIM)
+        == 1
+    )
+    if not claimed:
+        return "already sent or being sent"
+    try:
+        notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+        user = notification.recipient
+        found = (
+            selectors.visible(user, in_app=None)
+            .select_related("actor", "post", "post__community", "comment", "community")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if found is None:
+            Notification.objects.filter(pk=notification_id).update(email_claimed_until=None)
+            return "no longer visible"
+        if found.in_app and found.read_at is not None:
+            Notification.objects.filter(pk=notification_id).update(email_claimed_until=None)
+            return "already read"
+        with translation.override(_language(user)):
+            line = _line(found)
+            message = _message(
+                user,
+                subject=line.text,
+                template="notification",
+                scope=found.event,
+                context={"line": line, "kind": Event(found.event).label},
+            )
+            message.send()
+    except BaseException:
+        Notification.objects.filter(pk=notification_id).update(email_claimed_until=None)
+        raise
+    done = {"emailed_at": timezone.now(), "email_claimed_until": None}
+    if not found.in_app:
+        done["read_at"] = done["emailed_at"]  # delivered: its group may start afresh
+    Notification.objects.filter(pk=notification_id).update(**done)
+    return "sent"
+
+
+# --- The digest -----------------------------------------------------------------
+
+
+def _digest_due(user_id: int, now: datetime) -> tuple[MailSettings, bool]:
+    mail, _created = MailSettings.objects.get_or_create(user_id=user_id)
+    period = DIGEST_PERIOD.get(DigestFrequency(mail.digest))
+    last = mail.digest_sent_at
+    due = period is not None and (last is None or last + period <= now)
+    return mail, due
+
+
+@task()
+def send_digests(now: str | None = None) -> int:
+    """Enqueue a digest for everyone who has one due and something in it (periodic).
+
+    ``now`` (ISO 8601) replaces the clock, for tests and for catching up.
+    """
+    moment = datetime.fromisoformat(now) if now else timezone.now()
+    waiting = (
+        Notification.objects.filter(
+            email=EmailChoice.DIGEST, emailed_at__isnull=True, read_at__isnull=True
+        )
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    recipients = set(waiting)
+    settings_of = {m.user_id: m for m in MailSettings.objects.filter(user_id__in=recipients)}
+    enqueued = 0
+    for user_id in sorted(recipients):
+        mail = settings_of.get(user_id)
+        frequency = DigestFrequency(mail.digest) if mail else DEFAULT_DIGEST
+        period = DIGEST_PERIOD.get(frequency)
+        if period is None:
+            continue
+        if mail is not None and mail.digest_sent_at and mail.digest_sent_at + period > moment:
+            continue
+        send_digest.enqueue(user_id, moment.isoformat())
+        enqueued += 1
+    return enqueued
+
+
+@task()
+def send_digest(user_id: int, now: str | None = None) -> str:
+    """One person's digest: what they missed since the last one, each line once."""
+    moment = datetime.fromisoformat(now) if now else timezone.now()
+    mail, due = _digest_due(user_id, moment)
+    if not due:
+        return "not due"
+    claimable = Q(digest_claimed_until__isnull=True) | Q(digest_claimed_until__lt=timezone.now())
+    if not MailSettings.objects.filter(
+        claimable, pk=user_id, digest_sent_at=mail.digest_sent_at
+    ).update(digest_claimed_until=timezone.now() + CLAIM):
+        return "already sent or being sent"
+    try:
+        user = User.objects.get(pk=user_id)
+        lines = list(
+            selectors.visible(user, in_app=None)
+            .filter(
+                email=EmailChoice.DIGEST,
+                emailed_at__isnull=True,
+                read_at__isnull=True,
+                created_at__lte=moment,
+            )
+            .select_related("actor", "post", "post__community", "comment", "community")[
+                :DIGEST_MAX_ITEMS
+            ]
+        )
+        if not lines:  # nothing to tell: no e-mail
+            MailSettings.objects.filter(pk=user_id).update(digest_claimed_until=None)
+            return "nothing to send"
+        with translation.override(_language(user)):
+            count = len(lines)
+            subject = ngettext(
+                "Cercle: %(count)d thing you missed",
+                "Cercle: %(count)d things you missed",
+                count,
+            ) % {"count": count}
+            weekly = mail.digest == DigestFrequency.WEEKLY
+            message = _message(
+                user,
+                subject=subject,
+                template="digest",
+                scope=DIGEST,
+                context={"lines": [_line(n) for n in lines], "count": count, "weekly": weekly},
+            )
+            message.send()
+    except BaseException:
+        MailSettings.objects.filter(pk=user_id).update(digest_claimed_until=None)
+        raise
+    sent = timezone.now()
+    with transaction.atomic():
+        ids = [n.pk for n in lines]
+        Notification.objects.filter(pk__in=ids).update(emailed_at=sent)
+        # Digest-only lines are never shown in the app: sent is their "read".
+        Notification.objects.filter(pk__in=ids, in_app=False).update(read_at=sent)
+        MailSettings.objects.filter(pk=user_id).update(
+            digest_sent_at=moment, digest_claimed_until=None
+        )
+    return f"sent {len(ids)}"
