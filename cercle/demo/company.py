@@ -489,6 +489,18 @@ def _no_progress(_: int) -> object:
     return None
 
 
+def _no_mail_about_the_past() -> None:
+    """The stories' notifications are history: nobody is e-mailed about them.
+
+    They stay under the bell; what happens from now on is e-mailed as usual.
+    """
+    from cercle.notifications.models import EmailChoice, Notification
+    from cercle.tasks.models import TaskRecord
+
+    Notification.objects.exclude(email=EmailChoice.OFF).update(email=EmailChoice.OFF)
+    TaskRecord.objects.filter(task_path__startswith="cercle.notifications.").delete()
+
+
 def build_demo_company(
     *,
     users: int = 300,
@@ -517,6 +529,7 @@ def build_demo_company(
             from cercle.search.index import rebuild
 
             rebuild()
+            _no_mail_about_the_past()
     return DemoResult(
         users=len(builder.people),
         personas={p.key: p.email for p in PERSONAS},

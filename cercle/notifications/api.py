@@ -11,9 +11,9 @@ from pydantic import Field
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import User
 from cercle.api.schema import Out
-from cercle.notifications import selectors
+from cercle.notifications import preferences, selectors
 from cercle.notifications.describe import target_url
-from cercle.notifications.models import Event
+from cercle.notifications.models import DigestFrequency, EmailChoice, Event
 
 router = Router(tags=["notifications"])
 
@@ -107,3 +107,59 @@ def mark_all_read(request: HttpRequest) -> UnreadOut:
     viewer = _viewer(request)
     selectors.mark_all_read(viewer)
     return UnreadOut(unread_count=0)
+
+
+class ChannelOut(Out):
+    event: str = Field(description="One of: " + ", ".join(Event.values))
+    label: str = Field(description="The event type's name, in the account's language.")
+    in_app: bool = Field(description="Shown under the bell.")
+    email: str = Field(description="One of: " + ", ".join(EmailChoice.values))
+
+
+class SettingsOut(Out):
+    channels: list[ChannelOut]
+    digest: str = Field(description="One of: " + ", ".join(DigestFrequency.values))
+
+
+class ChannelIn(Schema):
+    event: str
+    in_app: bool = True
+    email: str
+
+
+class SettingsIn(Schema):
+    channels: list[ChannelIn] = Field(
+        default_factory=list, description="Only the event types to change."
+    )
+    digest: str | None = Field(None, description="One of: " + ", ".join(DigestFrequency.values))
+
+
+def _settings_out(current: preferences.Settings) -> SettingsOut:
+    return SettingsOut(
+        channels=[
+            ChannelOut(event=c.event, label=c.label, in_app=c.in_app, email=c.email)
+            for c in current.channels
+        ],
+        digest=current.digest,
+    )
+
+
+@router.get("/notifications/settings", response=SettingsOut, summary="My notification settings")
+def settings_get(request: HttpRequest) -> SettingsOut:
+    return _settings_out(preferences.current(_viewer(request)))
+
+
+@router.put(
+    "/notifications/settings",
+    response=SettingsOut,
+    summary="Change my notification settings",
+    description="Per event type: under the bell or not, e-mail right away / in the digest / "
+    "never; and the digest's frequency. A wrong value changes nothing (422).",
+)
+def settings_put(request: HttpRequest, payload: SettingsIn) -> SettingsOut:
+    current = preferences.update(
+        _viewer(request),
+        channels={c.event: (c.in_app, c.email) for c in payload.channels},
+        digest=payload.digest,
+    )
+    return _settings_out(current)

@@ -16,6 +16,7 @@ digest.  Each digest line appears once: it is marked sent with the digest.
 
 from __future__ import annotations
 
+import email.policy
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -140,9 +141,21 @@ def _line(notification: Notification) -> Line:
     )
 
 
+class _Mail(EmailMultiAlternatives):
+    """Headers folded at 998 characters (RFC 5322's limit), not 78.
+
+    At 78, Python's e-mail package encodes a long header without spaces
+    (``List-Unsubscribe: <https://…/unsubscribe/long-token/>``) as RFC 2047
+    words, which mail clients do not read as a link.
+    """
+
+    def message(self, *, policy: Any = None) -> Any:
+        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
+
+
 def _message(
     user: User, *, subject: str, template: str, scope: str, context: dict[str, Any]
-) -> EmailMultiAlternatives:
+) -> _Mail:
     """A multipart (text + HTML) message to ``user``, with its unsubscribe link and header."""
     unsubscribe_url = _absolute(
         reverse("notifications:unsubscribe", args=[unsubscribe_token(user, scope)])
@@ -158,7 +171,7 @@ def _message(
             reverse("notifications:unsubscribe", args=[unsubscribe_token(user, ALL)])
         ),
     }
-    message = EmailMultiAlternatives(
+    message = _Mail(
         subject=subject,
         body=render_to_string(f"notifications/email/{template}.txt", context),
         to=[user.email],

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cercle.accounts.models import User
+from cercle.core.errors import invalid
 from cercle.notifications.models import (
     DEFAULT_DIGEST,
     DEFAULT_EMAIL,
@@ -17,10 +18,6 @@ from cercle.notifications.models import (
     MailSettings,
     Preference,
 )
-
-
-class InvalidSettingsError(ValueError):
-    """A value that is not one of the choices; the message is translated."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +57,19 @@ def update(
     channels: dict[str, tuple[bool, str]] | None = None,
     digest: str | None = None,
 ) -> Settings:
-    """Change some settings; the others stay.  Nothing changes if one value is wrong."""
+    """Change some settings; the others stay.
+
+    Raises ``ValidationError`` (translated) and changes nothing if one value is wrong.
+    """
     channels = channels or {}
     for event, (_in_app, email) in channels.items():
         if event not in Event.values:
             message = _("Unknown kind of notification: %(event)s") % {"event": event}
-            raise InvalidSettingsError(message)
+            raise invalid("channels", message)
         if email not in EmailChoice.values:
-            raise InvalidSettingsError(_("Unknown e-mail choice: %(email)s") % {"email": email})
+            raise invalid("channels", _("Unknown e-mail choice: %(email)s") % {"email": email})
     if digest is not None and digest not in DigestFrequency.values:
-        raise InvalidSettingsError(_("Unknown digest frequency: %(digest)s") % {"digest": digest})
+        raise invalid("digest", _("Unknown digest frequency: %(digest)s") % {"digest": digest})
     with transaction.atomic():
         for event, (in_app, email) in channels.items():
             if (in_app, email) == (True, DEFAULT_EMAIL[event]):

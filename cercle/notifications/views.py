@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -93,8 +94,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         }
         try:
             preferences.update(viewer, channels=channels, digest=request.POST.get("digest", ""))
-        except preferences.InvalidSettingsError as invalid:
-            error = str(invalid)
+        except ValidationError as invalid:
+            error = " ".join(invalid.messages)
         else:
             saved = True
     return render(

@@ -417,6 +417,11 @@ NOT_READ_PATHS = {
     "notifications:read_all",  # POST, the viewer's own
     "/api/v1/notifications",
     "/api/v1/notifications/unread-count",
+    # Each person's own settings; the unsubscribe link acts for the person its signed
+    # token names (tests/notifications/test_email.py: forged tokens change nothing).
+    "notifications:settings",
+    "notifications:unsubscribe",
+    "/api/v1/notifications/settings",
 }
 WATCHED = re.compile(
     r"^(posts|communities|feed|search|notifications):|^home$"

@@ -206,15 +206,17 @@ def test_home_page_htmx_fragments_and_api(client_for, user, other, scene) -> Non
     assert client.get("/api/v1/ping").json() == {"ok": True}
 
 
-def test_mute_button_on_community_page(client_for, user, scene) -> None:
+def test_what_reaches_me_on_community_page(client_for, user, scene) -> None:
     client = client_for(user)
-    response = client.post(
-        reverse("network:attention"),
-        {"source_kind": "community", "source_id": scene["sud_ouest"].pk, "level": "mute"},
-        headers={"HX-Request": "true"},
-    )
-    assert response.status_code == 200 and 'aria-pressed="true"' in response.content.decode()
-    assert scene["community"].pk not in ids(selectors.feed(viewer=user))
+    for level in ("mute", "digest"):  # both take the community's posts out of the feed
+        response = client.post(
+            reverse("network:attention"),
+            {"source_kind": "community", "source_id": scene["sud_ouest"].pk, "level": level},
+            headers={"HX-Request": "true"},
+        )
+        assert response.status_code == 200
+        assert f'<option value="{level}" selected>' in response.content.decode()
+        assert scene["community"].pk not in ids(selectors.feed(viewer=user))
     bad = client.post(
         reverse("network:attention"), {"source_kind": "planet", "source_id": 1, "level": "mute"}
     )

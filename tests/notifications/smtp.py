@@ -16,6 +16,7 @@ class Mailbox:
     """What the server received, and whether it accepts the next message."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)
     refuse: bool = False
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
@@ -24,6 +25,7 @@ class Mailbox:
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
+        self.raw.append(envelope.original_content)
         return "250 OK"
 
 

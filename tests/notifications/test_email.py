@@ -76,6 +76,11 @@ def test_a_mention_is_emailed_at_once_multipart_with_unsubscribe(smtp, user, oth
     unsubscribe = message["List-Unsubscribe"]
     assert unsubscribe.startswith("<https://cercle.example.com/notifications/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # As sent: one plain line a mail client reads as a link, not RFC 2047 words.
+    assert (
+        b"\r\nList-Unsubscribe: <https://cercle.example.com/notifications/unsubscribe/"
+        in (smtp.mailbox.raw[0])
+    )
     assert unsubscribe.strip("<>") in text
     notification.refresh_from_db()
     assert notification.emailed_at is not None
@@ -318,3 +323,32 @@ def test_delivery_is_enqueued_with_the_notification_or_not_at_all(user, other) -
         failing_request()
     assert not TaskRecord.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_settings_through_the_api(client_for, user) -> None:
+    client = client_for(user)
+    current = client.get("/api/v1/notifications/settings").json()
+    assert current["digest"] == "daily"
+    mention = next(c for c in current["channels"] if c["event"] == "mention")
+    assert mention == {
+        "event": "mention",
+        "label": "Mentions",
+        "in_app": True,
+        "email": "immediate",
+    }
+    changed = client.put(
+        "/api/v1/notifications/settings",
+        {"channels": [{"event": "reaction", "in_app": False, "email": "off"}], "digest": "weekly"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200
+    reaction = next(c for c in changed.json()["channels"] if c["event"] == "reaction")
+    assert (reaction["in_app"], reaction["email"]) == (False, "off")
+    refused = client.put(
+        "/api/v1/notifications/settings",
+        {"channels": [{"event": "telepathy", "email": "off"}], "digest": "daily"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert "Type de notification inconnu : telepathy" in refused.content.decode()
+    assert preferences.current(user).digest == DigestFrequency.WEEKLY  # nothing changed
