@@ -49,6 +49,7 @@ check: install-dev
 	$(BIN)/cercle makemigrations --check --dry-run
 	CERCLE_HTTPS=1 SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
 		ALLOWED_HOSTS=cercle.example.com EMAIL_HOST=smtp.example.com \
+		CERCLE_SITE_URL=https://cercle.example.com \
 		$(BIN)/cercle check --deploy --fail-level WARNING
 
 ## Extract and compile translations (needs GNU gettext)
