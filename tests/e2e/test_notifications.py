@@ -8,7 +8,9 @@ import pytest
 
 from cercle.accounts.models import User
 from cercle.demo.company import ALEXANDRA, THOMAS, build_demo_company
-from cercle.notifications.models import Notification
+from cercle.network.models import AttentionLevel, AttentionSetting, SourceKind
+from cercle.notifications import preferences
+from cercle.notifications.models import Event, Notification
 from cercle.posts import services as posts
 from tests.e2e.test_people import TEXT, sign_in
 
@@ -49,3 +51,39 @@ def test_the_bell_leads_thomas_to_alexandras_answer(
     page.locator(f"#comment-{comment.pk}").wait_for()
     assert page.locator(".notification-badge").is_hidden()  # nothing left unread
     assert not Notification.objects.filter(recipient=thomas, read_at__isnull=True).exists()
+
+
+def test_thomas_chooses_what_reaches_him_and_how(
+    company: None, new_page: Any, axe: Any, shot: Any
+) -> None:
+    """From the bell to the settings: reactions off by e-mail; a community in the digest only."""
+    thomas = User.objects.get(email=THOMAS.email)
+    page = new_page(locale="fr-FR")
+    sign_in(page, TEXT["fr"], THOMAS.email)
+    page.goto("/notifications/")
+    page.get_by_role("link", name="Réglages de la cloche et des e-mails").click()
+    page.get_by_role("heading", name="Réglages des notifications").wait_for()
+    page.get_by_label("Réactions : par e-mail").select_option(label="Jamais")
+    page.get_by_label("Réactions : sous la cloche").uncheck()
+    page.get_by_label("Résumé de ce que j’ai manqué").select_option(label="Chaque semaine")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("status").filter(has_text="Vos réglages sont enregistrés.").wait_for()
+    axe(page)
+    shot(page, "notification-settings-fr")
+    current = preferences.current(thomas)
+    reaction = next(c for c in current.channels if c.event == Event.REACTION)
+    assert (reaction.in_app, reaction.email, current.digest) == (False, "off", "weekly")
+
+    membership = thomas.memberships.select_related("community").first()  # type: ignore[attr-defined]
+    assert membership is not None
+    page.goto(membership.community.get_absolute_url())
+    choice = page.get_by_label("Ce qui me parvient")
+    choice.select_option(label="Seulement dans mon résumé par e-mail")  # htmx sends it at once
+    page.get_by_text("Ses messages quittent votre fil et arrivent dans votre résumé").wait_for()
+    axe(page)
+    assert (
+        AttentionSetting.objects.get(
+            user=thomas, source_kind=SourceKind.COMMUNITY, source_id=membership.community_id
+        ).level
+        == AttentionLevel.DIGEST
+    )
