@@ -252,6 +252,8 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cercle <cercle@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the links in e-mails lead (no request to build them from in a worker).
+# Digests leave at this hour (TIME_ZONE): daily, or on Mondays for the weekly one.
+CERCLE_DIGEST_HOUR = int(os.environ.get("CERCLE_DIGEST_HOUR", "7"))
 CERCLE_SITE_URL = os.environ.get("CERCLE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Security -----------------------------------------------------------------

@@ -46,10 +46,6 @@ from cercle.notifications.models import (
 )
 
 CLAIM = timedelta(minutes=10)  # longer than any SMTP exchange; a dead worker's claim expires
-DIGEST_PERIOD = {
-    DigestFrequency.DAILY: timedelta(days=1),
-    DigestFrequency.WEEKLY: timedelta(days=7),
-}
 DIGEST_MAX_ITEMS = 50
 UNSUBSCRIBE_SALT = "cercle.notifications.unsubscribe"
 ALL = "all"  # every e-mail
@@ -251,12 +247,28 @@ def send_notification_email(notification_id: int) -> str:
 # --- The digest -----------------------------------------------------------------
 
 
-def _digest_due(user_id: int, now: datetime) -> tuple[MailSettings, bool]:
-    mail, _created = MailSettings.objects.get_or_create(user_id=user_id)
-    period = DIGEST_PERIOD.get(DigestFrequency(mail.digest))
-    last = mail.digest_sent_at
-    due = period is not None and (last is None or last + period <= now)
-    return mail, due
+def digest_slot(frequency: str, moment: datetime) -> datetime | None:
+    """The latest time a digest of ``frequency`` was due, at or before ``moment``.
+
+    Digests leave at ``CERCLE_DIGEST_HOUR`` (7 h by default) in the site's
+    time zone: every day, or on Mondays for the weekly one.  ``None`` when
+    the digest is off.
+    """
+    if frequency not in (DigestFrequency.DAILY, DigestFrequency.WEEKLY):
+        return None
+    local = timezone.localtime(moment)
+    hour = int(getattr(settings, "CERCLE_DIGEST_HOUR", 7))
+    slot = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if slot > local:
+        slot -= timedelta(days=1)
+    if frequency == DigestFrequency.WEEKLY:
+        slot -= timedelta(days=slot.weekday())  # back to Monday
+    return slot
+
+
+def _is_due(frequency: str, sent_at: datetime | None, moment: datetime) -> bool:
+    slot = digest_slot(frequency, moment)
+    return slot is not None and (sent_at is None or sent_at < slot)
 
 
 @task()
@@ -278,14 +290,10 @@ def send_digests(now: str | None = None) -> int:
     enqueued = 0
     for user_id in sorted(recipients):
         mail = settings_of.get(user_id)
-        frequency = DigestFrequency(mail.digest) if mail else DEFAULT_DIGEST
-        period = DIGEST_PERIOD.get(frequency)
-        if period is None:
-            continue
-        if mail is not None and mail.digest_sent_at and mail.digest_sent_at + period > moment:
-            continue
-        send_digest.enqueue(user_id, moment.isoformat())
-        enqueued += 1
+        frequency = mail.digest if mail else DEFAULT_DIGEST
+        if _is_due(frequency, mail.digest_sent_at if mail else None, moment):
+            send_digest.enqueue(user_id, moment.isoformat())
+            enqueued += 1
     return enqueued
 
 
@@ -293,8 +301,8 @@ def send_digests(now: str | None = None) -> int:
 def send_digest(user_id: int, now: str | None = None) -> str:
     """One person's digest: what they missed since the last one, each line once."""
     moment = datetime.fromisoformat(now) if now else timezone.now()
-    mail, due = _digest_due(user_id, moment)
-    if not due:
+    mail, _created = MailSettings.objects.get_or_create(user_id=user_id)
+    if not _is_due(mail.digest, mail.digest_sent_at, moment):
         return "not due"
     claimable = Q(digest_claimed_until__isnull=True) | Q(digest_claimed_until__lt=timezone.now())
     if not MailSettings.objects.filter(

@@ -178,15 +178,32 @@ def _digest(smtp: SMTPServer, now: Any, to: Any) -> list[EmailMessage]:
     return [m for m in smtp.mailbox.messages[before:] if m["To"] == to.email]
 
 
+def next_tuesday_8am() -> Any:
+    local = timezone.localtime()
+    days = (1 - local.weekday()) % 7 or 7
+    return (local + timedelta(days=days)).replace(hour=8, minute=0, second=0, microsecond=0)
+
+
+def test_digests_leave_at_seven_daily_or_on_mondays() -> None:
+    tuesday = next_tuesday_8am()
+    assert delivery.digest_slot("daily", tuesday) == tuesday.replace(hour=7)
+    before_seven = tuesday.replace(hour=6)
+    assert delivery.digest_slot("daily", before_seven) == tuesday.replace(hour=7) - timedelta(
+        days=1
+    )
+    assert delivery.digest_slot("weekly", tuesday) == tuesday.replace(hour=7) - timedelta(days=1)
+    assert delivery.digest_slot("off", tuesday) is None
+
+
 def test_the_digest_tells_each_thing_once_over_several_days(smtp, user, other) -> None:
-    """A controllable clock: the digest runs on day 1, 2, 3 and 8."""
-    start = timezone.now()
+    """A controllable clock: the digest round runs on several days at 8 h."""
+    tuesday = next_tuesday_8am()
     mine = posts.post_create(author=user, body="Qui a le contact chez Alstom ?")
     deliver()  # (nothing immediate: comments go to the digest by default)
     posts.comment_create(author=other, post=mine, body="Moi, je te l'envoie.")
     network.follow(follower=other, followee=user)
 
-    [day1] = _digest(smtp, start + timedelta(hours=1), user)
+    [day1] = _digest(smtp, tuesday, user)
     assert day1["Subject"] == "Cercle : 2 choses que vous avez manquées"
     text = body(day1, "plain")
     assert "Alexandra Girard a commenté votre message" in text
@@ -199,21 +216,22 @@ def test_the_digest_tells_each_thing_once_over_several_days(smtp, user, other) -
     network.follow(follower=franck, followee=user)
     follow = selectors.visible(user).get(event=Event.FOLLOW, emailed_at__isnull=True)
     selectors.mark_read(user, follow.pk)
-    assert _digest(smtp, start + timedelta(hours=12), user) == []  # not a day yet
-    [day2] = _digest(smtp, start + timedelta(days=1, hours=2), user)
+    assert _digest(smtp, tuesday + timedelta(hours=12), user) == []  # one a day
+    [day2] = _digest(smtp, tuesday + timedelta(days=1), user)
     text = body(day2, "plain")
     assert day2["Subject"] == "Cercle : 1 chose que vous avez manquée"
     assert "Franck Morel" in text and "vous suit" not in text
 
     # Day 3: nothing new, no e-mail.
-    assert _digest(smtp, start + timedelta(days=2, hours=3), user) == []
+    assert _digest(smtp, tuesday + timedelta(days=2), user) == []
 
-    # Weekly: not before seven days after the last one.
+    # Weekly: on Monday mornings only.
     preferences.update(user, digest=DigestFrequency.WEEKLY)
     posts.comment_create(author=other, post=mine, body="Et le devis ?")
-    assert _digest(smtp, start + timedelta(days=4), user) == []
-    [week] = _digest(smtp, start + timedelta(days=8, hours=3), user)
+    assert _digest(smtp, tuesday + timedelta(days=3), user) == []  # Friday
+    [week] = _digest(smtp, tuesday + timedelta(days=6), user)  # Monday
     assert "Et le devis ?" in body(week, "plain")
+    assert "cette semaine" in week["Subject"] or "cette semaine" in body(week, "plain")
     assert len([m for m in smtp.mailbox.messages if m["To"] == user.email]) == 3
 
 
