@@ -179,7 +179,10 @@ TASKS: dict[str, dict[str, Any]] = {
     )
 }
 # Enqueued by every worker at this interval (seconds); the tasks are idempotent.
-CERCLE_PERIODIC_TASKS = {"cercle.notifications.delivery.send_digests": 15 * 60}
+CERCLE_PERIODIC_TASKS = {
+    "cercle.notifications.delivery.send_digests": 15 * 60,
+    "cercle.tasks.maintenance.prune_finished_tasks": 6 * 3600,
+}
 
 # --- Authentication -----------------------------------------------------------
 

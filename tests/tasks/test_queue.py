@@ -192,3 +192,14 @@ def test_a_killed_worker_loses_no_task(queue: str, tmp_path: Path) -> None:
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == "finished"
     assert len(result.worker_ids) == 2 and result.worker_ids[-1] == survivor.id
+
+
+def test_finished_tasks_are_kept_a_week() -> None:
+    from cercle.tasks.maintenance import prune_finished_tasks
+
+    old, recent, waiting = (jobs.add.enqueue(i, i) for i in range(3))
+    Worker().run_pending()
+    TaskRecord.objects.filter(pk=old.id).update(finished_at=timezone.now() - timedelta(days=8))
+    TaskRecord.objects.filter(pk=waiting.id).update(status=TaskResultStatus.READY)
+    assert prune_finished_tasks.call() == 1
+    assert set(TaskRecord.objects.values_list("pk", flat=True)) == {recent.id, waiting.id}
