@@ -191,11 +191,29 @@ def _language(user: User) -> str:
 
 
 @task()
-def send_notification_email(notification_id: int) -> str:
-    """E-mail one notification (mentions, invitations, requests by default).
+def send_notification_emails(notification_ids: list[int]) -> dict[str, str]:
+    """E-mail each of these notifications (those of one event, written together).
 
-    Returns what happened ("sent", or why not), kept as the task's result.
+    One task per event rather than per recipient: one row to write in the
+    request.  Each notification is claimed on its own, so when the SMTP
+    server fails halfway the retry sends only the rest.  Returns what
+    happened to each ("sent", or why not), kept as the task's result.
     """
+    outcome: dict[str, str] = {}
+    failure: BaseException | None = None
+    for notification_id in notification_ids:
+        try:
+            outcome[str(notification_id)] = send_notification_email(notification_id)
+        except Exception as error:  # try the others; the task fails and is retried
+            outcome[str(notification_id)] = "failed"
+            failure = failure or error
+    if failure is not None:
+        raise failure
+    return outcome
+
+
+def send_notification_email(notification_id: int) -> str:
+    """E-mail one notification (mentions, invitations, requests by default), at most once."""
     now = timezone.now()
     claimable = Q(email_claimed_until__isnull=True) | Q(email_claimed_until__lt=now)
     claimed = (

@@ -98,9 +98,9 @@ def _deliver(created: Iterable[Notification]) -> None:
     """E-mail right away those who asked for it, once the notifications are committed."""
     from cercle.notifications import delivery
 
-    for notification in created:
-        if notification.email == EmailChoice.IMMEDIATE:
-            delivery.send_notification_email.enqueue(notification.pk)
+    now = [n.pk for n in created if n.email == EmailChoice.IMMEDIATE]
+    if now:
+        delivery.send_notification_emails.enqueue(now)
 
 
 def _tell(

@@ -101,8 +101,9 @@ def test_english_readers_get_english_mail(smtp, user, other) -> None:
 def test_a_delivery_run_twice_sends_one_email(smtp, user, other) -> None:
     posts.post_create(author=other, body=f"@{user.handle} ?")
     notification = Notification.objects.get(recipient=user)
-    assert delivery.send_notification_email.call(notification.pk) == "sent"
-    assert delivery.send_notification_email.call(notification.pk) == "already sent or being sent"
+    pk = notification.pk
+    assert delivery.send_notification_emails.call([pk]) == {str(pk): "sent"}
+    assert delivery.send_notification_emails.call([pk]) == {str(pk): "already sent or being sent"}
     assert deliver() == 1  # the queued task finds the work done
     assert len(smtp.mailbox.messages) == 1
 
@@ -149,7 +150,8 @@ def test_no_email_about_what_the_recipient_can_no_longer_see(smtp, user, other) 
     communities.member_remove(actor=other, community=team, user=user)
     assert deliver() == 1
     assert smtp.mailbox.messages == []
-    assert TaskRecord.objects.get().return_value == "no longer visible"
+    mention = Notification.objects.get(recipient=user, event=Event.MENTION)
+    assert TaskRecord.objects.get().return_value == {str(mention.pk): "no longer visible"}
 
 
 def test_what_was_read_in_the_app_is_not_emailed(smtp, user, other) -> None:
@@ -370,3 +372,18 @@ def test_settings_through_the_api(client_for, user) -> None:
     assert refused.status_code == 422
     assert "Type de notification inconnu : telepathy" in refused.content.decode()
     assert preferences.current(user).digest == DigestFrequency.WEEKLY  # nothing changed
+
+
+def test_one_task_per_event_and_a_retry_sends_only_the_rest(smtp, user, other) -> None:
+    franck = UserFactory(first_name="Franck", last_name="Morel")
+    posts.post_create(author=other, body=f"@{user.handle} @{franck.handle} réunion à 14 h")
+    task = TaskRecord.objects.get()  # one task for both mentions
+    first = Notification.objects.get(recipient=user)
+    delivery.send_notification_email(first.pk)  # as if an earlier attempt got this far
+    assert deliver() == 1
+    assert sorted(m["To"] for m in smtp.mailbox.messages) == sorted([user.email, franck.email])
+    task.refresh_from_db()
+    assert task.return_value == {
+        str(first.pk): "already sent or being sent",
+        str(Notification.objects.get(recipient=franck).pk): "sent",
+    }
