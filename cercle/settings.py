@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "cercle.search",
     "cercle.notifications",
     "cercle.feed",
+    "cercle.realtime",
     "cercle.api",
     "cercle.demo",
 ]
@@ -164,6 +165,10 @@ CACHES: dict[str, dict[str, Any]] = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Live updates (Server-Sent Events): "local" (in-process, one web process) or
+# "redis" (pub/sub on REDIS_URL, so that N web processes see each other's events).
+CERCLE_REALTIME = os.environ.get("CERCLE_REALTIME") or ("redis" if REDIS_URL else "local")
 
 # --- Authentication -----------------------------------------------------------
 

@@ -26,6 +26,7 @@ from cercle.communities.models import Community, Membership, Role
 from cercle.network.models import AttentionLevel, AttentionSetting, SourceKind
 from cercle.notifications.models import Event, Notification, NotificationActor
 from cercle.posts.models import Comment, Post
+from cercle.realtime import events
 
 
 def _recipients(ids: Iterable[int], actor: User, post: Post | None) -> list[int]:
@@ -79,6 +80,7 @@ def _tell(
     Notification.objects.bulk_create(
         _new(recipients, event, actor, post=post, comment=comment, community=community)
     )
+    events.notifications_changed(recipients)
 
 
 def _merge(
@@ -141,6 +143,7 @@ def _merge(
             updated_at=now,
             comment=comment if comment is not None else F("comment"),  # link the latest
         )
+    events.notifications_changed(recipients)
 
 
 def mentioned(
