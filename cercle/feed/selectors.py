@@ -450,7 +450,7 @@ def new_post_audience(post_id: int, among: Iterable[int]) -> set[int]:
     What ``feed_queryset`` decides one viewer at a time, asked once for many
     (the users connected to one web process, told of a new post in real
     time): visible to them, from a source they follow (person, community,
-    #topic), no source muted.  Two queries whatever the number of users.
+    #topic), no source muted.  Three queries whatever the number of users.
     """
     wanted = set(among)
     post = Post.objects.filter(pk=post_id).select_related("community", "shared_post__community")

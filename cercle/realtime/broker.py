@@ -33,6 +33,9 @@ class Broker(Protocol):
     def start(self) -> None:
         """Called on the event loop when a stream opens: start listening if not yet."""
 
+    async def ready(self, timeout: float) -> None:
+        """Wait (``timeout`` at most) until events published from now on will be heard."""
+
 
 class LocalBroker:
     def publish(self, message: Message) -> None:
@@ -41,6 +44,9 @@ class LocalBroker:
         hub.post(message)
 
     def start(self) -> None:
+        pass
+
+    async def ready(self, timeout: float) -> None:
         pass
 
 
@@ -63,6 +69,12 @@ class RedisBroker:
             return
         self.subscribed = asyncio.Event()
         self._listener = loop.create_task(self._listen())
+
+    async def ready(self, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(self.subscribed.wait(), timeout)
+        except TimeoutError:  # Redis is down: the stream still serves what the database says
+            log.warning("live updates: not subscribed to Redis yet")
 
     async def _listen(self) -> None:
         import redis.asyncio as aredis

@@ -223,8 +223,10 @@ async def serve(scope: dict[str, Any], receive: Any, send: Any, *, executor: Any
         return
     stream = opened
     hub.bind(executor)
-    broker().start()
     inbox = hub.open(stream.user.pk)
+    carrier = broker()
+    carrier.start()
+    await carrier.ready(timeout=2.0)  # so that the first event means "listening"
 
     disconnected = asyncio.Event()
 
