@@ -28,6 +28,23 @@ def redis_or_skip() -> str:
     return REDIS_TEST_URL
 
 
+def run(scenario: Any) -> None:
+    """``asyncio.run`` in a thread of its own (Playwright's loop may run in this one)."""
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(scenario())
+        except BaseException as error:  # re-raised in the test's thread
+            errors.append(error)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    if errors:
+        raise errors[0]
+
+
 def test_signals_reach_only_the_users_concerned_from_another_thread() -> None:
     async def scenario() -> None:
         local = Hub()
@@ -45,7 +62,7 @@ def test_signals_reach_only_the_users_concerned_from_another_thread() -> None:
         local.close(thomas_tab2)
         assert 1 not in local.inboxes and 2 in local.inboxes
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_a_burst_coalesces_into_one_wake_up() -> None:
@@ -59,7 +76,7 @@ def test_a_burst_coalesces_into_one_wake_up() -> None:
         assert await inbox.wait(1) == {NOTIFICATIONS, FEED}
         assert await inbox.wait(0.05) == set()
 
-    asyncio.run(scenario())
+    run(scenario)
 
 
 def test_nothing_is_queued_when_nobody_listens() -> None:
@@ -144,4 +161,4 @@ def test_redis_carries_events_between_brokers() -> None:
             assert listening._listener is not None
             listening._listener.cancel()
 
-    asyncio.run(scenario())
+    run(scenario)
