@@ -39,6 +39,7 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.contrib.auth import get_user
+from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -183,6 +184,15 @@ def _open(headers: dict[str, str], last_event_id: str) -> Stream | str:
     return Stream(user, _language(user, headers.get("accept-language", "")), position)
 
 
+def _allowed_host(host: str) -> bool:
+    """The ``Host`` check Django applies to every other request (``ALLOWED_HOSTS``)."""
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, allowed)
+
+
 def frame(*, event: str | None = None, data: str = "", event_id: str | None = None) -> bytes:
     lines = []
     if event_id is not None:
@@ -215,6 +225,9 @@ async def serve(scope: dict[str, Any], receive: Any, send: Any, *, executor: Any
         await _refuse(send, 405, "GET only.")
         return
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    if not _allowed_host(headers.get("host", "")):
+        await _refuse(send, 400, "Bad Request (Host).")
+        return
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     last_event_id = headers.get("last-event-id") or (query.get("last_event_id") or [""])[0]
     opened = await in_thread(executor, _open, headers, last_event_id)

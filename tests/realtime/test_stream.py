@@ -175,13 +175,16 @@ def test_heartbeats_keep_the_stream_open(
     assert stream.next(timeout=1.0, comments=True).comments == ["keep-alive"]
 
 
-def test_only_get(server: Any, user: Any) -> None:
+def test_only_get_and_only_allowed_hosts(server: Any, user: Any) -> None:
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     connection.request("POST", "/events/")
     assert connection.getresponse().status == 405
     connection.close()
+    forged = SSEClient(server.port, {"Host": "evil.example.com"})
+    assert forged.status == 400
+    forged.close()
 
 
 def test_a_closed_stream_leaves_no_inbox(stream_for: Any, user: Any) -> None:
