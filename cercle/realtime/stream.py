@@ -11,7 +11,8 @@ What a client receives:
   current unread count, and, when it reconnects with ``Last-Event-ID``,
   the notifications it missed (visible ones only, newest
   ``REPLAY_CAP``) and an ``event: feed`` hint;
-- ``event: notifications`` when one of its notifications is new or merged;
+- ``event: notifications`` when one of its notifications is new or merged,
+  or its unread count changed (read in another tab);
   ``data`` is JSON ``{"unread": n, "notifications": [...]}`` with the fields
   of ``/api/v1/notifications`` items (without ``actor``);
 - ``event: feed`` when a post enters its feed (the page then asks
@@ -118,6 +119,7 @@ class Stream:
     position: Position | None
     sent: dict[int, datetime] = field(default_factory=dict)
     started: bool = False
+    unread: int | None = None  # as last sent
 
     def read(self) -> dict[str, Any] | None:
         """The notifications event to send now, or None if there is nothing new (sync)."""
@@ -145,9 +147,11 @@ class Stream:
             for n in rows:
                 self.sent[n.pk] = n.updated_at
             self.sent = {pk: at for pk, at in self.sent.items() if at >= floor}
-            if not fresh and not first:
+            event = self._event(fresh, visible)
+            if not fresh and not first and event["unread"] == self.unread:
                 return None
-            return self._event(fresh, visible)
+            self.unread = event["unread"]
+            return event
 
     def _event(self, rows: list[Any], visible: Any) -> dict[str, Any]:
         from cercle.notifications import selectors

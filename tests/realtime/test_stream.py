@@ -200,3 +200,18 @@ def test_a_closed_stream_leaves_no_inbox(stream_for: Any, user: Any) -> None:
     while user.pk in hub.inboxes and time.monotonic() < deadline:
         time.sleep(0.02)
     assert user.pk not in hub.inboxes
+
+
+def test_reading_in_another_tab_lowers_the_count_here(
+    stream_for: Any, user: Any, other: Any
+) -> None:
+    from cercle.notifications import selectors
+
+    posts.post_create(author=other, body=f"Un : @{user.handle}")
+    posts.post_create(author=other, body=f"Deux : @{user.handle}")
+    stream = stream_for(user)
+    assert stream.next().json()["unread"] == 2
+    selectors.mark_read(user, Notification.objects.filter(recipient=user).first().pk)
+    assert stream.next(timeout=1.0).json() == {"unread": 1, "notifications": []}
+    selectors.mark_all_read(user)
+    assert stream.next(timeout=1.0).json() == {"unread": 0, "notifications": []}

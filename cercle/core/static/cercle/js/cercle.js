@@ -38,7 +38,13 @@
         var fresh = data.notifications || [];
         var initial = first && !resumeFrom;
         first = false;
-        if (initial && !fresh.length) return; // the page was just rendered with these
+        if (initial) {
+          // The stream is up: catch what came between the page and the stream.
+          body.dispatchEvent(new CustomEvent("cercle:feed"));
+          var badge = document.getElementById("notification-badge");
+          var shown = badge && badge.dataset.unread;
+          if (!fresh.length && (shown === undefined || shown === String(data.unread))) return;
+        }
         body.dispatchEvent(new CustomEvent("cercle:notifications", { detail: data }));
         if (fresh.length) announce(fresh[fresh.length - 1].text);
       });
