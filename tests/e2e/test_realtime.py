@@ -94,3 +94,40 @@ def test_thomas_sees_alexandras_post_and_the_bell_within_a_second(
     axe(watching)
     indicator.click()
     watching.locator(".post", has_text="Résultats du trimestre publiés").first.wait_for()
+
+
+def test_after_a_network_drop_thomas_gets_what_happened_meanwhile(
+    company: None, browser_page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cercle.posts import services as posts
+    from cercle.realtime import stream
+
+    monkeypatch.setattr(stream, "MAX_AGE", 1.0)  # streams end every second...
+    monkeypatch.setattr(stream, "RETRY_MS", 200)  # ...and the browser comes back at once
+    thomas = User.objects.get(email=THOMAS.email)
+    alexandra = User.objects.get(email=ALEXANDRA.email)
+    network.follow(follower=thomas, followee=alexandra)
+    Notification.objects.filter(recipient=thomas).update(read_at=thomas.date_joined)
+    page = browser_page()
+    sign_in(page, TEXT["fr"], THOMAS.email)
+    page.wait_for_function("window.cercleLive()")
+    page.evaluate("window.notReloaded = true")
+
+    page.route("**/events/**", lambda route: route.abort("internetdisconnected"))
+    time.sleep(1.5)  # the open stream has ended; reconnections now fail
+    posts.post_create(author=alexandra, body=f"Pendant la coupure, @{thomas.handle}")
+    time.sleep(0.5)
+    badge = page.locator(".notification-badge")
+    assert badge.is_hidden()  # nothing can have come through
+
+    assert page.locator("#new-posts").inner_text() == ""
+
+    page.unroute("**/events/**")  # the network is back
+    badge.filter(has_text="1").wait_for(timeout=3000)
+    page.locator("#new-posts .new-posts", has_text="1 nouveau message").wait_for(timeout=3000)
+    # The missed notification itself came back (Last-Event-ID), not just a count:
+    page.wait_for_function(
+        "document.getElementById('live-status').textContent.includes('Alexandra Girard')",
+        timeout=3000,
+    )
+    assert page.evaluate("window.notReloaded") is True
