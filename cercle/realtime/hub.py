@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 NOTIFICATIONS = "notifications"
 FEED = "feed"
+CLOSE = "close"
 
 
 async def in_thread[T](
@@ -91,6 +92,12 @@ class Hub:
             mine.discard(inbox)
             if not mine:
                 del self.inboxes[inbox.user_id]
+
+    def close_all(self) -> None:
+        """The server is stopping: every open stream ends now (browsers reconnect elsewhere)."""
+        for inboxes in self.inboxes.values():
+            for inbox in inboxes:
+                inbox.signal(CLOSE)
 
     def post(self, message: Message) -> None:
         """Hand ``message`` to the loop, from any thread (the request threads publish)."""

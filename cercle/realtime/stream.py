@@ -18,7 +18,9 @@ What a client receives:
 - ``event: feed`` when a post enters its feed (the page then asks
   ``feed:new_count``, which applies its filter and since);
 - a comment line every ``HEARTBEAT`` seconds, and the end of the stream after
-  ``MAX_AGE`` seconds (the browser reconnects, which re-checks the session).
+  ``MAX_AGE`` seconds (the browser reconnects, which re-checks the session)
+  or as soon as the server begins to stop (``cercle serve`` calls
+  ``hub.close_all``), so that open streams never hold up a restart.
 
 The event id is the position (``updated_at``, id) of the newest
 notification sent.  Merges move a notification's ``updated_at``, so a
@@ -51,7 +53,7 @@ from django.utils.translation.trans_real import (
 
 from cercle.accounts.models import User
 from cercle.realtime.broker import broker
-from cercle.realtime.hub import FEED, NOTIFICATIONS, hub, in_thread
+from cercle.realtime.hub import CLOSE, FEED, NOTIFICATIONS, hub, in_thread
 
 PATH = "/events/"
 HEARTBEAT = 15.0
@@ -292,6 +294,8 @@ async def serve(scope: dict[str, Any], receive: Any, send: Any, *, executor: Any
                 waiting.cancel()
                 break
             kinds = waiting.result()
+            if CLOSE in kinds:
+                break
             if not kinds:
                 await _send(send, b": keep-alive\n\n")
         await send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -64,43 +64,53 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"cercle serve did not answer on port {port}:\n{log.read_text()}")
 
 
-@pytest.fixture
-def two_processes(transactional_db: Any, tmp_path: Path) -> Iterator[tuple[int, int]]:
-    redis_url = redis_or_skip()
+def _start(tmp_path: Path, names: list[str], **extra: str) -> list[tuple[Any, int, Path]]:
+    """``cercle serve`` processes on the test database; (process, port, log) each."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cercle.settings",
         "DATABASE_URL": _database_url(),
-        "REDIS_URL": redis_url,
         "SECRET_KEY": settings.SECRET_KEY,
         "CERCLE_DATA_DIR": str(tmp_path),
         "CERCLE_LOG_LEVEL": "WARNING",
+        **extra,
     }
-    env.pop("CERCLE_REALTIME", None)  # scaled mode follows REDIS_URL
-    started: list[tuple[subprocess.Popen[bytes], int, Path]] = []
+    started: list[tuple[Any, int, Path]] = []
+    for name in names:
+        port, log = _free_port(), tmp_path / f"{name}.log"
+        command = [sys.executable, "-m", "cercle", "serve", "--no-collectstatic"]
+        process = subprocess.Popen(
+            [*command, "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        started.append((process, port, log))
+    return started
+
+
+def _stop(started: list[tuple[Any, int, Path]]) -> None:
+    for process, _port, _log in started:
+        if process.poll() is None:
+            process.terminate()
+    for process, _port, _log in started:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def two_processes(transactional_db: Any, tmp_path: Path) -> Iterator[tuple[int, int]]:
+    redis_url = redis_or_skip()
+    started = _start(tmp_path, ["a", "b"], REDIS_URL=redis_url, CERCLE_REALTIME="")
     try:
-        for name in ("a", "b"):
-            port, log = _free_port(), tmp_path / f"{name}.log"
-            command = [sys.executable, "-m", "cercle", "serve", "--no-collectstatic"]
-            process = subprocess.Popen(
-                [*command, "--host", "127.0.0.1", "--port", str(port)],
-                env=env,
-                stdout=log.open("wb"),
-                stderr=subprocess.STDOUT,
-            )
-            started.append((process, port, log))
         for process, port, log in started:
             _wait_ready(port, process, log)
         yield started[0][1], started[1][1]
     finally:
-        for process, _port, _log in started:
-            process.terminate()
-        for process, _port, _log in started:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        _stop(started)
 
 
 def test_an_event_created_on_one_process_reaches_a_stream_on_the_other(
@@ -132,3 +142,22 @@ def test_an_event_created_on_one_process_reaches_a_stream_on_the_other(
         assert [n["id"] for n in received["notifications"].json()["notifications"]] == [mention.pk]
     finally:
         stream.close()
+
+
+def test_stopping_a_server_ends_its_open_streams_at_once(
+    transactional_db: Any, tmp_path: Path, user: Any
+) -> None:
+    [(process, port, log)] = started = _start(tmp_path, ["solo"], REDIS_URL="")
+    try:
+        _wait_ready(port, process, log)
+        stream = SSEClient(port, {"Authorization": bearer(user)})
+        assert stream.next(timeout=5).event == "notifications"
+        stopping = time.monotonic()
+        process.terminate()
+        with pytest.raises(ConnectionError):  # the stream ends, no event
+            stream.next(timeout=5)
+        process.wait(5)
+        assert time.monotonic() - stopping < 3  # not MAX_AGE (5 min) later
+        stream.close()
+    finally:
+        _stop(started)
