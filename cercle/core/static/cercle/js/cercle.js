@@ -52,10 +52,11 @@
         body.dispatchEvent(new CustomEvent("cercle:feed"));
       });
       source.onerror = function () {
-        // The browser reconnects by itself (sending Last-Event-ID) unless the
-        // stream was refused or is not served here; then poll, and try again later.
+        // Polls resume until the stream is back. The browser reconnects by
+        // itself (sending Last-Event-ID) unless the stream was refused or is
+        // not served here (a WSGI server): then try again in a minute.
+        live = false;
         if (source.readyState === EventSource.CLOSED) {
-          live = false;
           setTimeout(function () { connect(lastId); }, 60000);
         }
       };
