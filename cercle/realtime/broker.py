@@ -51,10 +51,10 @@ class LocalBroker:
 
 
 class RedisBroker:
-    def __init__(self, url: str, channel: str = CHANNEL) -> None:
+    def __init__(self, url: str, channel: str = CHANNEL, name: str = "cercle-realtime") -> None:
         import redis
 
-        self.url, self.channel = url, channel
+        self.url, self.channel, self.name = url, channel, name
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._listener: asyncio.Task[None] | None = None
         self.subscribed = asyncio.Event()
@@ -84,7 +84,9 @@ class RedisBroker:
 
         connected_before = False
         while True:
-            client = aredis.Redis.from_url(self.url, socket_connect_timeout=2)
+            client = aredis.Redis.from_url(
+                self.url, socket_connect_timeout=2, client_name=self.name
+            )
             try:
                 async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self.channel)

@@ -162,3 +162,32 @@ def test_redis_carries_events_between_brokers() -> None:
             listening._listener.cancel()
 
     run(scenario)
+
+
+def test_after_losing_redis_every_stream_looks_again() -> None:
+    """Events published while the subscription was down are not lost: all streams re-read."""
+    import redis
+
+    url = redis_or_skip()
+    channel, name = f"cercle:test:{os.getpid()}:drop", f"cercle-test-{os.getpid()}"
+
+    async def scenario() -> None:
+        listening = brokers.RedisBroker(url, channel, name=name)
+        hub.bind(None)
+        inbox = hub.open(99)
+        listening.start()
+        try:
+            await asyncio.wait_for(listening.subscribed.wait(), 5)
+            admin = redis.Redis.from_url(url)
+            [mine] = [c["id"] for c in admin.client_list() if c["name"] == name]
+            admin.client_kill_filter(_id=mine)  # the subscription drops
+            assert await inbox.wait(5) == {NOTIFICATIONS, FEED}  # resubscribed: look again
+            await asyncio.wait_for(listening.subscribed.wait(), 5)
+            admin.publish(channel, '{"kind": "notifications", "users": [99]}')
+            assert await inbox.wait(1) == {NOTIFICATIONS}  # and events flow again
+        finally:
+            hub.close(inbox)
+            assert listening._listener is not None
+            listening._listener.cancel()
+
+    run(scenario)
