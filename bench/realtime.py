@@ -10,10 +10,10 @@ different processes) -- then:
 
 - opens one ``/events/`` stream per listener (personal access tokens), the
   listeners all following one author;
-- ``--rounds`` times, the author publishes ``POST /api/v1/posts`` mentioning
-  one listener in turn, and the clock runs from just before that request
-  until each stream receives its event: ``notifications`` for the one
-  mentioned, ``feed`` for every listener.
+- ``--rounds`` times (after ``--warmup`` rounds not counted), the author
+  publishes ``POST /api/v1/posts`` mentioning one listener in turn, and the
+  clock runs from just before that request until each stream receives its
+  event: ``notifications`` for the one mentioned, ``feed`` for every listener.
 
 Creation -> client latency percentiles go to ``results/realtime.json`` and
 ``results/realtime.md`` (a record replaces the one of the same label).  The
@@ -150,7 +150,12 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def measure(
-    port: int, author_token: str, streams: list[Stream], handles: list[str], rounds: int
+    port: int,
+    author_token: str,
+    streams: list[Stream],
+    handles: list[str],
+    rounds: int,
+    warmup: int,
 ) -> dict[str, list[float]]:
     tasks = []
     for stream in streams:
@@ -158,7 +163,9 @@ async def measure(
         tasks.append(asyncio.create_task(stream.run(port, opened)))
         await asyncio.wait_for(opened.wait(), 10)
     latencies: dict[str, list[float]] = {"notifications": [], "feed": [], "post_request": []}
-    for n in range(rounds):
+    for n in range(warmup + rounds):
+        if n == warmup:  # the first rounds warm the caches and connections up: not counted
+            latencies = {kind: [] for kind in latencies}
         target = n % len(streams)
         started = time.monotonic()
         await asyncio.to_thread(
@@ -188,6 +195,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="cercle serve --workers")
     parser.add_argument("--listeners", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=10, help="rounds run first, not counted")
     parser.add_argument("--label", default="")
     args = parser.parse_args()
 
@@ -204,7 +212,9 @@ def main() -> None:
     server = start_server(port, args.workers)
     try:
         streams = [Stream(i, token) for i, token in enumerate(tokens)]
-        latencies = asyncio.run(measure(port, author_token, streams, handles, args.rounds))
+        latencies = asyncio.run(
+            measure(port, author_token, streams, handles, args.rounds, args.warmup)
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
