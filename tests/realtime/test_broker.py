@@ -24,7 +24,10 @@ def redis_or_skip() -> str:
     try:
         redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
     except (redis.RedisError, OSError) as error:
-        pytest.skip(f"Redis is unreachable at {REDIS_TEST_URL} ({error}); scaled-mode test skipped")
+        reason = f"Redis is unreachable at {REDIS_TEST_URL} ({error})"
+        if os.environ.get("CERCLE_REDIS") == "required":
+            pytest.fail(f"Redis tests are required here: {reason}")
+        pytest.skip(f"{reason}; scaled-mode test skipped (set CERCLE_TEST_REDIS_URL)")
     return REDIS_TEST_URL
 
 
