@@ -67,11 +67,18 @@ def _server(host: str, port: int) -> Any:
     return Server(uvicorn.Config(APP, **_uvicorn_options(host, port)))
 
 
+def _run(server: Any, sockets: list[socket.socket] | None = None) -> None:
+    """Run ``server``; exit with uvicorn's status 3 if it could not start (a port taken)."""
+    server.run(sockets=sockets)
+    if not server.started:
+        sys.exit(3)
+
+
 def _serve_one(host: str, port: int) -> None:
     """One web process with its own SO_REUSEPORT socket (runs in a child process)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cercle.settings")
     sock = _listening_socket(host, port)
-    _server(host, port).run(sockets=[sock])
+    _run(_server(host, port), sockets=[sock])
 
 
 class Command(BaseCommand):
@@ -106,7 +113,7 @@ class Command(BaseCommand):
         if workers > 1 and hasattr(socket, "SO_REUSEPORT") and sys.platform == "linux":
             self._supervise(host, port, workers)
         elif workers == 1:
-            _server(host, port).run()
+            _run(_server(host, port))
         else:
             uvicorn.run(APP, workers=workers, **_uvicorn_options(host, port))
 
