@@ -131,3 +131,27 @@ def test_after_a_network_drop_thomas_gets_what_happened_meanwhile(
         timeout=3000,
     )
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_the_notifications_page_shows_a_new_one_without_reload(
+    company: None, browser_page: Any
+) -> None:
+    from cercle.posts import services as posts
+
+    thomas = User.objects.get(email=THOMAS.email)
+    alexandra = User.objects.get(email=ALEXANDRA.email)
+    Notification.objects.filter(recipient=thomas).update(read_at=thomas.date_joined)
+    post = posts.post_create(author=thomas, body="Qui a le planning du chantier de Pau ?")
+    page = browser_page()
+    sign_in(page, TEXT["fr"], THOMAS.email)
+    page.goto("/notifications/")
+    page.wait_for_function("window.cercleLive()")
+    page.evaluate("window.notReloaded = true")
+    assert page.locator(".notification.unread").count() == 0
+
+    posts.comment_create(author=alexandra, post=post, body="Je te l'envoie tout de suite.")
+    item = page.locator(".notification.unread", has_text="Alexandra Girard a commenté")
+    item.wait_for(timeout=1000)
+    assert "Je te l'envoie" in item.inner_text()
+    page.locator(".notification-badge", has_text="1").wait_for(timeout=1000)
+    assert page.evaluate("window.notReloaded") is True
