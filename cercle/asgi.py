@@ -17,6 +17,9 @@ exactly as under WSGI, so ``CONN_MAX_AGE`` and the health checks still apply.
 The rest is Django's: each request keeps its ``ThreadSensitiveContext`` for
 what the handler itself runs synchronously (signals, closing the response,
 reading a file being sent), so a large download never holds up the others.
+
+One path bypasses the chain: the live stream (``cercle.realtime.stream``),
+which stays open for minutes and must not hold one of these threads.
 """
 
 from __future__ import annotations
@@ -41,6 +44,12 @@ class CercleASGIHandler(ASGIHandler):
         count = threads or int(os.environ.get("CERCLE_THREADS", "0")) or self.default_threads()
         self.executor = ThreadPoolExecutor(max_workers=count, thread_name_prefix="cercle-request")
         super().__init__()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == stream.PATH:
+            await stream.serve(scope, receive, send, executor=self.executor)
+            return
+        await super().__call__(scope, receive, send)
 
     @staticmethod
     def default_threads() -> int:
@@ -74,4 +83,7 @@ class CercleASGIHandler(ASGIHandler):
 
 
 django.setup(set_prefix=False)
+
+from cercle.realtime import stream  # noqa: E402 - needs the apps loaded
+
 application = CercleASGIHandler()

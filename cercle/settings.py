@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "cercle.notifications",
     "cercle.tasks",
     "cercle.feed",
+    "cercle.realtime",
     "cercle.api",
     "cercle.demo",
 ]
@@ -183,6 +184,10 @@ CERCLE_PERIODIC_TASKS = {
     "cercle.notifications.delivery.send_digests": 15 * 60,
     "cercle.tasks.maintenance.prune_finished_tasks": 6 * 3600,
 }
+
+# Live updates (Server-Sent Events): "local" (in-process, one web process) or
+# "redis" (pub/sub on REDIS_URL, so that N web processes see each other's events).
+CERCLE_REALTIME = os.environ.get("CERCLE_REALTIME") or ("redis" if REDIS_URL else "local")
 
 # --- Authentication -----------------------------------------------------------
 

@@ -22,6 +22,7 @@ from cercle.communities.models import (
 )
 from cercle.notifications import describe
 from cercle.notifications.models import Event, Notification
+from cercle.realtime import events
 
 PAGE_SIZE = 30
 
@@ -102,13 +103,19 @@ def items(notifications: Iterable[Notification]) -> list[Item]:
 
 
 def mark_read(user: User, pk: int) -> None:
-    Notification.objects.filter(recipient=user, pk=pk, in_app=True, read_at__isnull=True).update(
+    if Notification.objects.filter(
+        recipient=user, pk=pk, in_app=True, read_at__isnull=True
+    ).update(
         read_at=timezone.now()
-    )
+    ):
+        events.notifications_changed([user.pk])  # the bell of the user's other tabs
 
 
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of ``user`` read; how many were."""
-    return Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if count:
+        events.notifications_changed([user.pk])
+    return count

@@ -33,6 +33,7 @@ from cercle.notifications.models import (
     Preference,
 )
 from cercle.posts.models import Comment, Post
+from cercle.realtime import events
 
 
 def _recipients(ids: Iterable[int], actor: User, post: Post | None) -> list[int]:
@@ -117,19 +118,11 @@ def _tell(
     recipients = _recipients(ids, actor, post)
     if not recipients:
         return
-    _deliver(
-        Notification.objects.bulk_create(
-            _new(
-                recipients,
-                event,
-                actor,
-                post=post,
-                comment=comment,
-                community=community,
-                forced=forced,
-            )
-        )
+    created = Notification.objects.bulk_create(
+        _new(recipients, event, actor, post=post, comment=comment, community=community, forced=forced)
     )
+    _deliver(created)
+    events.notifications_changed([n.recipient_id for n in created if n.in_app])
 
 
 def _merge(
@@ -198,6 +191,7 @@ def _merge(
             updated_at=now,
             comment=comment if comment is not None else F("comment"),  # link the latest
         )
+    events.notifications_changed(recipients)
 
 
 def mentioned(

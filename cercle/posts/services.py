@@ -46,6 +46,7 @@ from cercle.posts.models import (
     PraiseRecipient,
     Reaction,
 )
+from cercle.realtime import events as realtime
 from cercle.search import index as search_index
 
 MAX_ATTACHMENTS = 10
@@ -280,6 +281,7 @@ def post_create(
         hashtag_ids=[tag.pk for tag in rendered.hashtags],
         praised=praised,
     )
+    realtime.post_published(post.pk)
     return post
 
 

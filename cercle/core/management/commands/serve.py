@@ -52,14 +52,38 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve_one(host: str, port: int) -> None:
-    """One web process with its own SO_REUSEPORT socket (runs in a child process)."""
+def _server(host: str, port: int) -> Any:
+    """A uvicorn server that ends the open live streams first when it stops.
+
+    uvicorn waits for every open response before it exits, and a live stream
+    (``/events/``) stays open for minutes: ended at once, its browser
+    reconnects to another process (or to this one restarted) and misses
+    nothing (``Last-Event-ID``).
+    """
     import uvicorn
 
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            from cercle.realtime.hub import hub
+
+            hub.close_all()
+            await super().shutdown(sockets=sockets)
+
+    return Server(uvicorn.Config(APP, **_uvicorn_options(host, port)))
+
+
+def _run(server: Any, sockets: list[socket.socket] | None = None) -> None:
+    """Run ``server``; exit with uvicorn's status 3 if it could not start (a port taken)."""
+    server.run(sockets=sockets)
+    if not server.started:
+        sys.exit(3)
+
+
+def _serve_one(host: str, port: int) -> None:
+    """One web process with its own SO_REUSEPORT socket (runs in a child process)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cercle.settings")
     sock = _listening_socket(host, port)
-    server = uvicorn.Server(uvicorn.Config(APP, **_uvicorn_options(host, port)))
-    server.run(sockets=[sock])
+    _run(_server(host, port), sockets=[sock])
 
 
 class Command(BaseCommand):
@@ -88,10 +112,20 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         host, port, workers = options["host"], options["port"], max(1, options["workers"])
         self.stdout.write(f"Cercle is served on http://{host}:{port}/ (Ctrl+C to stop)")
+        if workers > 1:
+            from cercle.realtime.broker import mode
+
+            if mode() == "local":
+                self.stderr.write(
+                    "Live updates stay within each web process without REDIS_URL: "
+                    "set it to run several processes."
+                )
         worker = None if options["no_worker"] else self._start_worker()
         try:
             if workers > 1 and hasattr(socket, "SO_REUSEPORT") and sys.platform == "linux":
                 self._supervise(host, port, workers)
+            elif workers == 1:
+                _run(_server(host, port))
             else:
                 uvicorn.run(APP, workers=workers, **_uvicorn_options(host, port))
         finally:

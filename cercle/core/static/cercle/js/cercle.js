@@ -1,5 +1,74 @@
 /* Cercle's own behaviour, on top of htmx: @mention autocomplete in text areas,
-   and resetting a composer after a successful post. No framework, no build. */
+   resetting a composer after a successful post, and live updates (Server-Sent
+   Events). No framework, no build. */
+
+/* Live updates. The page opens one EventSource on <body data-events-url> and
+   turns its events into DOM events on <body> that htmx elements listen to:
+   "cercle:notifications" (the bell, the notifications list) and "cercle:feed"
+   (the "N new posts" indicator). While the stream is up, cercleLive() is true
+   and the slow polls of those elements stand down; without EventSource, or
+   when the stream is refused, they poll as before. */
+(function () {
+  "use strict";
+
+  var live = false;
+  window.cercleLive = function () { return live; };
+
+  function start() {
+    var body = document.body;
+    var url = body && body.dataset.eventsUrl;
+    if (!url || !window.EventSource) return;
+    var lastId = "";
+    var first = true;
+
+    function announce(text) {
+      var status = document.getElementById("live-status");
+      if (!status || !text) return;
+      status.textContent = "";
+      setTimeout(function () { status.textContent = text; }, 50);
+    }
+
+    function connect(resumeFrom) {
+      var source = new EventSource(resumeFrom ? url + "?last_event_id=" + encodeURIComponent(resumeFrom) : url);
+      source.onopen = function () { live = true; };
+      source.addEventListener("notifications", function (e) {
+        if (e.lastEventId) lastId = e.lastEventId;
+        var data = {};
+        try { data = JSON.parse(e.data); } catch (err) { return; }
+        var fresh = data.notifications || [];
+        var initial = first && !resumeFrom;
+        first = false;
+        if (initial) {
+          // The stream is up: catch what came between the page and the stream.
+          body.dispatchEvent(new CustomEvent("cercle:feed"));
+          var badge = document.getElementById("notification-badge");
+          var shown = badge && badge.dataset.unread;
+          if (!fresh.length && (shown === undefined || shown === String(data.unread))) return;
+        }
+        body.dispatchEvent(new CustomEvent("cercle:notifications", { detail: data }));
+        if (fresh.length) announce(fresh[fresh.length - 1].text);
+      });
+      source.addEventListener("feed", function () {
+        body.dispatchEvent(new CustomEvent("cercle:feed"));
+      });
+      source.onerror = function () {
+        // Polls resume until the stream is back. The browser reconnects by
+        // itself (sending Last-Event-ID) unless the stream was refused or is
+        // not served here (a WSGI server): then try again in a minute.
+        live = false;
+        if (source.readyState === EventSource.CLOSED) {
+          setTimeout(function () { connect(lastId); }, 60000);
+        }
+      };
+    }
+
+    connect("");
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+
 (function () {
   "use strict";
 
