@@ -103,9 +103,7 @@ def items(notifications: Iterable[Notification]) -> list[Item]:
 
 
 def mark_read(user: User, pk: int) -> None:
-    if Notification.objects.filter(
-        recipient=user, pk=pk, in_app=True, read_at__isnull=True
-    ).update(
+    if Notification.objects.filter(recipient=user, pk=pk, in_app=True, read_at__isnull=True).update(
         read_at=timezone.now()
     ):
         events.notifications_changed([user.pk])  # the bell of the user's other tabs

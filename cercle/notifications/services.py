@@ -119,7 +119,9 @@ def _tell(
     if not recipients:
         return
     created = Notification.objects.bulk_create(
-        _new(recipients, event, actor, post=post, comment=comment, community=community, forced=forced)
+        _new(
+            recipients, event, actor, post=post, comment=comment, community=community, forced=forced
+        )
     )
     _deliver(created)
     events.notifications_changed([n.recipient_id for n in created if n.in_app])

@@ -88,11 +88,19 @@ def test_compiled_catalogue_matches_the_po_file() -> None:
     reason="GNU gettext is not installed (CI installs it)",
 )
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path: Path) -> None:
-    """Extract the strings afresh: one missing from the French catalogue fails."""
-    locale = tmp_path / "locale"
-    shutil.copytree(PACKAGE / "locale", locale)
+    """Extract the strings afresh: one missing from the French catalogue fails.
+
+    ``makemessages`` writes into the ``locale`` directory nearest each source
+    file, whatever ``LOCALE_PATHS`` says: it runs on a copy of the package,
+    so that it neither edits the real catalogue nor reads an untouched copy.
+    """
+    package = tmp_path / "cercle"
+    shutil.copytree(
+        PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__", "var", "static", "*.mo")
+    )
+    locale = package / "locale"
     cwd = os.getcwd()
-    os.chdir(PACKAGE)
+    os.chdir(package)
     try:
         with override_settings(LOCALE_PATHS=[locale]):
             call_command(
