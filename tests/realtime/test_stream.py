@@ -28,7 +28,9 @@ def test_anonymous_is_refused_with_a_clear_401(server: Any, stream_for: Any) -> 
     stream = stream_for(None)
     assert stream.status == 401
     assert stream.response.getheader("Content-Type") == "text/plain; charset=utf-8"
-    assert stream.body() == "Sign in to receive live updates."
+    assert stream.body() == "Connectez-vous pour recevoir les mises à jour en direct."
+    english = stream_for(None, **{"Accept-Language": "en-GB,en;q=0.9"})
+    assert english.body() == "Sign in to receive live updates."
     forged = stream_for(None, Cookie="sessionid=not-a-session")
     assert forged.status == 401
     revoked = stream_for(None, Authorization="Bearer ccl_not-a-token")
