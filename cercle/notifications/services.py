@@ -35,34 +35,37 @@ from cercle.notifications.models import (
 from cercle.posts.models import Comment, Post
 from cercle.realtime import events
 
-
-def _recipients(ids: Iterable[int], actor: User, post: Post | None) -> list[int]:
-    """Those of ``ids`` to tell: active, not the actor, and able to see ``post`` (one query)."""
-    wanted = set(ids) - {actor.pk}
-    if not wanted:
-        return []
-    people = PostPolicy.audience(post) if post is not None else User.objects.filter(is_active=True)
-    return list(people.filter(pk__in=wanted).values_list("pk", flat=True))
-
-
 Channels = tuple[bool, str]  # (shown in the app, e-mail choice)
 DIGEST_ONLY: Channels = (False, EmailChoice.DIGEST)
 
 
-def _channels(recipient_ids: list[int], event: Event) -> dict[int, Channels]:
-    """Each recipient's channels for ``event``: their preference, or the default (one query)."""
+def _recipients(
+    ids: Iterable[int], actor: User, post: Post | None, event: Event
+) -> dict[int, Channels]:
+    """Those of ``ids`` to tell, with their channels for ``event`` (one query).
+
+    Active, not the actor, able to see ``post``; the channels are their
+    preference for this event type, or the default.
+    """
+    wanted = set(ids) - {actor.pk}
+    if not wanted:
+        return {}
+    people = PostPolicy.audience(post) if post is not None else User.objects.filter(is_active=True)
+    chosen = Preference.objects.filter(user=OuterRef("pk"), event=event)
     default: Channels = (True, DEFAULT_EMAIL[event])
-    chosen = {
-        user_id: (in_app, email)
-        for user_id, in_app, email in Preference.objects.filter(
-            user_id__in=recipient_ids, event=event
-        ).values_list("user_id", "in_app", "email")
+    return {
+        pk: (default[0] if in_app is None else in_app, email or default[1])
+        for pk, in_app, email in people.filter(pk__in=wanted)
+        .annotate(
+            chosen_in_app=Subquery(chosen.values("in_app")[:1]),
+            chosen_email=Subquery(chosen.values("email")[:1]),
+        )
+        .values_list("pk", "chosen_in_app", "chosen_email")
     }
-    return {pk: chosen.get(pk, default) for pk in recipient_ids}
 
 
 def _new(
-    recipient_ids: Iterable[int],
+    recipients: dict[int, Channels],
     event: Event,
     actor: User,
     *,
@@ -74,25 +77,27 @@ def _new(
 ) -> list[Notification]:
     """Unsaved notifications, one per recipient who wants this event somewhere, stamped now."""
     now = timezone.now()
-    ids = list(recipient_ids)
-    channels = dict.fromkeys(ids, forced) if forced else _channels(ids, event)
-    return [
-        Notification(
-            recipient_id=pk,
-            event=event,
-            actor=actor,
-            post=post,
-            comment=comment,
-            community=community,
-            group_key=group_key,
-            created_at=now,
-            updated_at=now,
-            in_app=in_app,
-            email=email,
+    fresh = []
+    for pk, chosen in recipients.items():
+        in_app, email = forced or chosen
+        if not in_app and email == EmailChoice.OFF:
+            continue  # wants this event nowhere
+        fresh.append(
+            Notification(
+                recipient_id=pk,
+                event=event,
+                actor=actor,
+                post=post,
+                comment=comment,
+                community=community,
+                group_key=group_key,
+                created_at=now,
+                updated_at=now,
+                in_app=in_app,
+                email=email,
+            )
         )
-        for pk, (in_app, email) in channels.items()
-        if in_app or email != EmailChoice.OFF
-    ]
+    return fresh
 
 
 def _deliver(created: Iterable[Notification]) -> None:
@@ -115,7 +120,7 @@ def _tell(
     forced: Channels | None = None,
 ) -> None:
     """A notification for each recipient: events that never merge (three queries at most)."""
-    recipients = _recipients(ids, actor, post)
+    recipients = _recipients(ids, actor, post, event)
     if not recipients:
         return
     created = Notification.objects.bulk_create(
@@ -142,7 +147,7 @@ def _merge(
     A constant number of queries however many recipients (the participants
     of a busy conversation, the managers of a community).
     """
-    recipients = _recipients(ids, actor, post)
+    recipients = _recipients(ids, actor, post, event)
     if not recipients:
         return
     now = timezone.now()
@@ -157,7 +162,7 @@ def _merge(
         .values_list("recipient_id", "pk")
     )
     fresh = _new(
-        [pk for pk in recipients if pk not in existing],
+        {pk: channels for pk, channels in recipients.items() if pk not in existing},
         event,
         actor,
         post=post,
@@ -169,7 +174,8 @@ def _merge(
         with transaction.atomic():
             created = Notification.objects.bulk_create(fresh)
     except IntegrityError:  # a concurrent event of the same group created some first
-        _merge(recipients, event, actor, group_key, post=post, comment=comment, community=community)
+        again = list(recipients)
+        _merge(again, event, actor, group_key, post=post, comment=comment, community=community)
         return
     _deliver(created)
     NotificationActor.objects.bulk_create(
@@ -193,7 +199,7 @@ def _merge(
             updated_at=now,
             comment=comment if comment is not None else F("comment"),  # link the latest
         )
-    events.notifications_changed(recipients)
+    events.notifications_changed(recipients.keys())
 
 
 def mentioned(
