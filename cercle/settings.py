@@ -291,7 +291,12 @@ LOGGING: dict[str, Any] = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CERCLE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A line per task enqueued, started and finished is noise; failures and
+        # retries are logged by the worker (cercle.tasks).
+        "django.tasks": {"level": "WARNING"},
+    },
 }
 
 # --- API ----------------------------------------------------------------------
