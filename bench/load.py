@@ -25,14 +25,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from django.db import connection
 from django.db.models import Count
 from run import RESULTS, Record, markdown, write  # also sets Django up
+from server import free_port, start_server
 
 from cercle.accounts.models import ApiToken, User
 from cercle.accounts.services import api_token_create
@@ -81,32 +78,6 @@ end
 
 def lua_list(values: list[str]) -> str:
     return ", ".join(json.dumps(v) for v in values)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
-    cercle = Path(sys.executable).with_name("cercle")
-    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    server = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
-        [str(cercle), "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("cercle serve did not answer within 60 s")
 
 
 def wrk(port: int, script: Path, connections: int, duration: int) -> dict[str, int]:

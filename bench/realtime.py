@@ -28,12 +28,9 @@ import asyncio
 import http.client
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -51,33 +48,11 @@ from cercle.accounts.services import api_token_create  # noqa: E402
 from cercle.network.models import Follow  # noqa: E402
 from cercle.posts.models import Post  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import free_port, start_server  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results"
 DOMAIN = "realtime.bench.cercle"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
-    cercle = Path(sys.executable).with_name("cercle")
-    server = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
-        [str(cercle), "serve", "--port", str(port), "--workers", str(workers)],
-        env={**os.environ, "ALLOWED_HOSTS": "127.0.0.1,localhost"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("cercle serve did not answer within 60 s")
 
 
 def people(listeners: int) -> tuple[User, list[User]]:
