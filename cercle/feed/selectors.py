@@ -82,11 +82,13 @@ class Reason:
     url: str
 
 
+# The levels that take a source's posts out of the feed: muted, or sent to the digest.
+OUT_OF_FEED = (AttentionLevel.MUTE, AttentionLevel.DIGEST)
+
+
 def _muted(viewer: Viewer, kind: SourceKind) -> QuerySet[AttentionSetting, int]:
     return AttentionSetting.objects.filter(
-        user_id=viewer_pk(viewer),
-        source_kind=kind,
-        level__in=[AttentionLevel.MUTE, AttentionLevel.DIGEST],
+        user_id=viewer_pk(viewer), source_kind=kind, level__in=OUT_OF_FEED
     ).values_list("source_id", flat=True)
 
 
@@ -467,7 +469,7 @@ def new_post_audience(post_id: int, among: Iterable[int]) -> set[int]:
             user_id=OuterRef("pk"),
             source_kind=kind,
             source_id__in=sources,
-            level=AttentionLevel.MUTE,
+            level__in=OUT_OF_FEED,
         )
 
     follows_author = Exists(

@@ -29,6 +29,7 @@ def test_the_audience_of_a_new_post_is_who_has_it_in_their_feed(
             "muted_author",
             "muted_community",
             "muted_topic",
+            "digest_author",
             "outsider",
             "inactive",
             "follower_not_member",
@@ -38,21 +39,20 @@ def test_the_audience_of_a_new_post_is_who_has_it_in_their_feed(
     for name in ["member", "muted_community", "inactive"]:
         communities.community_invite(actor=author, community=team, user=people[name])
         communities.community_join(actor=people[name], community=team)
-    for name in ["follower", "muted_author", "inactive", "follower_not_member"]:
+    for name in ["follower", "muted_author", "digest_author", "inactive", "follower_not_member"]:
         network.follow(follower=people[name], followee=author)
     seed = posts.post_create(author=author, body="#appeldoffres #rail")
     tender, rail = Hashtag.objects.get(key="appeldoffres"), Hashtag.objects.get(key="rail")
     network.hashtag_follow(user=people["topic"], hashtag=tender)
     network.hashtag_follow(user=people["muted_topic"], hashtag=tender)
 
-    def mute(name: str, kind: str, source_id: int) -> None:
-        network.attention_set(
-            user=people[name], source_kind=kind, source_id=source_id, level=AttentionLevel.MUTE
-        )
+    def mute(name: str, kind: str, source_id: int, level: str = AttentionLevel.MUTE) -> None:
+        network.attention_set(user=people[name], source_kind=kind, source_id=source_id, level=level)
 
     mute("muted_author", SourceKind.PERSON, author.pk)
     mute("muted_community", SourceKind.COMMUNITY, team.pk)
     mute("muted_topic", SourceKind.HASHTAG, rail.pk)
+    mute("digest_author", SourceKind.PERSON, author.pk, AttentionLevel.DIGEST)  # out of the feed
     people["inactive"].is_active = False
     people["inactive"].save()
 
