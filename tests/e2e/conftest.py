@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -61,24 +62,33 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
+@contextmanager
+def pages_on(browser: Any, base_url: str) -> Iterator[Any]:
+    """A page maker for the server at ``base_url``: each page in a context of its own."""
     contexts: list[Any] = []
 
     def make(*, locale: str = "fr-FR", width: int = 1280, height: int = 900) -> Any:
         context = browser.new_context(
             locale=locale,
             viewport={"width": width, "height": height},
-            base_url=live_server.url,
+            base_url=base_url,
             extra_http_headers={"Accept-Language": locale},
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
 
-    yield make
-    for context in contexts:
-        context.close()
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    with pages_on(browser, live_server.url) as make:
+        yield make
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from cercle.demo.company import ALEXANDRA, THOMAS, build_demo_company
 from cercle.network import services as network
 from cercle.notifications.models import Notification
 from tests.asgi import Server, asgi_server
+from tests.e2e.conftest import pages_on
 from tests.e2e.test_people import TEXT, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,22 +36,8 @@ def asgi(transactional_db: Any) -> Iterator[Server]:
 
 @pytest.fixture
 def browser_page(browser: Any, asgi: Server) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def make(*, locale: str = "fr-FR") -> Any:
-        context = browser.new_context(
-            locale=locale,
-            viewport={"width": 1280, "height": 900},
-            base_url=asgi.url,
-            extra_http_headers={"Accept-Language": locale},
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    with pages_on(browser, asgi.url) as make:
+        yield make
 
 
 def test_thomas_sees_alexandras_post_and_the_bell_within_a_second(
