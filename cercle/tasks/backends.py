@@ -200,14 +200,18 @@ class DatabaseBackend(QueueBackend):
 
     def claim(self, worker_id: str, queues: list[str]) -> Claim | None:
         now = timezone.now()
-        self._give_up_lost(now)
         due = Q(status=READY, run_after__lte=now) | Q(status=RUNNING, locked_until__lt=now)
         candidates = list(
             TaskRecord.objects.filter(due, queue_name__in=queues)
             .order_by("-priority", "run_after", "enqueued_at")
-            .values_list("pk", flat=True)[:8]
+            .values_list("pk", "attempts", "max_attempts")[:8]
         )
-        for pk in candidates:
+        for pk, attempts, max_attempts in candidates:
+            if attempts >= max_attempts:  # its worker died on the last attempt: given up
+                TaskRecord.objects.filter(due, pk=pk).update(
+                    status=FAILED, finished_at=now, locked_until=None
+                )
+                continue
             # Compare-and-set: only one worker turns this row from due to ours.
             taken = TaskRecord.objects.filter(due, pk=pk).update(
                 status=RUNNING,
@@ -238,12 +242,6 @@ class DatabaseBackend(QueueBackend):
                 errors=record.errors,
             )
         return None
-
-    def _give_up_lost(self, now: datetime) -> None:
-        """Tasks whose worker died on their last allowed attempt: failed, not run again."""
-        TaskRecord.objects.filter(
-            status=RUNNING, locked_until__lt=now, attempts__gte=F("max_attempts")
-        ).update(status=FAILED, finished_at=now, locked_until=None)
 
     def succeed(self, claim: Claim, return_value: Any) -> None:
         TaskRecord.objects.filter(pk=claim.id, status=RUNNING).update(

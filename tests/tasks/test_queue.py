@@ -203,3 +203,17 @@ def test_finished_tasks_are_kept_a_week() -> None:
     TaskRecord.objects.filter(pk=waiting.id).update(status=TaskResultStatus.READY)
     assert prune_finished_tasks.call() == 1
     assert set(TaskRecord.objects.values_list("pk", flat=True)) == {recent.id, waiting.id}
+
+
+def test_a_task_lost_on_its_last_attempt_is_failed_not_run_again() -> None:
+    backend = task_backends["default"]
+    assert isinstance(backend, DatabaseBackend)
+    result = jobs.add.enqueue(2, 2)
+    TaskRecord.objects.filter(pk=result.id).update(max_attempts=1)
+    assert backend.claim("dead", ["default"]) is not None  # its worker then dies
+    TaskRecord.objects.filter(pk=result.id).update(
+        locked_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert backend.claim("survivor", ["default"]) is None
+    result.refresh()
+    assert result.status == TaskResultStatus.FAILED
