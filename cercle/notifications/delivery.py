@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cercle.accounts.models import User
-from cercle.notifications import describe, selectors
+from cercle.notifications import describe, preferences, selectors
 from cercle.notifications.models import (
     DEFAULT_DIGEST,
     DigestFrequency,
@@ -42,7 +42,6 @@ from cercle.notifications.models import (
     Event,
     MailSettings,
     Notification,
-    Preference,
 )
 
 CLAIM = timedelta(minutes=10)  # longer than any SMTP exchange; a dead worker's claim expires
@@ -89,13 +88,11 @@ def unsubscribe(user: User, scope: str) -> None:
                 user=user, defaults={"digest": DigestFrequency.OFF}
             )
         events = Event.values if scope == ALL else [scope] if scope in Event.values else []
-        for event in events:
-            preference, created = Preference.objects.get_or_create(
-                user=user, event=event, defaults={"in_app": True, "email": EmailChoice.OFF}
+        if events:
+            current = {c.event: c for c in preferences.current(user).channels}
+            preferences.update(
+                user, channels={event: (current[event].in_app, EmailChoice.OFF) for event in events}
             )
-            if not created and preference.email != EmailChoice.OFF:
-                preference.email = EmailChoice.OFF
-                preference.save(update_fields=["email"])
         # What was waiting for an e-mail of this kind is not sent either.
         pending = Notification.objects.filter(recipient=user, emailed_at__isnull=True)
         if scope != ALL and scope != DIGEST:

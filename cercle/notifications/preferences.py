@@ -71,13 +71,13 @@ def update(
     if digest is not None and digest not in DigestFrequency.values:
         raise invalid("digest", _("Unknown digest frequency: %(digest)s") % {"digest": digest})
     with transaction.atomic():
-        for event, (in_app, email) in channels.items():
-            if (in_app, email) == (True, DEFAULT_EMAIL[event]):
-                Preference.objects.filter(user=user, event=event).delete()
-            else:
-                Preference.objects.update_or_create(
-                    user=user, event=event, defaults={"in_app": in_app, "email": email}
-                )
+        # Rows only for what differs from the defaults: replaced, not updated one by one.
+        Preference.objects.filter(user=user, event__in=list(channels)).delete()
+        Preference.objects.bulk_create(
+            Preference(user=user, event=event, in_app=in_app, email=email)
+            for event, (in_app, email) in channels.items()
+            if (in_app, email) != (True, DEFAULT_EMAIL[event])
+        )
         if digest is not None:
             MailSettings.objects.update_or_create(user=user, defaults={"digest": digest})
     return current(user)
