@@ -46,10 +46,6 @@ from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import (
-    get_supported_language_variant,
-    parse_accept_lang_header,
-)
 
 from cercle.accounts.models import User
 from cercle.realtime.broker import broker
@@ -79,15 +75,23 @@ def decode(value: str) -> Position | None:
         return None
 
 
-def _language(user: User | None, accept: str) -> str:
+def _cookies(headers: dict[str, str]) -> dict[str, str]:
+    cookies = SimpleCookie()
+    try:
+        cookies.load(headers.get("cookie", ""))
+    except Exception:
+        return {}
+    return {name: morsel.value for name, morsel in cookies.items()}
+
+
+def _language(user: User | None, headers: dict[str, str]) -> str:
+    """What ``UserLocaleMiddleware`` chooses for a page: the user's language, else Django's."""
     if user is not None and user.language:
         return str(user.language)
-    for code, _quality in parse_accept_lang_header(accept):
-        try:
-            return get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return str(settings.LANGUAGE_CODE)
+    request = SimpleNamespace(
+        COOKIES=_cookies(headers), META={"HTTP_ACCEPT_LANGUAGE": headers.get("accept-language", "")}
+    )
+    return translation.get_language_from_request(request)  # type: ignore[arg-type]
 
 
 def authenticate(headers: dict[str, str]) -> User | None:
@@ -97,15 +101,10 @@ def authenticate(headers: dict[str, str]) -> User | None:
     scheme, _sep, secret = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         return api_token_authenticate(secret.strip())
-    cookies = SimpleCookie()
-    try:
-        cookies.load(headers.get("cookie", ""))
-    except Exception:
+    session_key = _cookies(headers).get(settings.SESSION_COOKIE_NAME)
+    if session_key is None:
         return None
-    morsel = cookies.get(settings.SESSION_COOKIE_NAME)
-    if morsel is None:
-        return None
-    store = import_string(settings.SESSION_ENGINE + ".SessionStore")(morsel.value)
+    store = import_string(settings.SESSION_ENGINE + ".SessionStore")(session_key)
     user = get_user(SimpleNamespace(session=store))  # type: ignore[arg-type]
     if isinstance(user, User) and user.is_active:
         return user
@@ -184,10 +183,10 @@ def _open(headers: dict[str, str], last_event_id: str) -> Stream | str:
     """The stream of the signed-in user, or the reason for refusing (sync)."""
     user = authenticate(headers)
     if user is None:
-        with translation.override(_language(None, headers.get("accept-language", ""))):
+        with translation.override(_language(None, headers)):
             return _("Sign in to receive live updates.")
     position = decode(last_event_id) if last_event_id else None
-    return Stream(user, _language(user, headers.get("accept-language", "")), position)
+    return Stream(user, _language(user, headers), position)
 
 
 def _allowed_host(host: str) -> bool:
