@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
@@ -198,7 +199,7 @@ def test_filters(user, other, staff) -> None:
     assert [e.post_id for e in selectors.conversations(viewer=user, query=query, filters=mine)] == [
         by_staff.pk
     ]
-    today = in_veille.created_at.date()
+    today = timezone.localdate(in_veille.created_at)  # dates are the site's days, not UTC's
     later = selectors.Filters(since=today.replace(year=today.year + 1))
     assert not selectors.conversations(viewer=user, query=query, filters=later).exists()
     both = selectors.Filters(since=today, until=today)
