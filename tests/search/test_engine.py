@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cercle.communities import services as communities
@@ -316,15 +317,19 @@ def share_statistics_reset():
     engine._stats.read_at = float("-inf")
 
 
-@pytest.mark.parametrize("walk_share", [0.0, 2.0], ids=["walk", "gin"])
+@pytest.mark.parametrize("way", ["walk", "gin", "gin-recent-first"])
 @pytest.mark.parametrize(("q", "expected"), CASES, ids=[c[0] or "(empty)" for c in CASES])
-def test_both_ways_to_the_newest_matches_agree(
-    user, corpus, q, expected, walk_share, monkeypatch
+def test_every_way_to_the_newest_matches_agrees(
+    user, corpus, q, expected, way, monkeypatch, share_statistics_reset
 ) -> None:
-    """PostgreSQL walks the newest entries or reads the GIN index: the same matches either way."""
+    """PostgreSQL walks the newest entries or reads the GIN index (the newest ids first,
+    then all of them when that is not enough): the same matches every way."""
     if connection.vendor != "postgresql":
         pytest.skip("one way only on SQLite: FTS5 gives its matches by rowid")
-    monkeypatch.setattr(engine, "WALK_SHARE", walk_share)
+    monkeypatch.setattr(engine, "WALK_SHARE", 0.0 if way == "walk" else 2.0)
+    if way == "gin-recent-first":
+        # A range of the 3 newest ids: enough for one match, rarely for 100.
+        monkeypatch.setattr(engine, "recent_span", lambda share, limit: 3)
     query = parse(q)
     newest = engine._newest_matches(query, 100) if query else []
     assert newest == sorted(newest, reverse=True)
@@ -332,6 +337,33 @@ def test_both_ways_to_the_newest_matches_agree(
     assert posts_found == {corpus[k] for k in expected}
     if query:  # a limit keeps the newest
         assert engine._newest_matches(query, 1) == newest[:1]
+
+
+def test_the_newest_ids_first_then_all_of_them(user, monkeypatch, share_statistics_reset) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("one way only on SQLite: FTS5 gives its matches by rowid")
+    monkeypatch.setattr(engine, "WALK_SHARE", 2.0)  # through GIN
+    monkeypatch.setattr(engine, "recent_span", lambda share, limit: 3)  # the 3 newest ids
+    old = posts.post_create(author=user, body="Le projet zorglub démarre")
+    for n in range(5):
+        posts.post_create(author=user, body=f"Autre sujet, numéro {n}")
+    new = posts.post_create(author=user, body="Le projet zorglub avance")
+    posts.post_create(author=user, body="Encore un autre sujet")
+    entry = dict(SearchEntry.objects.filter(kind="post").values_list("object_id", "id"))
+    query = parse("zorglub")
+    with CaptureQueriesContext(connection) as one:
+        assert engine._newest_matches(query, 1) == [entry[new.pk]]
+    assert sum('"id" >' in q["sql"] for q in one.captured_queries) == 1
+    with CaptureQueriesContext(connection) as two:  # the range holds one: then all of them
+        assert engine._newest_matches(query, 2) == [entry[new.pk], entry[old.pk]]
+    assert sum("zorglub" in q["sql"] for q in two.captured_queries) == 2
+
+
+def test_the_newest_ids_are_looked_in_first_only_for_fairly_common_words(monkeypatch) -> None:
+    monkeypatch.setattr(engine._stats, "last_id", 1_000_000)
+    assert engine.recent_span(0.008, 625) == 234_375  # "cloud": 3 x 625 of its entries
+    assert engine.recent_span(0.0, 625) is None  # rarer than the statistics know
+    assert engine.recent_span(0.003, 625) is None  # 62 % of the entries: all of them
 
 
 def test_the_share_of_a_query_comes_from_postgresql_statistics(
