@@ -360,10 +360,10 @@ def test_the_newest_ids_first_then_all_of_them(user, monkeypatch, share_statisti
 
 
 def test_the_newest_ids_are_looked_in_first_only_for_fairly_common_words(monkeypatch) -> None:
-    monkeypatch.setattr(engine._stats, "last_id", 1_000_000)
+    monkeypatch.setattr(engine._stats, "last_id", 1_670_000)  # 1M posts
     assert engine.recent_span(0.008, 625) == 234_375  # "cloud": 3 x 625 of its entries
     assert engine.recent_span(0.0, 625) is None  # rarer than the statistics know
-    assert engine.recent_span(0.003, 625) is None  # 62 % of the entries: all of them
+    assert engine.recent_span(0.003, 625) is None  # 37 % of the entries: all of them
 
 
 def test_the_share_of_a_query_comes_from_postgresql_statistics(
