@@ -98,6 +98,11 @@ def _literal(tsquery: str) -> str:
 _SAFE = re.compile(r"[\w'()<>\-:*| ]+")
 
 
+def _term_literals(term: Term) -> tuple[str, str]:
+    """A term's French and English tsqueries, as SQL string literals."""
+    return _literal(_tsquery(term.fr, term.prefix)), _literal(_tsquery(term.en, term.prefix))
+
+
 def _postgresql(
     entries: QuerySet[SearchEntry], query: SearchQuery, indexed: Collection[Term] | None = None
 ) -> QuerySet[SearchEntry]:
@@ -114,7 +119,7 @@ def _postgresql(
     # "offre" (a quarter of the entries) with that of "ferroviaire" cost
     # more than testing the rows of "ferroviaire" alone.
     def term_sql(term: Term) -> str:
-        fr, en = _literal(_tsquery(term.fr, term.prefix)), _literal(_tsquery(term.en, term.prefix))
+        fr, en = _term_literals(term)
         if indexed is None or term in indexed:
             return (
                 f"(\"{TABLE}\".tsv_fr @@ to_tsquery('simple', {fr}) "
@@ -333,7 +338,7 @@ def _pg_score(query: SearchQuery) -> RawSQL:
     """Relevance on PostgreSQL: for each positive term, its better rank in either language."""
     parts = []
     for term in query.positive:
-        fr, en = _literal(_tsquery(term.fr, term.prefix)), _literal(_tsquery(term.en, term.prefix))
+        fr, en = _term_literals(term)
         parts.append(
             f"GREATEST(ts_rank(\"{TABLE}\".tsv_fr, to_tsquery('simple', {fr}), 1), "
             f"ts_rank(\"{TABLE}\".tsv_en, to_tsquery('simple', {en}), 1))"
@@ -359,7 +364,9 @@ def window(
         return Window([], True)
     if connection.vendor == "postgresql":
         scored = entries.annotate(_score=_pg_score(query))
-        found, complete = _recent(scored, query, size or WINDOW, exact, True, ("id", "_score"))
+        found, complete = _recent(
+            scored, query, size or WINDOW, exact, fallback=True, columns=("id", "_score")
+        )
         found.sort(key=lambda row: (-row[1], -row[0]))
         return Window([row[0] for row in found], complete)
     rows, complete = _recent(entries, query, size or WINDOW, exact, fallback=True)
