@@ -92,6 +92,7 @@ bench: install-dev
 			$(BIN)/python bench/load.py --append --label $$posts \
 		|| exit 1; \
 	done
+	-$(BIN)/python bench/budgets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,133 @@
+"""Check the measured figures against the budgets of the feed (#4) and search (#5) issues.
+
+    python bench/budgets.py [results/latest.json] [--posts 1000000]
+
+Reads the records that ``run.py`` and ``load.py`` wrote and prints one line
+per budget and database: the figure, the limit, and whether it is met.  A
+budget whose records are missing is reported as such, never as met.  The exit
+status is 1 when a budget is not met or cannot be checked, so a script can
+rely on it.  No Django, no database: only the JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+SCALE = 1_000_000  # the budgets are stated for 10,000 people and 1M posts
+SMALL = 100_000  # the scale the growth budget compares with
+
+Records = dict[tuple[str, int, str, str], dict[str, Any]]  # (db, posts, endpoint, kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    budget: str
+    figure: float | None  # None: the records it needs are missing
+    limit: float
+    at_most: bool = True  # False: the figure must be at least the limit
+    unit: str = "ms"
+
+    @property
+    def met(self) -> bool:
+        if self.figure is None:
+            return False
+        return self.figure <= self.limit if self.at_most else self.figure >= self.limit
+
+
+def _get(records: Records, db: str, posts: int, endpoint: str, kind: str, key: str) -> Any:
+    record = records.get((db, posts, endpoint, kind))
+    return None if record is None else record.get(key)
+
+
+def checks(records: Records, db: str, posts: int = SCALE) -> list[Check]:
+    """Every budget of the two issues, for one database."""
+
+    def get(endpoint: str, kind: str, key: str, at: int = posts) -> Any:
+        return _get(records, db, at, endpoint, kind, key)
+
+    def derived(compute: Callable[..., float], *values: Any) -> float | None:
+        return None if any(v is None for v in values) else round(compute(*values), 2)
+
+    feed_p50 = get("feed_api_page1", "warm", "p50_ms")
+    framework = get("framework_floor", "floor", "p50_ms")
+    database = get("db_floor_feed", "floor", "p50_ms")
+    small_p50 = get("feed_api_page1", "warm", "p50_ms", SMALL)
+    return [
+        Check("feed page 1 (API) p50", feed_p50, 15),
+        Check("feed page 1 (API) p99", get("feed_api_page1", "warm", "p99_ms"), 50),
+        Check(
+            "feed p50 / (framework floor + database floor)",
+            derived(lambda f, a, b: f / (a + b), feed_p50, framework, database),
+            2,
+            unit="x",
+        ),
+        Check(
+            f"feed p50 at {posts:,} / at {SMALL:,} posts",
+            derived(lambda big, small: big / small, feed_p50, small_p50),
+            1.3,
+            unit="x",
+        ),
+        Check("post creation p50", get("post_create", "warm", "p50_ms"), 15),
+        Check(
+            "load: feed page 1 at c=8",
+            get("load_feed_api_page1", "load c=8", "rps"),
+            240,
+            at_most=False,
+            unit="req/s",
+        ),
+        Check(
+            "load: feed page 1 at c=8, p99", get("load_feed_api_page1", "load c=8", "p99_ms"), 100
+        ),
+        Check("search (API) p95", get("search_api", "warm", "p95_ms"), 50),
+        Check("Qui sait ? (API) p95", get("experts_api", "warm", "p95_ms"), 150),
+        Check("Qui sait ? in a region (API) p95", get("experts_api_region", "warm", "p95_ms"), 150),
+    ]
+
+
+def report(path: Path, posts: int) -> tuple[str, bool]:
+    """The Markdown table of every budget, and whether all are met."""
+    data = json.loads(path.read_text())
+    records: Records = {(r["db"], r["posts"], r["endpoint"], r["kind"]): r for r in data}
+    lines = [
+        "| db | budget | measured | limit | met |",
+        "|---|---|---:|---:|---|",
+    ]
+    every = True
+    for db in sorted({r["db"] for r in data}):
+        for check in checks(records, db, posts):
+            every = every and check.met
+            figure = "missing" if check.figure is None else f"{check.figure:.2f} {check.unit}"
+            sign = "≤" if check.at_most else "≥"
+            verdict = (
+                "yes" if check.met else "**no**" if check.figure is not None else "**not measured**"
+            )
+            lines.append(
+                f"| {db} | {check.budget} | {figure} | {sign} {check.limit:g} {check.unit} "
+                f"| {verdict} |"
+            )
+    return "\n".join(lines), every
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", nargs="?", type=Path, default=RESULTS)
+    parser.add_argument("--posts", type=int, default=SCALE, help="The scale to check.")
+    args = parser.parse_args(argv)
+    if not args.path.exists():
+        print(f"{args.path}: no results; run `make bench` first", file=sys.stderr)
+        return 2
+    table, every = report(args.path, args.posts)
+    print(table)
+    print("\nEvery budget is met." if every else "\nSome budgets are not met (or not measured).")
+    return 0 if every else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
