@@ -357,11 +357,13 @@ class FeedCards:
 
     @property
     def since(self) -> str:
-        """The marker for "how many new since?" (the first item's position, or now)."""
+        """The marker for "how many new since?" (the newest item's position, or now)."""
         if not self.items:
             return since_now()
-        first = self.items[0][0].fields
-        return Cursor(first["created_at"], first["id"]).encode()
+        newest = max(
+            self.items, key=lambda item: (item[0].fields["created_at"], item[0].fields["id"])
+        )
+        return Cursor(newest[0].fields["created_at"], newest[0].fields["id"]).encode()
 
 
 def feed_cards(
@@ -409,22 +411,33 @@ def feed_cards(
 
 
 def newest_position(page: PostPage) -> str | None:
-    """The marker a client keeps to ask "how many new since?" (the first item's)."""
+    """The marker a client keeps to ask "how many new since?".
+
+    The newest post *created* among those shown, not the first item: in
+    "latest activity" order the first item may be an old post lifted by a
+    comment, and everything published after it would then count as new.
+    """
     if not page.items:
         return None
-    first = page.items[0]
-    return Cursor(first.created_at, first.pk).encode()
+    newest = max(page.items, key=lambda post: (post.created_at, post.pk))
+    return Cursor(newest.created_at, newest.pk).encode()
 
 
 def new_count(*, viewer: Viewer, since: str, feed_filter: FeedFilter = FeedFilter.ALL) -> int:
-    """How many feed posts were published after ``since`` (capped: the UI says "99+")."""
+    """How many feed posts others published after ``since`` (capped: the UI says "99+").
+
+    The viewer's own posts are in their feed but are not news to them: what
+    they just published must not light up "1 new post".
+    """
     position = Cursor.decode(since)
     if position is None:
         return 0
 
     def build(sentinel: User) -> QuerySet[Post, tuple[int]]:
         newer = compiled.after("created_at", feed_queryset(sentinel, feed_filter), newer=True)
-        return newer.order_by().values_list("pk")[: NEW_COUNT_CAP + 1]
+        return (
+            newer.exclude(author_id=sentinel.pk).order_by().values_list("pk")[: NEW_COUNT_CAP + 1]
+        )
 
     rows = compiled.run(
         kind="count",
@@ -436,9 +449,13 @@ def new_count(*, viewer: Viewer, since: str, feed_filter: FeedFilter = FeedFilte
     )
     if rows is not None:
         return len(rows)
-    newer = feed_queryset(viewer, feed_filter).filter(
-        Q(created_at__gt=position.created_at)
-        | Q(created_at=position.created_at, id__gt=position.id)
+    newer = (
+        feed_queryset(viewer, feed_filter)
+        .filter(
+            Q(created_at__gt=position.created_at)
+            | Q(created_at=position.created_at, id__gt=position.id)
+        )
+        .exclude(author_id=viewer_pk(viewer))
     )
     return len(newer.order_by().values_list("pk", flat=True)[: NEW_COUNT_CAP + 1])
 

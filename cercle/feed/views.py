@@ -92,12 +92,17 @@ def page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def new_count(request: HttpRequest) -> HttpResponse:
     """The "N new posts" indicator, polled by the page (pushed in real time later)."""
-    feed_filter, _order = _options(request)
+    feed_filter, order = _options(request)
     count = selectors.new_count(
         viewer=viewer_of(request), since=request.GET.get("since", ""), feed_filter=feed_filter
     )
     return render(
         request,
         "feed/_new_count.html",
-        {"count": count, "cap": selectors.NEW_COUNT_CAP, "feed_filter": feed_filter},
+        {
+            "count": count,
+            "cap": selectors.NEW_COUNT_CAP,
+            # Showing the new posts reloads the feed as the reader set it up.
+            "refresh": "?" + urlencode({"filter": feed_filter, "order": order}),
+        },
     )

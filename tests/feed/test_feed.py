@@ -118,6 +118,17 @@ def test_leaving_or_deleting_removes_at_once(user, other, scene) -> None:
     assert scene["community"].pk not in page and scene["followed"].pk not in page
 
 
+def test_an_edit_dropping_the_followed_topic_takes_the_post_out(user, scene) -> None:
+    # Thomas follows #veille, not its author: the tag is the only reason he sees it.
+    tagged = scene["tagged"]
+    assert tagged.pk in ids(selectors.feed(viewer=user, feed_filter=FeedFilter.TOPICS))
+    posts.post_edit(actor=scene["stranger"], post=tagged, body="Premier, sans sujet")
+    assert tagged.pk not in ids(selectors.feed(viewer=user))
+    assert tagged.pk not in ids(selectors.feed(viewer=user, use_compiled=False))
+    posts.post_edit(actor=scene["stranger"], post=tagged, body="De retour #Veille")
+    assert tagged.pk in ids(selectors.feed(viewer=user))
+
+
 def test_cursor_is_stable_while_others_post(user, other) -> None:
     network.follow(follower=user, followee=other)
     made = [posts.post_create(author=other, body=f"Post {i}").pk for i in range(25)]
@@ -257,8 +268,14 @@ def test_compiled_sql_agrees_with_the_orm(user, other, staff, scene, feed_filter
                 assert fast_cursor is None
                 break
         since = selectors.since_now()
-        posts.post_create(author=other, body="Tout neuf")
-        assert selectors.new_count(viewer=viewer, since=since, feed_filter=feed_filter) in (0, 1)
+        posts.post_create(author=other, body=f"Tout neuf {viewer.pk}")
+        slow_page = selectors.feed(viewer=viewer, feed_filter=feed_filter, use_compiled=False)
+        expected = [
+            p for p in slow_page.items if p.body == f"Tout neuf {viewer.pk}" and p.author != viewer
+        ]
+        assert selectors.new_count(viewer=viewer, since=since, feed_filter=feed_filter) == len(
+            expected
+        )
 
 
 @pytest.mark.parametrize(
@@ -279,3 +296,36 @@ def test_forged_cursors_are_refused_not_crashing(client_for, user, raw) -> None:
         response = client.get(url, {param: token})
         assert response.status_code == 422, (url, response.content[:200])
         assert param in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("use_compiled", [True, False])
+def test_my_own_new_post_is_not_news_to_me(user, other, scene, use_compiled, monkeypatch) -> None:
+    if not use_compiled:  # the ORM path, as for a shape the compiled SQL does not cover
+        monkeypatch.setattr(selectors.compiled, "run", lambda **kwargs: None)
+    since = selectors.newest_position(selectors.feed(viewer=user))
+    assert since is not None
+    posts.post_create(author=user, body="Je viens de publier")
+    assert selectors.new_count(viewer=user, since=since) == 0
+    posts.post_create(author=other, body="Et Alexandra aussi")
+    assert selectors.new_count(viewer=user, since=since) == 1
+
+
+def test_in_latest_activity_order_what_is_shown_is_not_new(client_for, user, other, scene) -> None:
+    # An old post lifted to the top by a comment must not make the newer posts
+    # shown below it count as "new".
+    posts.comment_create(author=other, post=scene["tagged"], body="Relance")
+    client = client_for(user)
+    home = client.get("/", {"order": "activity"})
+    assert home.context["page"].items[0].pk == scene["tagged"].pk
+    indicator = client.get(
+        reverse("feed:new_count"), {"since": home.context["since"], "order": "activity"}
+    )
+    assert "new-posts" not in indicator.content.decode()
+    api = client.get("/api/v1/feed", {"order": "activity"}).json()
+    assert api["items"][0]["id"] == scene["tagged"].pk
+    assert client.get("/api/v1/feed/new-count", {"since": api["since"]}).json() == {"count": 0}
+    posts.post_create(author=other, body="Vraiment nouveau")
+    indicator = client.get(
+        reverse("feed:new_count"), {"since": home.context["since"], "order": "activity"}
+    )
+    assert 'href="?filter=all&amp;order=activity"' in indicator.content.decode()
