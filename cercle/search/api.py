@@ -75,13 +75,17 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
         community = community_get(viewer=viewer, slug=query.community)
         if community is None:
             raise ValidationError({"community": [_("No such community.")]})
+    author = None
+    if query.author:
+        author = User.objects.filter(pk=query.author, is_active=True).first()
+        if author is None:
+            raise ValidationError({"author": [_("Nobody by that name.")]})
     parsed = selectors.parse_query(query.q)
     start = (query.page - 1) * query.per_page
     end = start + query.per_page
     results: list[SearchHitOut] = []
     complete = True
     if query.type == "posts":
-        author = User.objects.filter(pk=query.author).first() if query.author else None
         entries = selectors.conversations(
             viewer=viewer,
             query=parsed,

@@ -21,6 +21,7 @@ class SearchForm(forms.Form):
     )
     community = forms.SlugField(label=_("Community"), required=False, max_length=120)
     author = forms.IntegerField(label=_("Author"), required=False, min_value=1)
+    by = forms.CharField(label=_("Written by"), required=False, max_length=120, strip=True)
     since = forms.DateField(
         label=_("From"),
         required=False,

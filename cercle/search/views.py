@@ -14,17 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cercle.accounts import selectors as people_selectors
 from cercle.accounts.models import User
-from cercle.communities.selectors import community_get
+from cercle.accounts.selectors import DirectoryFilters, directory_search
+from cercle.communities.models import Community
+from cercle.communities.selectors import community_get, directory
 from cercle.core.http import is_htmx, viewer_of
 from cercle.posts.models import Attachment
 from cercle.search import selectors, services
 from cercle.search.experts import ExpertFilters, find_experts
 from cercle.search.forms import ExpertForm, HideTopicForm, SearchForm
 from cercle.search.models import EntryKind, SearchEntry
-from cercle.search.text import SearchQuery, snippet
+from cercle.search.text import SearchQuery, fold, snippet
 
 PER_PAGE = 20
 PREVIEW = 4  # results per kind on the "all" tab
+NAMESAKES = 6  # people offered when "Written by" matches several
 
 
 @require_GET
@@ -86,21 +89,74 @@ def _page(queryset: Any, number: int | None) -> Page[Any]:
     return Paginator(queryset, PER_PAGE).get_page(number or 1)
 
 
+def _author(viewer: User, text: str) -> tuple[User | None, list[User]]:
+    """The person "Written by" names (@handle or name), or the namesakes to choose from.
+
+    ``(person, [])`` when one person matches, ``(None, namesakes)`` when
+    several do (at most ``NAMESAKES``), ``(None, [])`` when nobody does.
+    """
+    handle = text.lstrip("@").strip().lower()
+    people = directory_search(viewer=viewer, filters=DirectoryFilters(q=text.replace("@", " ")))
+    exact = people.filter(handle=handle).first() if handle else None
+    if exact is not None:
+        return exact, []
+    found = list(people[: NAMESAKES + 1])
+    if len(found) > 1:  # "Marie Martin" is not ambiguous beside "Marie Martineau"
+        same = [person for person in found if fold(person.name) == fold(text)]
+        found = same if len(same) == 1 else found
+    if len(found) == 1:
+        return found[0], []
+    return None, found[:NAMESAKES]
+
+
+def _refuse(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The page with what was wrong in the filters, and no results (nothing was searched)."""
+    context["refused"] = True
+    return render(request, "search/results.html", context, status=400)
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """The results page: tabs for everything, conversations, people, communities, #topics."""
     viewer = viewer_of(request)
     form = SearchForm(request.GET)
-    context: dict[str, Any] = {"form": form, "tab": "all", "q": ""}
+    my_communities = list(directory(viewer=viewer, mine=True).order_by("name"))
+    context: dict[str, Any] = {
+        "form": form,
+        "tab": "all",
+        "q": (request.GET.get("q") or "")[:200],  # kept in the box even when refused
+        "community_choices": my_communities,
+    }
     if not form.is_valid():
-        return render(request, "search/results.html", context, status=400)
+        return _refuse(request, context)
     data = form.cleaned_data
     q, tab = data["q"] or "", data["tab"] or "all"
     query = selectors.parse_query(q)
-    community = community_get(viewer=viewer, slug=data["community"]) if data["community"] else None
-    author = (
-        User.objects.filter(pk=data["author"], is_active=True).first() if data["author"] else None
-    )
+    community: Community | None = None
+    if data["community"]:
+        community = community_get(viewer=viewer, slug=data["community"])
+        if community is None:  # a secret community is as unknown as a mistyped one
+            form.add_error("community", _("No such community."))
+    author: User | None = None
+    if data["author"]:
+        author = User.objects.filter(pk=data["author"], is_active=True).first()
+        if author is None:
+            form.add_error("author", _("Nobody by that name."))
+    elif (data["by"] or "").lstrip("@").strip():
+        author, namesakes = _author(viewer, data["by"])
+        if author is None:
+            context["namesakes"] = namesakes
+            form.add_error(
+                "by",
+                _("Several people match: pick one below.")
+                if namesakes
+                else _("Nobody by that name."),
+            )
+    if form.errors:
+        return _refuse(request, context)
+    if community is not None and community not in my_communities:
+        # Searching an open community one has not joined (its page links here).
+        context["community_choices"] = [community, *my_communities]
     filters = selectors.Filters(
         community=community, author=author, since=data["since"], until=data["until"]
     )

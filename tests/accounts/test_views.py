@@ -47,6 +47,11 @@ def test_directory_lists_filters_and_paginates(logged_client, staff: User) -> No
     assert followed.context["filters"].region == "Sud-Ouest"
 
 
+def test_directory_leads_to_who_knows(logged_client) -> None:
+    html = logged_client.get("/people/").content.decode()
+    assert re.search(r'<a class="btn" href="/experts/"[^>]*>Qui sait \?</a>', html), html
+
+
 def test_directory_htmx_request_renders_only_the_results(logged_client, other: User) -> None:
     response = logged_client.get(
         "/people/", {"q": "girard"}, headers={"HX-Request": "true", "HX-Target": "results"}

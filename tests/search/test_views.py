@@ -5,6 +5,7 @@ import pytest
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
 from cercle.posts import services as posts
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +49,71 @@ def test_search_page_tabs_counts_and_highlights(logged_client, scene) -> None:
 
 def test_search_page_filters_and_empty_states(logged_client, user, scene) -> None:
     only = logged_client.get(
-        "/search/", {"q": "appel", "tab": "posts", "author": user.pk, "community": "nope"}
+        "/search/",
+        {"q": "appel", "tab": "posts", "author": user.pk, "community": scene["sud"].slug},
     )
-    assert only.context["page"].paginator.count == 1  # unknown community: ignored, not leaked
+    assert only.status_code == 200
+    assert [hit.entry.comment_id for hit in only.context["hits"]] == [scene["reply"].pk]
+    # An open community the viewer has not joined is offered while it filters.
+    assert only.context["community_choices"][0] == scene["sud"]
+    assert f'value="@{user.handle}" ' in only.content.decode()  # the author, as typed back
     assert logged_client.get("/search/").context["q"] == ""
     nothing = logged_client.get("/search/", {"q": "zzzxq"})
-    assert "Aucun résultat pour « zzzxq »" in nothing.content.decode() or (
-        "Nothing found" in nothing.content.decode()
-    )
+    assert "Aucun résultat pour « zzzxq »" in nothing.content.decode()
+
+
+def test_community_filter_offers_my_communities(logged_client, user, other, scene) -> None:
+    mine = communities.community_create(actor=user, name="Achats", kind=CommunityKind.PRIVATE)
+    page = logged_client.get("/search/", {"q": "appel"})
+    assert page.context["community_choices"] == [mine]
+    html = page.content.decode()
+    assert f'<option value="{mine.slug}">Achats</option>' in html
+    assert "Commerciaux Sud-Ouest</option>" not in html  # not joined, not chosen
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_unknown_or_secret_community_filter_is_refused(logged_client, other, scene, secret) -> None:
+    codir = communities.community_create(actor=other, name="Codir", kind=CommunityKind.SECRET)
+    posts.post_create(author=other, community=codir, body="L'appel d'offres confidentiel")
+    slug = codir.slug if secret else "nope"
+    response = logged_client.get("/search/", {"q": "appel", "community": slug})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Cette communauté n&#x27;existe pas." in html
+    assert "Aucune recherche lancée" in html
+    assert "confidentiel" not in html and "Codir" not in html
+    assert "counts" not in response.context
+
+
+def test_written_by_takes_a_name_or_a_handle(logged_client, user, other, scene) -> None:
+    by_name = logged_client.get("/search/", {"q": "appel", "tab": "posts", "by": "girard"})
+    assert by_name.context["filter_author"] == other
+    assert [hit.entry.post_id for hit in by_name.context["hits"]] == [scene["tender"].pk]
+    by_handle = logged_client.get("/search/", {"q": "appel", "by": f"@{user.handle}"})
+    assert by_handle.context["filter_author"] == user
+    assert by_handle.context["counts"]["posts"] == 1
+    ignored = logged_client.get("/search/", {"q": "appel", "by": " @ "})
+    assert ignored.status_code == 200 and ignored.context["filter_author"] is None
+
+
+def test_written_by_asks_which_namesake_or_says_nobody(logged_client, scene) -> None:
+    first = UserFactory(first_name="Marie", last_name="Martin", job_title="Acheteuse")
+    UserFactory(first_name="Marie", last_name="Martineau")
+    UserFactory(first_name="Marie", last_name="Dupont")
+    exact = logged_client.get("/search/", {"q": "appel", "by": "Marie Martin"})
+    assert exact.context["filter_author"] == first  # the exact name wins over Martineau
+    several = logged_client.get("/search/", {"q": "appel", "by": "marie"})
+    assert several.status_code == 400
+    assert len(several.context["namesakes"]) == 3
+    html = several.content.decode()
+    assert "Plusieurs personnes correspondent" in html
+    assert f"author={first.pk}" in html and "Marie Martin · Acheteuse" in html
+    nobody = logged_client.get("/search/", {"q": "appel", "by": "Zorglub"})
+    assert nobody.status_code == 400
+    assert "Personne ne porte ce nom." in nobody.content.decode()
+    assert "counts" not in nobody.context
+    gone = logged_client.get("/search/", {"q": "appel", "author": 999_999})
+    assert gone.status_code == 400 and "Personne ne porte ce nom." in gone.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -92,6 +150,8 @@ def test_search_api(logged_client, scene, user) -> None:
     )
     assert bad.status_code == 422 and "until" in bad.json()["error"]["fields"]
     assert logged_client.get("/api/v1/search", {"q": "a", "community": "nope"}).status_code == 422
+    unknown = logged_client.get("/api/v1/search", {"q": "a", "author": 999_999})
+    assert unknown.status_code == 422 and "author" in unknown.json()["error"]["fields"]
     assert logged_client.get("/api/v1/search", {"q": "a", "type": "planets"}).status_code == 422
     assert logged_client.get("/api/v1/search", {"q": "a", "page": 0}).status_code == 422
 
