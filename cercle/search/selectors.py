@@ -9,7 +9,7 @@ community's post is never found, counted or quoted for someone outside it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import overload
 
@@ -32,22 +32,41 @@ from cercle.search.text import SearchQuery, parse, stems
 LIMIT = 5
 
 
+# Suggestions read the newest matches of what is being typed, never more.
+SUGGESTION_WINDOW = 60
+SUGGESTED_CONVERSATIONS = 3
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestions:
     people: list[User]
     communities: list[Community]
     hashtags: list[Hashtag]
+    conversations: list[SearchEntry] = field(default_factory=list)
+    query: SearchQuery = field(default_factory=SearchQuery)  # what they were matched with
 
     def __bool__(self) -> bool:
-        return bool(self.people or self.communities or self.hashtags)
+        return bool(self.people or self.communities or self.hashtags or self.conversations)
 
 
 def suggest(*, viewer: Viewer, q: str) -> Suggestions:
+    """What the search box offers as one types: people, communities, #topics, conversations.
+
+    Conversations match every word typed, the last one as a prefix (it is
+    still being typed), among the newest ``SUGGESTION_WINDOW`` matches the
+    viewer may see, best first: a shortcut to a recent discussion, not the
+    search (Enter gives that).
+    """
     q = q.strip()[:100]
     if len(fold(q).lstrip("#@")) < 2:
         return Suggestions([], [], [])
     term = fold(q).lstrip("#@")
     visible_posts = Post.objects.filter(post_q(viewer), post_hashtags__hashtag=OuterRef("pk"))
+    query = parse(q.lstrip("#@"), prefix_last=True)
+    found = engine.window(_conversation_entries(viewer), query, size=SUGGESTION_WINDOW)
+    wanted = found.ids[:SUGGESTED_CONVERSATIONS]
+    entries = SearchEntry.objects.filter(pk__in=wanted).select_related("post__community", "person")
+    by_id = {entry.pk: entry for entry in entries}
     return Suggestions(
         people=list(directory_search(viewer=viewer, filters=DirectoryFilters(q=term))[:LIMIT]),
         communities=list(directory(viewer=viewer, q=term)[:LIMIT]),
@@ -56,6 +75,8 @@ def suggest(*, viewer: Viewer, q: str) -> Suggestions:
             .filter(Exists(visible_posts))
             .order_by("key")[:LIMIT]
         ),
+        conversations=[by_id[pk] for pk in wanted if pk in by_id],
+        query=query,
     )
 
 
@@ -116,6 +137,13 @@ class Results:
         return iter(self[:])
 
 
+def _conversation_entries(viewer: Viewer) -> QuerySet[SearchEntry]:
+    """Posts and comments the viewer may read (the condition every search of them applies)."""
+    return SearchEntry.objects.filter(
+        Q(kind=EntryKind.POST) | Q(kind=EntryKind.COMMENT), post_q(viewer, "post__")
+    )
+
+
 def conversations(*, viewer: Viewer, query: SearchQuery, filters: Filters | None = None) -> Results:
     """Posts and comments matching ``query`` that the viewer may see, best first.
 
@@ -124,9 +152,7 @@ def conversations(*, viewer: Viewer, query: SearchQuery, filters: Filters | None
     never include the unseen.
     """
     filters = filters or Filters()
-    entries = SearchEntry.objects.filter(
-        Q(kind=EntryKind.POST) | Q(kind=EntryKind.COMMENT), post_q(viewer, "post__")
-    )
+    entries = _conversation_entries(viewer)
     narrowed = False
     if filters.community is not None:
         entries = entries.filter(community=filters.community)

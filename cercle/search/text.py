@@ -207,7 +207,10 @@ def parse(q: str, *, prefix_last: bool = False) -> SearchQuery:
         for position, word in enumerate(found):
             is_prefix = prefix_last and last_token and position == len(found) - 1 and not quoted
             if is_prefix:
-                terms.append(Term((word,), (word,), prefix=True, excluded=excluded, words=(word,)))
+                # The index holds stems: "offres" typed must find "offre" (stem "offr"),
+                # so the prefix is the stem, unless stemming changed letters.
+                fr, en = (stem if word.startswith(stem) else word for stem in stems(word))
+                terms.append(Term((fr,), (en,), prefix=True, excluded=excluded, words=(word,)))
             else:
                 fr, en = stems(word)
                 terms.append(Term((fr,), (en,), excluded=excluded, words=(word,)))

@@ -30,14 +30,23 @@ PREVIEW = 4  # results per kind on the "all" tab
 NAMESAKES = 6  # people offered when "Written by" matches several
 
 
+SUGGESTION_EXTRACT = 110  # characters of each conversation suggested under the box
+
+
 @require_GET
 def suggest(request: HttpRequest) -> HttpResponse:
     """The drop-down under the search box (htmx fragment)."""
     q = request.GET.get("q", "")
+    suggestions = selectors.suggest(viewer=viewer_of(request), q=q)
+    conversations = [
+        # snippet() escapes everything it does not wrap in <mark>.
+        Hit(entry, mark_safe(snippet(entry.text, suggestions.query, length=SUGGESTION_EXTRACT)))  # noqa: S308
+        for entry in suggestions.conversations
+    ]
     return render(
         request,
         "search/_suggestions.html",
-        {"suggestions": selectors.suggest(viewer=viewer_of(request), q=q), "q": q[:100]},
+        {"suggestions": suggestions, "conversations": conversations, "q": q[:100]},
     )
 
 

@@ -234,6 +234,12 @@ SEARCH_PATHS = [
         lambda c, w, a: _contains(c, f"/search/suggest/?q={_tag(a)}", f"/tags/{_tag(a)}/"),
     ),
     Path(
+        "search box suggestions, conversations",
+        ("search:suggest",),
+        lambda a: True,
+        lambda c, w, a: _contains(c, f"/search/suggest/?q=sujet{a}", f"/posts/{_post(w, a).pk}/"),
+    ),
+    Path(
         "API search",
         ("/api/v1/search",),
         lambda a: True,

@@ -126,6 +126,9 @@ def test_prefix_for_suggestions_as_you_type(user, corpus) -> None:
         corpus["materiel"],
     }
     assert found(user, "ferrov") == set()  # a whole word, not a prefix
+    # A whole word typed last is a prefix of its stem: "offres" finds "offre".
+    typed = selectors.conversations(viewer=user, query=parse("appels d'offres", prefix_last=True))
+    assert {e.post_id for e in typed} == {corpus["tender"], corpus["tender2"]}
 
 
 def test_relevance_ranks_before_recency(user, other) -> None:

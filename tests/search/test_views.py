@@ -47,6 +47,16 @@ def test_search_page_tabs_counts_and_highlights(logged_client, scene) -> None:
     assert "<html" not in fragment.content.decode() and "/posts/" in fragment.content.decode()
 
 
+def test_suggestions_offer_recent_conversations_as_you_type(logged_client, scene) -> None:
+    html = logged_client.get("/search/suggest/", {"q": "appels d'off"}).content.decode()
+    assert "Conversations récentes" in html
+    assert f'href="/posts/{scene["tender"].pk}/"' in html
+    assert f'href="/posts/{scene["tender"].pk}/#comment-{scene["reply"].pk}"' in html
+    assert "<mark>appel</mark>" in html and "Alexandra Girard · Commerciaux Sud-Ouest" in html
+    other_words = logged_client.get("/search/suggest/", {"q": "ferroviaire soudure"})
+    assert "/posts/" not in other_words.content.decode()  # every word typed must match
+
+
 def test_search_page_filters_and_empty_states(logged_client, user, scene) -> None:
     only = logged_client.get(
         "/search/",
