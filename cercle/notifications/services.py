@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cercle.access.communities import CommunityAction, CommunityPolicy
@@ -30,7 +30,6 @@ from cercle.notifications.models import (
     Event,
     Notification,
     NotificationActor,
-    Preference,
 )
 from cercle.posts.models import Comment, Post
 from cercle.realtime import events
@@ -42,28 +41,28 @@ DIGEST_ONLY: Channels = (False, EmailChoice.DIGEST)
 def _recipients(
     ids: Iterable[int], actor: User, post: Post | None, event: Event
 ) -> dict[int, Channels]:
-    """Those of ``ids`` to tell, with their channels for ``event`` (two queries).
+    """Those of ``ids`` to tell, with their channels for ``event`` (one query).
 
     Active, not the actor, able to see ``post``; the channels are their
-    preference for this event type, or the default.  (One statement with the
-    preferences as subqueries costs more: on SQLite at 50k posts, 1.3 ms
-    against 0.5 + 0.4 ms, the ORM's compiling of the subqueries.)
+    preference for this event type (joined: at most one row per person and
+    event), or the default.
     """
     wanted = set(ids) - {actor.pk}
     if not wanted:
         return {}
     people = PostPolicy.audience(post) if post is not None else User.objects.filter(is_active=True)
-    recipients = list(people.filter(pk__in=wanted).values_list("pk", flat=True))
-    if not recipients:
-        return {}
-    chosen = {
-        user_id: (in_app, email)
-        for user_id, in_app, email in Preference.objects.filter(
-            user_id__in=recipients, event=event
-        ).values_list("user_id", "in_app", "email")
-    }
+    rows = (
+        people.filter(pk__in=wanted)
+        .annotate(
+            preference=FilteredRelation(
+                "notification_preferences", condition=Q(notification_preferences__event=event)
+            )
+        )
+        .order_by()
+        .values_list("pk", "preference__in_app", "preference__email")
+    )
     default: Channels = (True, DEFAULT_EMAIL[event])
-    return {pk: chosen.get(pk, default) for pk in recipients}
+    return {pk: (in_app, email) if email is not None else default for pk, in_app, email in rows}
 
 
 def _new(

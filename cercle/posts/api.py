@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router
 from ninja.errors import HttpError
@@ -204,18 +205,28 @@ def create_post(
         shared_post = selectors.post_get(viewer=viewer, post_id=data.shared_post_id)
         if shared_post is None:
             raise ValidationError({"shared_post_id": [_("No such post.")]})
+    started = timezone.now()
+    uploads = _uploads(files)
     post = services.post_create(
         author=viewer,
         body=data.body,
         community=community,
-        uploads=_uploads(files),
+        uploads=uploads,
         client_token=data.client_token,
         praised=praised,
         shared_post=shared_post,
     )
     # The author's own new post: read as a card (cercle.posts.cards), the hot
-    # path's way, without re-checking what the service just allowed.
-    return Status(201, PostOut.model_validate(cards.cards(viewer, [post.pk])[0].fields))
+    # path's way, without re-checking what the service just allowed.  Unless
+    # the client token found an earlier post, nobody has reacted to it yet.
+    just_created = post.created_at >= started
+    card = cards.cards(
+        viewer,
+        [post.pk],
+        just_created=just_created,
+        bare=not uploads and not praised and shared_post is None,
+    )[0]
+    return Status(201, PostOut.model_validate(card.fields))
 
 
 @router.get("/posts/{post_id}", response=PostOut, summary="A post")

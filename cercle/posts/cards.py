@@ -233,11 +233,16 @@ def cards(
     ids: Sequence[int],
     *,
     post_roles: dict[int, str | None] | None = None,
+    just_created: bool = False,
+    bare: bool = False,
 ) -> list[Card]:
     """The cards of ``ids`` (in that order), for a viewer who may see them all.
 
     ``post_roles`` — the viewer's role in each post's community, by post id —
     saves a query when the caller already knows them (the feed's page query does).
+    ``just_created``: the posts were created by this request, so nobody has
+    reacted yet (no reaction query); ``bare`` adds that they have no files, no
+    praise and share nothing (no query for files and praise either).
     """
     me = viewer_pk(viewer)
     by_id: dict[int, Card] = {}
@@ -262,8 +267,10 @@ def cards(
             shared_post_id=shared_id,
         )
     found = [by_id[pk] for pk in ids if pk in by_id]
-    _add_files_and_praise(found)
-    _add_reactions(found, me)
+    if not (just_created and bare):
+        _add_files_and_praise(found)
+    if not just_created:
+        _add_reactions(found, me)
     roles = None
     if post_roles is not None:
         roles = {

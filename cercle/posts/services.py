@@ -71,7 +71,10 @@ class _Rendered:
 def _render(body: str) -> _Rendered:
     handles = rendering.extract_mentions(body)
     people = (
-        {u.handle: u for u in User.objects.filter(handle__in=handles, is_active=True)}
+        {
+            u.handle: u
+            for u in User.objects.filter(handle__in=handles, is_active=True).only("pk", "handle")
+        }
         if handles
         else {}
     )

@@ -149,6 +149,42 @@ def test_same_client_token_twice_is_one_post(client: Client, user: User) -> None
     assert Post.objects.count() == 1
 
 
+def test_the_created_card_is_the_card_read_back(client: Client, user: User, other: User) -> None:
+    # The creation answer skips the queries a new post cannot need (reactions;
+    # files and praise when there are none): it must say what a read says.
+    rail = community(user)
+    original = post(other, "Original", uploads=[services.Upload("plan.pdf", PDF)])
+    services.reaction_set(user=other, post=original, emoji="like", on=True)
+    for fields in (
+        {"body": "Tout simple #Rail @" + other.handle},
+        {
+            "body": "Avec un fichier",
+            "community": rail.slug,
+            "files": [upload("a.pdf", PDF, "application/pdf")],
+        },
+        {"body": "Merci !", "praised": [other.pk]},
+        {"body": "", "shared_post_id": original.pk},
+    ):
+        created = client.post("/api/v1/posts", fields, headers=bearer(user))
+        assert created.status_code == 201, created.content
+        read = client.get(f"/api/v1/posts/{created.json()['id']}", headers=bearer(user))
+        assert created.json() == read.json()
+
+
+def test_a_resubmitted_post_keeps_its_reactions(client: Client, user: User, other: User) -> None:
+    first = client.post(
+        "/api/v1/posts", {"body": "Une fois", "client_token": "xyz"}, headers=bearer(user)
+    )
+    services.reaction_set(
+        user=other, post=Post.objects.get(pk=first.json()["id"]), emoji="like", on=True
+    )
+    again = client.post(
+        "/api/v1/posts", {"body": "Une fois", "client_token": "xyz"}, headers=bearer(user)
+    )
+    assert again.json()["id"] == first.json()["id"]
+    assert [r["count"] for r in again.json()["reactions"]] == [1]
+
+
 def test_praise(client: Client, user: User, other: User) -> None:
     third = UserFactory()
     response = client.post(
