@@ -18,12 +18,13 @@ from cercle.accounts.selectors import DirectoryFilters, directory_search
 from cercle.communities.models import Community
 from cercle.communities.selectors import community_get, directory
 from cercle.core.http import is_htmx, viewer_of
+from cercle.core.text import fold
 from cercle.posts.models import Attachment
 from cercle.search import selectors, services
 from cercle.search.experts import ExpertFilters, find_experts
 from cercle.search.forms import ExpertForm, HideTopicForm, SearchForm
 from cercle.search.models import EntryKind, SearchEntry
-from cercle.search.text import SearchQuery, fold, snippet
+from cercle.search.text import SearchQuery, snippet
 
 PER_PAGE = 20
 PREVIEW = 4  # results per kind on the "all" tab
