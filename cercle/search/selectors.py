@@ -9,7 +9,7 @@ community's post is never found, counted or quoted for someone outside it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import overload
 
@@ -42,42 +42,48 @@ class Suggestions:
     people: list[User]
     communities: list[Community]
     hashtags: list[Hashtag]
-    conversations: list[SearchEntry] = field(default_factory=list)
-    query: SearchQuery = field(default_factory=SearchQuery)  # what they were matched with
 
     def __bool__(self) -> bool:
-        return bool(self.people or self.communities or self.hashtags or self.conversations)
+        return bool(self.people or self.communities or self.hashtags)
 
 
 def suggest(*, viewer: Viewer, q: str) -> Suggestions:
-    """What the search box offers as one types: people, communities, #topics, conversations.
-
-    Conversations match every word typed, the last one as a prefix (it is
-    still being typed), among the newest ``SUGGESTION_WINDOW`` matches the
-    viewer may see, best first: a shortcut to a recent discussion, not the
-    search (Enter gives that).
-    """
+    """What the search box offers at once as one types: people, communities, #topics."""
     q = q.strip()[:100]
     if len(fold(q).lstrip("#@")) < 2:
         return Suggestions([], [], [])
     term = fold(q).lstrip("#@")
-    visible_posts = Post.objects.filter(post_q(viewer), post_hashtags__hashtag=OuterRef("pk"))
+    return Suggestions(
+        people=list(directory_search(viewer=viewer, filters=DirectoryFilters(q=term))[:LIMIT]),
+        communities=list(directory(viewer=viewer, q=term)[:LIMIT]),
+        hashtags=list(hashtags(viewer=viewer, q=term, limit=LIMIT)),
+    )
+
+
+# Suggested conversations come from the newest matches of what is typed, never more.
+SUGGESTION_WINDOW = 60
+SUGGESTED_CONVERSATIONS = 3
+
+
+def suggested_conversations(*, viewer: Viewer, q: str) -> tuple[list[SearchEntry], SearchQuery]:
+    """Up to three recent conversations for what is being typed, and the query they match.
+
+    Every word typed must match, the last one as a prefix (it is still being
+    typed), among the newest ``SUGGESTION_WINDOW`` matches the viewer may
+    see, best first: a shortcut to a recent discussion, not the search
+    (Enter gives that).  The search box asks for them separately from
+    ``suggest``: a prefix can cost PostgreSQL's full-text index tens of
+    milliseconds, which people and topics should not wait for.
+    """
+    q = q.strip()[:100]
     query = parse(q.lstrip("#@"), prefix_last=True)
+    if len(fold(q).lstrip("#@")) < 3 or not query:
+        return [], query
     found = engine.window(_conversation_entries(viewer), query, size=SUGGESTION_WINDOW)
     wanted = found.ids[:SUGGESTED_CONVERSATIONS]
     entries = SearchEntry.objects.filter(pk__in=wanted).select_related("post__community", "person")
     by_id = {entry.pk: entry for entry in entries}
-    return Suggestions(
-        people=list(directory_search(viewer=viewer, filters=DirectoryFilters(q=term))[:LIMIT]),
-        communities=list(directory(viewer=viewer, q=term)[:LIMIT]),
-        hashtags=list(
-            Hashtag.objects.filter(key__startswith=term.replace(" ", ""))
-            .filter(Exists(visible_posts))
-            .order_by("key")[:LIMIT]
-        ),
-        conversations=[by_id[pk] for pk in wanted if pk in by_id],
-        query=query,
-    )
+    return [by_id[pk] for pk in wanted if pk in by_id], query
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +222,7 @@ def people(*, viewer: Viewer, q: str) -> QuerySet[User]:
 TOPIC_CANDIDATES = 100
 
 
-def hashtags(*, viewer: Viewer, q: str) -> QuerySet[Hashtag]:
+def hashtags(*, viewer: Viewer, q: str, limit: int | None = None) -> QuerySet[Hashtag]:
     """#topics starting with what was typed, used in at least one post the viewer may see.
 
     A tag used only inside a secret community stays unknown to outsiders.
@@ -225,7 +231,8 @@ def hashtags(*, viewer: Viewer, q: str) -> QuerySet[Hashtag]:
     stops at the first): as one ``EXISTS`` over every candidate, PostgreSQL
     hashed the whole posts table to check shares, once per tag (1.9 s for
     "qualité" at 1M posts).  At most ``TOPIC_CANDIDATES`` tags are looked at,
-    in alphabetical order.
+    in alphabetical order; with ``limit`` (the search box), the walk stops at
+    the first ``limit`` visible ones.
     """
     key = "".join(fold(q).lstrip("#").split())
     if len(key) < 2:
@@ -235,11 +242,12 @@ def hashtags(*, viewer: Viewer, q: str) -> QuerySet[Hashtag]:
         .order_by("key")
         .values_list("pk", flat=True)[:TOPIC_CANDIDATES]
     )
-    visible = [
-        pk
-        for pk in candidates
-        if Post.objects.filter(post_q(viewer), post_hashtags__hashtag_id=pk).exists()
-    ]
+    visible: list[int] = []
+    for pk in candidates:
+        if Post.objects.filter(post_q(viewer), post_hashtags__hashtag_id=pk).exists():
+            visible.append(pk)
+            if limit is not None and len(visible) >= limit:
+                break
     return Hashtag.objects.filter(pk__in=visible).order_by("key")
 
 

@@ -36,19 +36,26 @@ SUGGESTION_EXTRACT = 110  # characters of each conversation suggested under the 
 
 @require_GET
 def suggest(request: HttpRequest) -> HttpResponse:
-    """The drop-down under the search box (htmx fragment)."""
+    """The drop-down under the search box (htmx fragment); conversations follow on their own."""
     q = request.GET.get("q", "")
-    suggestions = selectors.suggest(viewer=viewer_of(request), q=q)
-    conversations = [
-        # snippet() escapes everything it does not wrap in <mark>.
-        Hit(entry, mark_safe(snippet(entry.text, suggestions.query, length=SUGGESTION_EXTRACT)))  # noqa: S308
-        for entry in suggestions.conversations
-    ]
     return render(
         request,
         "search/_suggestions.html",
-        {"suggestions": suggestions, "conversations": conversations, "q": q[:100]},
+        {"suggestions": selectors.suggest(viewer=viewer_of(request), q=q), "q": q[:100]},
     )
+
+
+@require_GET
+def suggest_conversations(request: HttpRequest) -> HttpResponse:
+    """Recent conversations for the drop-down, loaded once the rest of it is shown."""
+    q = request.GET.get("q", "")
+    entries, query = selectors.suggested_conversations(viewer=viewer_of(request), q=q)
+    conversations = [
+        # snippet() escapes everything it does not wrap in <mark>.
+        Hit(entry, mark_safe(snippet(entry.text, query, length=SUGGESTION_EXTRACT)))  # noqa: S308
+        for entry in entries
+    ]
+    return render(request, "search/_suggested_conversations.html", {"conversations": conversations})
 
 
 @dataclass(frozen=True, slots=True)

@@ -235,9 +235,11 @@ SEARCH_PATHS = [
     ),
     Path(
         "search box suggestions, conversations",
-        ("search:suggest",),
+        ("search:suggest_conversations",),
         lambda a: True,
-        lambda c, w, a: _contains(c, f"/search/suggest/?q=sujet{a}", f"/posts/{_post(w, a).pk}/"),
+        lambda c, w, a: _contains(
+            c, f"/search/suggest/conversations/?q=sujet{a}", f"/posts/{_post(w, a).pk}/"
+        ),
     ),
     Path(
         "API search",

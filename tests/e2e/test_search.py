@@ -33,6 +33,8 @@ def test_thomas_finds_the_earlier_answer_and_its_pdf(
     )
     box.fill("appel d'offre")
     page.locator("#search-suggestions").get_by_role("link").first.wait_for()
+    # Recent conversations arrive in the same panel right after people and topics.
+    page.locator("#search-suggestions .suggested-conversations mark").first.wait_for()
     box.press("Enter")
     page.wait_for_url("**/search/?q=*")
     hit = page.locator(".hit", has_text="maintenance").first

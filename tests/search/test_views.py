@@ -48,13 +48,19 @@ def test_search_page_tabs_counts_and_highlights(logged_client, scene) -> None:
 
 
 def test_suggestions_offer_recent_conversations_as_you_type(logged_client, scene) -> None:
-    html = logged_client.get("/search/suggest/", {"q": "appels d'off"}).content.decode()
+    box = logged_client.get("/search/suggest/", {"q": "appels d'off"}).content.decode()
+    # People and topics at once; conversations load on their own, right after.
+    assert 'hx-get="/search/suggest/conversations/?q=appels%20d%27off"' in box
+    url = "/search/suggest/conversations/"
+    html = logged_client.get(url, {"q": "appels d'off"}).content.decode()
     assert "Conversations récentes" in html
     assert f'href="/posts/{scene["tender"].pk}/"' in html
     assert f'href="/posts/{scene["tender"].pk}/#comment-{scene["reply"].pk}"' in html
     assert "<mark>appel</mark>" in html and "Alexandra Girard · Commerciaux Sud-Ouest" in html
-    other_words = logged_client.get("/search/suggest/", {"q": "ferroviaire soudure"})
-    assert "/posts/" not in other_words.content.decode()  # every word typed must match
+    assert "/posts/" not in logged_client.get(url, {"q": "ferroviaire soudure"}).content.decode()
+    assert logged_client.get(url, {"q": "ap"}).content.decode().strip() == ""  # too short
+    nothing = logged_client.get("/search/suggest/", {"q": "zzqx"}).content.decode()
+    assert "Aucune personne, communauté ni sujet de ce nom." in nothing
 
 
 def test_search_page_filters_and_empty_states(logged_client, user, scene) -> None:
