@@ -77,7 +77,7 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
             raise ValidationError({"community": [_("No such community.")]})
     author = None
     if query.author:
-        author = User.objects.filter(pk=query.author, is_active=True).first()
+        author = selectors.author_get(viewer=viewer, user_id=query.author)
         if author is None:
             raise ValidationError({"author": [_("Nobody by that name.")]})
     parsed = selectors.parse_query(query.q)

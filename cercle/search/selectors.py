@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cercle.access.base import Viewer
 from cercle.access.communities import CommunityPolicy
+from cercle.access.people import ProfilePolicy
 from cercle.access.posts import post_q
 from cercle.accounts.models import User, UserSkill
 from cercle.accounts.selectors import DirectoryFilters, directory_search
@@ -30,11 +31,6 @@ from cercle.search.models import EntryKind, HiddenTopic, SearchEntry
 from cercle.search.text import SearchQuery, parse, stems
 
 LIMIT = 5
-
-
-# Suggestions read the newest matches of what is being typed, never more.
-SUGGESTION_WINDOW = 60
-SUGGESTED_CONVERSATIONS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +184,11 @@ def communities(*, viewer: Viewer, query: SearchQuery) -> Results:
 
 def parse_query(q: str, *, prefix_last: bool = False) -> SearchQuery:
     return parse(q, prefix_last=prefix_last)
+
+
+def author_get(*, viewer: Viewer, user_id: int) -> User | None:
+    """The person a search is narrowed to ("written by"): listed, so active; else None."""
+    return ProfilePolicy.listed(viewer, User.objects.filter(pk=user_id)).first()
 
 
 def _word_start(field: str, part: str) -> Q:

@@ -29,8 +29,6 @@ from cercle.search.text import SearchQuery, snippet
 PER_PAGE = 20
 PREVIEW = 4  # results per kind on the "all" tab
 NAMESAKES = 6  # people offered when "Written by" matches several
-
-
 SUGGESTION_EXTRACT = 110  # characters of each conversation suggested under the box
 
 
@@ -156,7 +154,7 @@ def search(request: HttpRequest) -> HttpResponse:
             form.add_error("community", _("No such community."))
     author: User | None = None
     if data["author"]:
-        author = User.objects.filter(pk=data["author"], is_active=True).first()
+        author = selectors.author_get(viewer=viewer, user_id=data["author"])
         if author is None:
             form.add_error("author", _("Nobody by that name."))
     elif (data["by"] or "").lstrip("@").strip():
