@@ -5,6 +5,11 @@ visible to an active viewer when it is on a profile (every employee), in an
 open community, or in a community the viewer belongs to; a share is visible
 only if its original is too (a share never widens the original's audience).
 Site administrators see everything.
+
+A post hidden by a moderator leaves every list (feeds, streams, search,
+hashtags, notifications) except its author's, who sees it marked as hidden.
+Its author, the moderators of its community and site administrators can
+still open it at its address, to fix it, restore it or delete it.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ class PostAction(StrEnum):
     EDIT = "edit"
     DELETE = "delete"
     PIN = "pin"
+    HIDE = "hide"  # also: restore a hidden post
+    MOVE = "move"  # to another community
 
 
 def post_q(viewer: Viewer, prefix: str = "") -> Q:
@@ -47,16 +54,22 @@ def post_q(viewer: Viewer, prefix: str = "") -> Q:
 
     if not is_active_viewer(viewer):
         return Q(pk__in=[])
-    if is_site_admin(viewer):
-        return Q()
-    mine = member_community_ids(viewer)
+    me = viewer.pk
 
-    def readable(p: str) -> Q:
-        return (
-            Q(**{f"{p}community__isnull": True})
-            | Q(**{f"{p}community__kind": CommunityKind.OPEN})
-            | Q(**{f"{p}community_id__in": mine})
-        )
+    def listed(p: str) -> Q:  # not hidden by a moderator, or the viewer's own
+        return Q(**{f"{p}hidden_at__isnull": True}) | Q(**{f"{p}author_id": me})
+
+    if is_site_admin(viewer):
+        readable = listed
+    else:
+        mine = member_community_ids(viewer)
+
+        def readable(p: str) -> Q:
+            return listed(p) & (
+                Q(**{f"{p}community__isnull": True})
+                | Q(**{f"{p}community__kind": CommunityKind.OPEN})
+                | Q(**{f"{p}community_id__in": mine})
+            )
 
     return readable(prefix) & (
         Q(**{f"{prefix}shared_post__isnull": True}) | readable(f"{prefix}shared_post__")
@@ -74,29 +87,36 @@ class PostPolicy:
             return False
         community = post.community
         archived = community is not None and community.is_archived
+        hidden = post.hidden_at is not None
         is_author = post.author_id is not None and post.author_id == viewer.pk
         match action:
             case PostAction.VIEW:
                 return True
             case PostAction.COMMENT | PostAction.SHARE:
-                return not archived
+                return not archived and not hidden
             case PostAction.EDIT:
                 return is_author and not archived
             case PostAction.DELETE:
-                return bool(
-                    is_author
-                    or is_site_admin(viewer)
-                    or (
-                        community is not None
-                        and CommunityPolicy.can(viewer, CommunityAction.MODERATE, community)
-                    )
-                )
+                return is_author or PostPolicy._moderates(viewer, post)
             case PostAction.PIN:
                 return (
                     community is not None
                     and not archived
+                    and not hidden
                     and CommunityPolicy.can(viewer, CommunityAction.MODERATE, community)
                 )
+            case PostAction.HIDE:
+                return PostPolicy._moderates(viewer, post)
+            case PostAction.MOVE:
+                return not archived and (is_author or PostPolicy._moderates(viewer, post))
+
+    @staticmethod
+    def _moderates(viewer: Viewer, post: Post) -> bool:
+        """Site administrators moderate every post; a community's managers, its posts."""
+        return is_site_admin(viewer) or (
+            post.community is not None
+            and CommunityPolicy.can(viewer, CommunityAction.MODERATE, post.community)
+        )
 
     @staticmethod
     def _can_view(viewer: Viewer, post: Post) -> bool:
@@ -105,10 +125,17 @@ class PostPolicy:
         if is_site_admin(viewer):
             return True
         for item in (post, post.shared_post):
-            if item is None or item.community is None:
+            if item is None:
                 continue
-            if item.community.kind != CommunityKind.OPEN and not membership_of(
-                viewer, item.community
+            community = item.community
+            if (
+                community is not None
+                and community.kind != CommunityKind.OPEN
+                and not membership_of(viewer, community)
+            ):
+                return False
+            if item.hidden_at is not None and not (
+                item.author_id == viewer.pk or PostPolicy._moderates(viewer, item)
             ):
                 return False
         return True
@@ -122,6 +149,8 @@ class PostPolicy:
         for item in (post, post.shared_post):
             if item is not None and item.community is not None:
                 people = people.filter(pk__in=CommunityPolicy.audience(item.community).values("pk"))
+            if item is not None and item.hidden_at is not None:  # listed for its author only
+                people = people.filter(pk__in=[item.author_id] if item.author_id else [])
         return people
 
 

@@ -85,6 +85,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"community": community, **_permissions(viewer, community)}
     if context["can"]["read"]:  # type: ignore[index]
         context["pinned"] = post_selectors.pinned(viewer=viewer, community=community)
+        context["hidden_posts"] = post_selectors.hidden_in(viewer=viewer, community=community)
         context["page"] = post_selectors.stream(
             viewer=viewer, community=community, cursor=request.GET.get("cursor")
         )

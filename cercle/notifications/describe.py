@@ -100,6 +100,16 @@ def text(notification: Notification) -> str:
                     "community": post.community.name,
                 }
             return _("%(name)s posted") % {"name": name}
+        case Event.MODERATION:
+            # Moved: ``community`` is where to; hidden: no community.
+            if community:
+                return _("%(name)s moved your post to %(community)s") % {
+                    "name": name,
+                    "community": community,
+                }
+            return _("%(name)s hid your post: only you and the moderators can see it") % {
+                "name": name
+            }
     return name
 
 

@@ -303,3 +303,9 @@ def request_answered(*, actor: User, community: Community, user: User, approved:
         return  # a secret community that said no stays unknown
     event = Event.REQUEST_APPROVED if approved else Event.REQUEST_DECLINED
     _tell([user.pk], event, actor, community=community)
+
+
+def moderated(*, actor: User, post: Post, moved_to: Community | None = None) -> None:
+    """A moderator hid ``post`` (``moved_to`` None) or moved it there: its author is told."""
+    if post.author_id is not None:
+        _tell([post.author_id], Event.MODERATION, actor, post=post, community=moved_to)

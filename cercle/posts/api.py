@@ -45,6 +45,8 @@ from cercle.posts.schemas import (
     HashtagOut,
     PostEditIn,
     PostForm,
+    PostHideIn,
+    PostMoveIn,
     PostOut,
     PostPageOut,
     PostPageQuery,
@@ -257,6 +259,47 @@ def pin_post(request: HttpRequest, post_id: int) -> PostOut:
 @router.post("/posts/{post_id}/unpin", response=PostOut, summary="Unpin a post")
 def unpin_post(request: HttpRequest, post_id: int) -> PostOut:
     services.post_pin(actor=_viewer(request), post=_post_or_404(request, post_id), pinned=False)
+    return _post_out(request, post_id)
+
+
+@router.post(
+    "/posts/{post_id}/hide",
+    response=PostOut,
+    summary="Hide a post (moderators)",
+    description=(
+        "The post leaves every list but its author's; its author is notified. "
+        "Community managers may hide their community's posts, site administrators any post."
+    ),
+)
+def hide_post(request: HttpRequest, post_id: int, payload: PostHideIn) -> PostOut:
+    services.post_hide(
+        actor=_viewer(request), post=_post_or_404(request, post_id), reason=payload.reason
+    )
+    return _post_out(request, post_id)
+
+
+@router.post("/posts/{post_id}/restore", response=PostOut, summary="Show a hidden post again")
+def restore_post(request: HttpRequest, post_id: int) -> PostOut:
+    services.post_restore(actor=_viewer(request), post=_post_or_404(request, post_id))
+    return _post_out(request, post_id)
+
+
+@router.post(
+    "/posts/{post_id}/move",
+    response=PostOut,
+    summary="Move a post to another community",
+    description=(
+        "Its author or a moderator of its community may move it, to a community where "
+        "both may post. Its readers become the new community's at once."
+    ),
+)
+def move_post(request: HttpRequest, post_id: int, payload: PostMoveIn) -> PostOut:
+    viewer = _viewer(request)
+    post = _post_or_404(request, post_id)
+    community = community_selectors.community_get(viewer=viewer, slug=payload.community)
+    if community is None:
+        raise ValidationError({"community": [_("No such community.")]})
+    services.post_move(actor=viewer, post=post, community=community)
     return _post_out(request, post_id)
 
 

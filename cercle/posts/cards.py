@@ -59,7 +59,7 @@ POST = ("id", "kind", "body", "body_html", "created_at", "edited_at")
 
 
 def _columns() -> tuple[str, ...]:
-    own = (*POST, "pinned_at", "comment_count", "shared_post_id")
+    own = (*POST, "pinned_at", "comment_count", "shared_post_id", "hidden_at", "hidden_reason")
     return (
         *own,
         *(f"author__{c}" for c in PERSON),
@@ -83,7 +83,7 @@ def _slices(*sizes: int) -> list[tuple[int, int]]:
 
 # own columns, author, community, shared post, its author, its community
 _SLICES = _slices(
-    len(POST) + 3, len(PERSON), len(COMMUNITY), len(POST), len(PERSON), len(COMMUNITY)
+    len(POST) + 5, len(PERSON), len(COMMUNITY), len(POST), len(PERSON), len(COMMUNITY)
 )
 
 
@@ -192,6 +192,7 @@ class Card:
     community_id: int | None
     community_archived: bool
     shared_post_id: int | None
+    hidden: bool = False
 
 
 def _community(values: Sequence[Any]) -> dict[str, Any] | None:
@@ -251,9 +252,11 @@ def cards(
             row[start:end] for start, end in _SLICES
         )
         pk = own[0]
-        pinned_at, comment_count, shared_id = own[len(POST) :]
+        pinned_at, comment_count, shared_id, hidden_at, hidden_reason = own[len(POST) :]
         fields = _shared_fields(own[: len(POST)], author, community)
         fields["pinned"] = pinned_at is not None
+        fields["hidden_at"] = _aware(hidden_at)
+        fields["hidden_reason"] = hidden_reason
         fields["comment_count"] = comment_count
         fields["reactions"] = []
         fields["shared_post"] = (
@@ -265,6 +268,7 @@ def cards(
             community_id=community[0],
             community_archived=community[4] is not None,
             shared_post_id=shared_id,
+            hidden=hidden_at is not None,
         )
     found = [by_id[pk] for pk in ids if pk in by_id]
     if not (just_created and bare):
@@ -388,9 +392,12 @@ def _add_permissions(found: list[Card], viewer: Viewer, roles: dict[int, str] | 
         moderates = card.community_id is not None and (
             admin or roles.get(card.community_id) in (Role.OWNER, Role.MANAGER)
         )
+        archived = card.community_archived
         card.fields["permissions"] = {
-            "edit": is_author and not card.community_archived,
+            "edit": is_author and not archived,
             "delete": is_author or admin or moderates,
-            "pin": moderates and not card.community_archived,
-            "comment": not card.community_archived,
+            "pin": moderates and not archived and not card.hidden,
+            "comment": not archived and not card.hidden,
+            "hide": admin or moderates,
+            "move": not archived and (is_author or admin or moderates),
         }

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MAX_BODY = 10_000
+MAX_HIDDEN_REASON = 200
 
 
 class Hashtag(models.Model):
@@ -57,6 +58,13 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     pinned_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by a moderator: out of every list but its author's; kept, and
+    # reachable at its address by its author and the moderators (see cercle.access.posts).
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden_reason = models.CharField(max_length=MAX_HIDDEN_REASON, blank=True)
     # Lifted by new comments: the "latest activity" ordering of the feed.
     last_activity_at = models.DateTimeField(default=timezone.now)
     comment_count = models.PositiveIntegerField(default=0)

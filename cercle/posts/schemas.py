@@ -73,7 +73,9 @@ class PostPermissionsOut(Out):
     edit: bool
     delete: bool
     pin: bool
-    comment: bool
+    comment: bool = Field(description="Comment, react and share.")
+    hide: bool = Field(description="Hide it from everyone but its author, or restore it.")
+    move: bool = Field(description="Move it to another community.")
 
 
 class SharedPostOut(Out):
@@ -119,6 +121,10 @@ class SharedPostOut(Out):
 
 class PostOut(SharedPostOut):
     pinned: bool
+    hidden_at: datetime | None = Field(
+        description="Set when a moderator hid the post: only its author and the moderators see it."
+    )
+    hidden_reason: str = Field(description="What the moderator told the author, if anything.")
     comment_count: int
     reactions: list[ReactionOut]
     shared_post: SharedPostOut | None = Field(
@@ -137,6 +143,8 @@ class PostOut(SharedPostOut):
         return {
             **SharedPostOut.fields_of(post),
             "pinned": post.pinned_at is not None,
+            "hidden_at": post.hidden_at,
+            "hidden_reason": post.hidden_reason,
             "comment_count": post.comment_count,
             "reactions": [
                 ReactionOut.from_summary(r) for r in getattr(post, "reaction_summary", [])
@@ -149,6 +157,8 @@ class PostOut(SharedPostOut):
                 delete=getattr(post, "can_delete", False),
                 pin=getattr(post, "can_pin", False),
                 comment=getattr(post, "can_comment", False),
+                hide=getattr(post, "can_hide", False),
+                move=getattr(post, "can_move", False),
             ),
         }
 
@@ -175,6 +185,14 @@ class PostForm(Schema):
 
 class PostEditIn(Schema):
     body: str
+
+
+class PostHideIn(Schema):
+    reason: str = Field("", description="Shown to the author (200 characters at most).")
+
+
+class PostMoveIn(Schema):
+    community: str = Field(description="The destination community's slug.")
 
 
 class CommentPermissionsOut(Out):

@@ -27,7 +27,7 @@ from django.db.models import (
 )
 
 from cercle.access.base import Viewer, is_active_viewer, viewer_pk
-from cercle.access.communities import is_site_admin
+from cercle.access.communities import CommunityAction, CommunityPolicy, is_site_admin
 from cercle.access.posts import CommentPolicy, PostAction, PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Community, Membership, Role
@@ -45,6 +45,7 @@ from cercle.posts.models import (
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+HIDDEN_SHOWN = 50  # on the community page, for its moderators
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +196,14 @@ def hydrate(viewer: Viewer, posts: list[Post], ctx: ViewerContext | None = None)
         post.reaction_summary = reactions.get((post.pk, None), [])  # type: ignore[attr-defined]
         is_author = post.author_id is not None and post.author_id == viewer.pk
         archived = post.community is not None and post.community.is_archived
+        hidden = post.hidden_at is not None
+        moderates = ctx.admin or ctx.moderates(post.community)
         post.can_edit = is_author and not archived  # type: ignore[attr-defined]
-        post.can_delete = is_author or ctx.admin or ctx.moderates(post.community)  # type: ignore[attr-defined]
-        post.can_pin = ctx.moderates(post.community) and not archived  # type: ignore[attr-defined]
-        post.can_comment = not archived  # type: ignore[attr-defined]
+        post.can_delete = is_author or moderates  # type: ignore[attr-defined]
+        post.can_pin = ctx.moderates(post.community) and not archived and not hidden  # type: ignore[attr-defined]
+        post.can_comment = not archived and not hidden  # type: ignore[attr-defined]
+        post.can_hide = moderates  # type: ignore[attr-defined]
+        post.can_move = not archived and (is_author or moderates)  # type: ignore[attr-defined]
     return posts
 
 
@@ -317,6 +322,18 @@ def pinned(*, viewer: Viewer, community: Community) -> list[Post]:
     return hydrate(viewer, posts)
 
 
+def hidden_in(*, viewer: Viewer, community: Community) -> list[Post]:
+    """The posts a moderator hid in ``community``, latest first: for its moderators only."""
+    if not CommunityPolicy.can(viewer, CommunityAction.MODERATE, community):
+        return []
+    posts = list(
+        with_card_relations(
+            Post.objects.filter(community=community, hidden_at__isnull=False)
+        ).order_by("-hidden_at", "-id")[:HIDDEN_SHOWN]
+    )
+    return hydrate(viewer, posts)
+
+
 def post_get(*, viewer: Viewer, post_id: int) -> Post | None:
     """One post, if the viewer may see it.
 
@@ -332,8 +349,10 @@ def post_get(*, viewer: Viewer, post_id: int) -> Post | None:
 
 def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:
     """Top-level comments with their replies, files and reactions (constant queries)."""
+    if not PostPolicy.can(viewer, PostAction.VIEW, post):  # the post's rule, as its page
+        return []
     comments = list(
-        CommentPolicy.visible(viewer, Comment.objects.filter(post=post))
+        Comment.objects.filter(post=post)
         .select_related("author__department", "author__region")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.all()))
         .order_by("created_at", "id")
@@ -365,11 +384,19 @@ def comment_get(*, viewer: Viewer, comment_id: int) -> Comment | None:
 
 
 def attachment_get(*, viewer: Viewer, attachment_id: int) -> Attachment | None:
-    from cercle.access.posts import AttachmentPolicy
+    """A file, if the viewer may open its post (``PostPolicy.can``, as ``post_get``).
 
-    return (
-        AttachmentPolicy.visible(viewer, Attachment.objects.all()).filter(pk=attachment_id).first()
+    The object rule, not the list one: the moderators of a hidden post still
+    open its files, as they open the post.
+    """
+    attachment = (
+        Attachment.objects.select_related("post__community", "post__shared_post__community")
+        .filter(pk=attachment_id)
+        .first()
     )
+    if attachment is None or not PostPolicy.can(viewer, PostAction.VIEW, attachment.post):
+        return None
+    return attachment
 
 
 def hashtag_get(*, viewer: Viewer, key: str) -> Hashtag | None:

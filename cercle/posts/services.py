@@ -29,11 +29,12 @@ from cercle.communities.models import AuditEntry, Community
 from cercle.core import rendering
 from cercle.core.errors import invalid
 from cercle.core.images import square_renditions
-from cercle.core.text import clean_text
+from cercle.core.text import clean_label, clean_text
 from cercle.core.uploads import UploadKind, classify_upload, safe_filename
 from cercle.notifications import services as notify
 from cercle.posts.models import (
     MAX_BODY,
+    MAX_HIDDEN_REASON,
     Attachment,
     Comment,
     Emoji,
@@ -341,6 +342,83 @@ def post_pin(*, actor: User, post: Post, pinned: bool) -> Post:
     post.pinned_at = timezone.now() if pinned else None
     post.save(update_fields=["pinned_at"])
     _audit(actor, post, "pin" if pinned else "unpin")
+    return post
+
+
+@transaction.atomic
+def post_hide(*, actor: User, post: Post, reason: str = "") -> Post:
+    """A moderator takes ``post`` out of everyone's lists but its author's, who is told.
+
+    The post is kept (its author may fix it; a moderator may restore it).  It
+    loses its pin, and nobody can comment on it, react to it or share it.
+    """
+    if not PostPolicy.can(actor, PostAction.VIEW, post):
+        raise Http404
+    if not PostPolicy.can(actor, PostAction.HIDE, post):
+        raise PermissionDenied
+    reason = clean_label(reason)
+    if len(reason) > MAX_HIDDEN_REASON:
+        raise invalid(
+            "reason",
+            _("Keep the reason under %(max)d characters.") % {"max": MAX_HIDDEN_REASON},
+        )
+    if post.hidden_at is not None:
+        return post
+    post.hidden_at, post.hidden_by, post.hidden_reason = timezone.now(), actor, reason
+    post.pinned_at = None
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "pinned_at"])
+    _audit(actor, post, "hide_post")
+    notify.moderated(actor=actor, post=post)
+    return post
+
+
+@transaction.atomic
+def post_restore(*, actor: User, post: Post) -> Post:
+    """Undo ``post_hide``: the post is back wherever it was listed."""
+    if not PostPolicy.can(actor, PostAction.VIEW, post):
+        raise Http404
+    if not PostPolicy.can(actor, PostAction.HIDE, post):
+        raise PermissionDenied
+    if post.hidden_at is None:
+        return post
+    post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
+    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _audit(actor, post, "restore_post")
+    return post
+
+
+@transaction.atomic
+def post_move(*, actor: User, post: Post, community: Community) -> Post:
+    """Move ``post`` (with its comments and files) to ``community``.
+
+    Its author or a moderator of its community may move it, to a community
+    where both the actor and the author may post.  Its audience becomes the
+    new community's at once: the feeds, search and notifications of those
+    who can no longer see it drop it.  The author is told when someone else
+    moved it.
+    """
+    if not PostPolicy.can(actor, PostAction.VIEW, post):
+        raise Http404
+    if not PostPolicy.can(actor, PostAction.MOVE, post):
+        raise PermissionDenied
+    if not CommunityPolicy.can(actor, CommunityAction.VIEW, community):
+        raise invalid("community", _("No such community."))
+    if community.pk == post.community_id:
+        raise invalid("community", _("The post is already in %(name)s.") % {"name": community.name})
+    if not CommunityPolicy.can(actor, CommunityAction.POST, community):
+        raise invalid("community", _("You cannot post in %(name)s.") % {"name": community.name})
+    author = post.author
+    if author is not None and not CommunityPolicy.can(author, CommunityAction.POST, community):
+        raise invalid(
+            "community",
+            _("%(person)s cannot post in %(name)s: move it to a community they belong to.")
+            % {"person": author.name, "name": community.name},
+        )
+    _audit(actor, post, "move_post")  # a site admin outside the community leaves a trace there
+    post.community, post.pinned_at = community, None
+    post.save(update_fields=["community", "pinned_at"])
+    search_index.post_moved(post)
+    notify.moderated(actor=actor, post=post, moved_to=community)
     return post
 
 

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from cercle.network import services as network_services
 from cercle.posts import selectors, services
 from cercle.posts.files import attachment_response
 from cercle.posts.forms import CommentForm, ComposerForm, EditForm
-from cercle.posts.models import Comment, Post
+from cercle.posts.models import MAX_HIDDEN_REASON, Comment, Post
 
 STREAM_TEMPLATE = "posts/_stream_items.html"
 
@@ -38,8 +39,8 @@ def _uploads(files: list[Any]) -> list[services.Upload]:
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
-    for field, messages in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _post_or_404(request: HttpRequest, post_id: int) -> Post:
@@ -190,6 +191,72 @@ def post_pin(request: HttpRequest, post_id: int) -> HttpResponse:
     services.post_pin(actor=viewer_of(request), post=post, pinned=request.POST.get("on") == "1")
     assert post.community is not None
     return redirect(post.community.get_absolute_url())
+
+
+def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
+    """A moderator hides a post, telling its author why (optional)."""
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    if not post.can_hide:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    error, reason = "", ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            services.post_hide(actor=viewer, post=post, reason=reason)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, _("The post is hidden: only its author and the moderators can see it.")
+            )
+            return redirect(post.get_absolute_url())
+    return render(
+        request,
+        "posts/hide.html",
+        {"post": post, "error": error, "reason": reason[:MAX_HIDDEN_REASON]},
+        status=422 if error else 200,
+    )
+
+
+@require_POST
+def post_restore(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post_or_404(request, post_id)
+    services.post_restore(actor=viewer_of(request), post=post)
+    messages.success(request, _("The post is visible again."))
+    return redirect(post.get_absolute_url())
+
+
+def post_move(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Move a post to another community (its author, or a moderator of its community)."""
+    viewer = viewer_of(request)
+    post = _post_or_404(request, post_id)
+    if not post.can_move:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    destinations = [
+        c
+        for c in community_selectors.directory(viewer=viewer, mine=True)
+        if c.pk != post.community_id and CommunityPolicy.can(viewer, CommunityAction.POST, c)
+    ]
+    error, chosen = "", ""
+    if request.method == "POST":
+        chosen = request.POST.get("destination", "")
+        community = next((c for c in destinations if c.slug == chosen), None)
+        try:
+            if community is None:
+                raise ValidationError(_("Choose one of your communities."))
+            services.post_move(actor=viewer, post=post, community=community)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Post moved to %(name)s.") % {"name": community.name})
+            return redirect(post.get_absolute_url())
+    return render(
+        request,
+        "posts/move.html",
+        {"post": post, "destinations": destinations, "chosen": chosen, "error": error},
+        status=422 if error else 200,
+    )
 
 
 def post_share(request: HttpRequest, post_id: int) -> HttpResponse:

@@ -84,6 +84,11 @@ def _save(kind: EntryKind, object_id: int, fields: dict[str, Any]) -> None:
     SearchEntry.objects.update_or_create(kind=kind, object_id=object_id, defaults=fields)
 
 
+def post_moved(post: Post) -> None:
+    """The post and its comments now belong to ``post.community`` (the search filter)."""
+    SearchEntry.objects.filter(post=post).update(community_id=post.community_id)
+
+
 def index_post(post: Post, *, new_files: Iterable[str] | None = None) -> None:
     """(Re)index a post: its text and the names of its files.
 

@@ -57,6 +57,9 @@ class Path:
     routes: tuple[str, ...]  # route names (web) or API paths this check exercises
     applies: Callable[[str], bool]
     check: Callable[[Client, World, str], bool]
+    # The post's own page (or what hangs from it), or a moderation view: a hidden post
+    # stays reachable there by its author and moderators; it leaves every other list.
+    opens: bool = False
 
 
 def _post(world: World, audience: str) -> Post:
@@ -95,6 +98,7 @@ POST_PATHS = [
         ("posts:detail",),
         lambda a: True,
         lambda c, w, a: _contains(c, f"/posts/{_post(w, a).pk}/", f"Message {a}"),
+        opens=True,
     ),
     Path(
         "community page",
@@ -103,6 +107,7 @@ POST_PATHS = [
         lambda c, w, a: _contains(
             c, w.communities[a].get_absolute_url(), f'id="post-{_post(w, a).pk}"'
         ),
+        opens=True,
     ),
     Path(
         "profile page",
@@ -127,6 +132,7 @@ POST_PATHS = [
         ("/api/v1/posts/{post_id}",),
         lambda a: True,
         lambda c, w, a: c.get(f"/api/v1/posts/{_post(w, a).pk}").status_code == 200,
+        opens=True,
     ),
     Path(
         "API community list",
@@ -153,24 +159,28 @@ POST_PATHS = [
         ("posts:attachment",),
         lambda a: True,
         lambda c, w, a: c.get(_file(w, a).get_absolute_url()).status_code == 200,
+        opens=True,
     ),
     Path(
         "API attachment download",
         ("/api/v1/files/{attachment_id}",),
         lambda a: True,
         lambda c, w, a: c.get(f"/api/v1/files/{_file(w, a).pk}").status_code == 200,
+        opens=True,
     ),
     Path(
         "comments (page)",
         ("posts:comments",),
         lambda a: True,
         lambda c, w, a: _contains(c, f"/posts/{_post(w, a).pk}/comments/", f"Réponse {a}"),
+        opens=True,
     ),
     Path(
         "comments (API)",
         ("/api/v1/posts/{post_id}/comments",),
         lambda a: True,
         lambda c, w, a: f"Réponse {a}" in _api_text(c, f"/api/v1/posts/{_post(w, a).pk}/comments"),
+        opens=True,
     ),
     Path(
         "who reacted",
@@ -180,6 +190,7 @@ POST_PATHS = [
             c.get(f"/posts/{_post(w, a).pk}/reactions/like/").status_code == 200
             and c.get(f"/api/v1/posts/{_post(w, a).pk}/reactions/like").status_code == 200
         ),
+        opens=True,
     ),
 ]
 
@@ -353,32 +364,63 @@ def _follow_every_source(world: World, person: User) -> None:
     )
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize("audience", AUDIENCES)
-def test_visibility_matrix(audience: str, viewer: str) -> None:
-    world = build_world()
+def can_read_hidden(path: Path, audience: str, viewer: str) -> bool:
+    """A post hidden by a moderator: its author still has it everywhere; its page (and
+    the community page's list of hidden posts) stays open to the community's managers
+    and to site admins; everyone else loses it from every path."""
+    if not can_read(audience, viewer):
+        return False
+    moderates = viewer == "admin" or (viewer == "manager" and audience != "profile")
+    return viewer == "author" or (path.opens and moderates)
+
+
+def _wrong(world: World, audience: str, viewer: str, *, hidden: bool) -> list[str]:
     person = _viewer(world, viewer)
     _follow_every_source(world, person)
     client = Client()
     client.force_login(person)
     wrong: list[str] = []
-    for group, paths, rule in (
-        ("post", POST_PATHS, can_read),
-        ("feed", FEED_PATHS, can_read),
-        ("search", SEARCH_PATHS, can_read),
-        ("community", COMMUNITY_PATHS, can_see_community),
-        ("members", MEMBER_PATHS, can_read),
+    for group, paths, rule, follows_post in (
+        ("post", POST_PATHS, can_read, True),
+        ("feed", FEED_PATHS, can_read, True),
+        ("search", SEARCH_PATHS, can_read, True),
+        ("community", COMMUNITY_PATHS, can_see_community, False),
+        ("members", MEMBER_PATHS, can_read, False),
     ):
         for path in paths:
             if not path.applies(audience):
                 continue
             seen = path.check(client, world, audience)
-            if seen != rule(audience, viewer):
-                wrong.append(
-                    f"{group} / {path.name}: seen={seen}, expected={rule(audience, viewer)}"
-                )
+            if hidden and follows_post:
+                expected = can_read_hidden(path, audience, viewer)
+            else:
+                expected = rule(audience, viewer)
+            if seen != expected:
+                wrong.append(f"{group} / {path.name}: seen={seen}, expected={expected}")
+    return wrong
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_visibility_matrix(audience: str, viewer: str) -> None:
+    world = build_world()
+    wrong = _wrong(world, audience, viewer, hidden=False)
     assert not wrong, f"{audience} × {viewer}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_visibility_matrix_of_hidden_posts(audience: str, viewer: str) -> None:
+    """The same paths once a site admin has hidden every post (profiles included)."""
+    from cercle.posts import services
+
+    world = build_world()
+    for post in world.posts.values():
+        services.post_hide(actor=world.admin, post=post, reason="Hors charte")
+    wrong = _wrong(world, audience, viewer, hidden=True)
+    assert not wrong, f"hidden {audience} × {viewer}:\n" + "\n".join(wrong)
 
 
 # Routes that read posts, comments, files or communities must be in a Path above, or
@@ -396,6 +438,11 @@ NOT_READ_PATHS = {
     "posts:react",
     "posts:comment_delete",
     "posts:hashtag_follow",
+    # Moderation pages: the post through `_post_or_404` (the policy), then `can_hide` /
+    # `can_move`; tests/posts/test_moderation.py covers who gets them.
+    "posts:hide",
+    "posts:restore",
+    "posts:move",
     "communities:create",
     "communities:settings",
     "communities:join",

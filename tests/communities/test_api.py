@@ -503,7 +503,14 @@ def test_community_posts(
         ("like", 3, False),
         ("idea", 1, True),
     ]
-    assert newest["permissions"] == {"edit": False, "delete": True, "pin": True, "comment": True}
+    assert newest["permissions"] == {
+        "edit": False,
+        "delete": True,
+        "pin": True,
+        "comment": True,
+        "hide": True,
+        "move": True,
+    }
     shares = [p for p in body["items"] if p["kind"] == "share"]
     assert shares and all(p["shared_post"]["id"] == original.pk for p in shares)
     first_page = client.get(

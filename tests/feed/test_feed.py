@@ -129,6 +129,26 @@ def test_an_edit_dropping_the_followed_topic_takes_the_post_out(user, scene) -> 
     assert tagged.pk in ids(selectors.feed(viewer=user))
 
 
+@pytest.mark.parametrize("use_compiled", [True, False])
+def test_hidden_and_moved_posts_leave_the_feed_at_once(
+    user, other, staff, scene, use_compiled
+) -> None:
+    page = lambda viewer: ids(selectors.feed(viewer=viewer, use_compiled=use_compiled))  # noqa: E731
+    # Hidden by a moderator: out of Thomas's feed, still in its author's (marked).
+    posts.post_hide(actor=staff, post=scene["followed"], reason="Hors charte")
+    assert scene["followed"].pk not in page(user)
+    assert scene["followed"].pk in page(other)
+    posts.post_restore(actor=staff, post=scene["followed"])
+    assert scene["followed"].pk in page(user)
+    # Moved from Sud-Ouest (Thomas is a member) to Codir (secret, he is not): gone.
+    posts.post_move(actor=other, post=scene["community"], community=scene["codir"])
+    assert scene["community"].pk not in page(user)
+    assert scene["community"].pk in page(other)
+    # And a post moved into Sud-Ouest arrives in his feed as a community post.
+    posts.post_move(actor=other, post=scene["secret"], community=scene["sud_ouest"])
+    assert scene["secret"].pk in page(user)
+
+
 def test_cursor_is_stable_while_others_post(user, other) -> None:
     network.follow(follower=user, followee=other)
     made = [posts.post_create(author=other, body=f"Post {i}").pk for i in range(25)]
@@ -238,12 +258,16 @@ def test_what_reaches_me_on_community_page(client_for, user, scene) -> None:
 @pytest.mark.parametrize("order", list(FeedOrder))
 def test_compiled_sql_agrees_with_the_orm(user, other, staff, scene, feed_filter, order) -> None:
     """The compiled fast path must return exactly what the plain ORM query returns."""
-    for i in range(30):
+    made = [
         posts.post_create(
             author=other,
             community=scene["sud_ouest"] if i % 3 else None,
             body=f"Encore {i} #veille" if i % 4 == 0 else f"Encore {i}",
         )
+        for i in range(30)
+    ]
+    for hidden in made[::5]:  # hidden by a moderator: only their author still lists them
+        posts.post_hide(actor=staff, post=hidden)
     posts.comment_create(author=other, post=scene["tagged"], body="Remonte")
     network.attention_set(
         user=user, source_kind="person", source_id=scene["stranger"].pk, level="mute"

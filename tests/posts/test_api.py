@@ -57,7 +57,14 @@ def test_post_on_my_profile(client: Client, user: User) -> None:
     assert body["community"] is None
     assert body["body"] == "Bonjour **tout le monde** #Rail"
     assert "<strong>tout le monde</strong>" in body["body_html"]
-    assert body["permissions"] == {"edit": True, "delete": True, "pin": False, "comment": True}
+    assert body["permissions"] == {
+        "edit": True,
+        "delete": True,
+        "pin": False,
+        "comment": True,
+        "hide": False,
+        "move": True,
+    }
     assert body["shared_post"] is None
     assert body["url"] == f"/posts/{body['id']}/"
     assert Post.objects.filter(author=user).count() == 1
@@ -263,7 +270,14 @@ def test_get_post(client: Client, user: User, other: User) -> None:
     mine = post(other, "Salut")
     body = client.get(f"/api/v1/posts/{mine.pk}", headers=bearer(user)).json()
     assert body["id"] == mine.pk
-    assert body["permissions"] == {"edit": False, "delete": False, "pin": False, "comment": True}
+    assert body["permissions"] == {
+        "edit": False,
+        "delete": False,
+        "pin": False,
+        "comment": True,
+        "hide": False,
+        "move": False,
+    }
     assert_error_shape(client.get("/api/v1/posts/999999", headers=bearer(user)), 404, "not_found")
 
 
