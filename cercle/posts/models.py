@@ -64,7 +64,10 @@ class Post(models.Model):
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    hidden_reason = models.CharField(max_length=MAX_HIDDEN_REASON, blank=True)
+    # db_default: processes still running the previous release keep inserting posts.
+    hidden_reason = models.CharField(
+        max_length=MAX_HIDDEN_REASON, blank=True, default="", db_default=""
+    )
     # Lifted by new comments: the "latest activity" ordering of the feed.
     last_activity_at = models.DateTimeField(default=timezone.now)
     comment_count = models.PositiveIntegerField(default=0)
@@ -87,6 +90,12 @@ class Post(models.Model):
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_recent"),
             models.Index(fields=["-created_at", "-id"], name="post_recent"),
             models.Index(fields=["-last_activity_at", "-id"], name="post_activity"),
+            # The few hidden posts, for the moderators' list on a community page.
+            models.Index(
+                fields=["community", "-hidden_at"],
+                condition=Q(hidden_at__isnull=False),
+                name="post_hidden",
+            ),
         ]
 
     def __str__(self) -> str:
