@@ -188,6 +188,20 @@ def test_a_manager_moves_a_post_and_its_author_is_told(user, other, team) -> Non
         assert describe.text(notification) == "Marc Manager moved your post to Ventes"
 
 
+def test_a_profile_post_moves_into_a_community(user, team) -> None:
+    post = services.post_create(author=user, body="Retour terrain ferroviaire, sur mon profil")
+    services.post_move(actor=user, post=post, community=team["rail"])
+    post.refresh_from_db()
+    assert post.community == team["rail"]
+    assert _found(team["reader"], "terrain", team["rail"]) == {post.pk}
+    with pytest.raises(PermissionDenied):  # a manager of Rail had no say over a profile post
+        services.post_move(
+            actor=team["manager"],
+            post=services.post_create(author=team["reader"], body="Sur mon profil"),
+            community=team["rail"],
+        )
+
+
 def test_bad_moves_are_refused_and_nothing_changes(user, other, team) -> None:
     post, manager, reader = team["post"], team["manager"], team["reader"]
     elsewhere = communities.community_create(actor=reader, name="Club", kind=CommunityKind.OPEN)
