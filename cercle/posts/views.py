@@ -24,7 +24,7 @@ from cercle.network import services as network_services
 from cercle.posts import selectors, services
 from cercle.posts.files import attachment_response
 from cercle.posts.forms import CommentForm, ComposerForm, EditForm
-from cercle.posts.models import MAX_HIDDEN_REASON, Comment, Post
+from cercle.posts.models import Comment, Post
 
 STREAM_TEMPLATE = "posts/_stream_items.html"
 
@@ -193,6 +193,15 @@ def post_pin(request: HttpRequest, post_id: int) -> HttpResponse:
     return redirect(post.community.get_absolute_url())
 
 
+def _postable(viewer: User) -> list[Community]:
+    """The viewer's communities they may post in (where to share or move a post)."""
+    return [
+        c
+        for c in community_selectors.directory(viewer=viewer, mine=True)
+        if CommunityPolicy.can(viewer, CommunityAction.POST, c)
+    ]
+
+
 def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
     """A moderator hides a post, telling its author why (optional)."""
     viewer = viewer_of(request)
@@ -214,7 +223,7 @@ def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(
         request,
         "posts/hide.html",
-        {"post": post, "error": error, "reason": reason[:MAX_HIDDEN_REASON]},
+        {"post": post, "error": error, "reason": reason},
         status=422 if error else 200,
     )
 
@@ -233,11 +242,7 @@ def post_move(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request, post_id)
     if not post.can_move:  # type: ignore[attr-defined]
         raise PermissionDenied
-    destinations = [
-        c
-        for c in community_selectors.directory(viewer=viewer, mine=True)
-        if c.pk != post.community_id and CommunityPolicy.can(viewer, CommunityAction.POST, c)
-    ]
+    destinations = [c for c in _postable(viewer) if c.pk != post.community_id]
     error, chosen = "", ""
     if request.method == "POST":
         chosen = request.POST.get("destination", "")
@@ -262,11 +267,7 @@ def post_move(request: HttpRequest, post_id: int) -> HttpResponse:
 def post_share(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     post = _post_or_404(request, post_id)
-    destinations = [
-        c
-        for c in community_selectors.directory(viewer=viewer, mine=True)
-        if CommunityPolicy.can(viewer, CommunityAction.POST, c)
-    ]
+    destinations = _postable(viewer)
     error = ""
     if request.method == "POST":
         target = request.POST.get("destination", "")
