@@ -71,3 +71,41 @@ def test_a_manager_hides_a_post_and_its_author_sees_why(
     assert response is not None and response.status == 404
     other.goto(community.get_absolute_url())
     assert other.locator(f"#post-{post.pk}").count() == 0
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "en-GB"])
+def test_moderation_pages_pass_axe_on_phone_and_desktop(
+    company: None, new_page: Any, axe: Any, locale: str
+) -> None:
+    """The hide and move pages, and a hidden post, as its community's manager sees them."""
+    community = Community.objects.get(name="Commerciaux Sud-Ouest")
+    thomas = User.objects.get(email=THOMAS.email)
+    manager = (
+        Membership.objects.filter(community=community, role__in=[Role.OWNER, Role.MANAGER])
+        .exclude(user=thomas)
+        .select_related("user")
+        .first()
+    )
+    assert manager is not None
+    shown = services.post_create(author=thomas, community=community, body="Retour terrain")
+    hidden = services.post_create(author=thomas, community=community, body="Prix client")
+    services.post_hide(actor=manager.user, post=hidden, reason="Données client")
+    lang = "fr" if locale.startswith("fr") else "en"
+    paths = [
+        f"/posts/{shown.pk}/hide/",
+        f"/posts/{shown.pk}/move/",
+        hidden.get_absolute_url(),
+        community.get_absolute_url(),  # with its list of hidden posts
+    ]
+    for width in (360, 1280):
+        page = new_page(locale=locale, width=width)
+        sign_in(page, TEXT[lang], manager.user.email)
+        for path in paths:
+            page.goto(path)
+            if width == 360:
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= 360, f"{path} is {scroll}px wide on a phone"
+            axe(page)
+        page.goto(hidden.get_absolute_url())
+        banner = "Hidden by a moderator" if lang == "en" else "Masqué par un modérateur"
+        page.get_by_text(banner).wait_for()
