@@ -47,7 +47,7 @@ typecheck: install-dev
 ## Production checks: no missing migration, deploy checklist clean
 check: install-dev
 	$(BIN)/cercle makemigrations --check --dry-run
-	CERCLE_HTTPS=1 SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
+	CERCLE_HTTPS=1 CERCLE_SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=') \
 		ALLOWED_HOSTS=cercle.example.com EMAIL_HOST=smtp.example.com \
 		CERCLE_SITE_URL=https://cercle.example.com \
 		$(BIN)/cercle check --deploy --fail-level WARNING

@@ -1,7 +1,7 @@
 """Django settings for Cercle, read from environment variables.
 
 Embedded mode (the default) needs no variable at all: SQLite in WAL mode and
-uploaded files live under ``CERCLE_DATA_DIR`` (``./var``), the cache is in
+uploaded files live under ``CERCLE_DATA_DIR`` (``var/`` of a source checkout), the cache is in
 process.  Scaled mode is chosen by setting ``DATABASE_URL`` (PostgreSQL) and
 ``REDIS_URL``.  Production hardening (HTTPS-only cookies, HSTS, redirect) is
 switched on by ``CERCLE_HTTPS=1``; ``DEBUG`` is off unless ``CERCLE_DEBUG=1``.
@@ -34,12 +34,35 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("CERCLE_DATA_DIR") or Path.cwd() / "var").resolve()
+
+
+def _data_dir() -> Path:
+    """Where the database, uploads and the generated secret key live.
+
+    Never the working directory: a command run from inside ``cercle/`` once
+    created ``cercle/var/secret_key`` and the key was committed.  A source
+    checkout keeps its data in ``var/`` at its root (ignored by git); an
+    installed package uses ``$XDG_DATA_HOME/cercle``.
+    """
+    if configured := os.environ.get("CERCLE_DATA_DIR"):
+        return Path(configured).resolve()
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / ".git").exists():
+        return checkout / "var"
+    xdg = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return (Path(xdg) / "cercle").resolve()
+
+
+DATA_DIR = _data_dir()
 
 
 def _secret_key() -> str:
-    """The SECRET_KEY: from the environment, else generated once and kept in DATA_DIR."""
-    if key := os.environ.get("SECRET_KEY"):
+    """The SECRET_KEY: from the environment, else generated once and kept in DATA_DIR.
+
+    A deployment sets its own ``CERCLE_SECRET_KEY`` (``SECRET_KEY`` is read too,
+    for existing installations); the generated file is for the embedded demo.
+    """
+    if key := os.environ.get("CERCLE_SECRET_KEY") or os.environ.get("SECRET_KEY"):
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
