@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router
 from ninja.errors import HttpError
@@ -177,13 +176,14 @@ def _hashtag_or_404(request: HttpRequest, key: str) -> Hashtag:
 
 @router.post(
     "/posts",
-    response={201: PostOut},
+    response={201: PostOut, 200: PostOut},
     summary="Publish a post",
     description=(
         "Send `multipart/form-data` (fields below, plus any number of `files`). "
         "Leave `community` out to post on your profile; `praised` (repeatable) makes "
-        "a praise post; `shared_post_id` shares another post. With the same "
-        "`client_token`, a second submission returns the first post."
+        "a praise post; `shared_post_id` shares another post. With a `client_token` "
+        "already used, nothing is created and the answer is the first post exactly as "
+        "`GET /posts/{id}` gives it now (200), or 404 if you may no longer see it."
     ),
 )
 def create_post(
@@ -192,6 +192,9 @@ def create_post(
     files: File[list[UploadedFile] | None] = None,
 ) -> Status[PostOut]:
     viewer = _viewer(request)
+    earlier = selectors.replayed_post_id(viewer=viewer, client_token=data.client_token)
+    if earlier is not None:  # a replay: whatever was sent this time is not looked at
+        return Status(200, _post_out(request, earlier))
     community = None
     if data.community:
         community = community_selectors.community_get(viewer=viewer, slug=data.community)
@@ -207,9 +210,8 @@ def create_post(
         shared_post = selectors.post_get(viewer=viewer, post_id=data.shared_post_id)
         if shared_post is None:
             raise ValidationError({"shared_post_id": [_("No such post.")]})
-    started = timezone.now()
     uploads = _uploads(files)
-    post = services.post_create(
+    published = services.post_publish(
         author=viewer,
         body=data.body,
         community=community,
@@ -218,14 +220,15 @@ def create_post(
         praised=praised,
         shared_post=shared_post,
     )
+    if not published.created:  # the same token sent twice at once: as a replay
+        return Status(200, _post_out(request, published.item.pk))
     # The author's own new post: read as a card (cercle.posts.cards), the hot
-    # path's way, without re-checking what the service just allowed.  Unless
-    # the client token found an earlier post, nobody has reacted to it yet.
-    just_created = post.created_at >= started
+    # path's way, without re-checking what the service just allowed in this
+    # request; nobody has reacted to it yet.
     card = cards.cards(
         viewer,
-        [post.pk],
-        just_created=just_created,
+        [published.item.pk],
+        just_created=True,
         bare=not uploads and not praised and shared_post is None,
     )[0]
     return Status(201, PostOut.model_validate(card.fields))
@@ -318,9 +321,13 @@ def list_comments(request: HttpRequest, post_id: int) -> list[CommentOut]:
 
 @router.post(
     "/posts/{post_id}/comments",
-    response={201: CommentOut},
+    response={201: CommentOut, 200: CommentOut},
     summary="Comment on a post, or reply to a comment",
-    description="Send `multipart/form-data`: the fields below plus any number of `files`.",
+    description=(
+        "Send `multipart/form-data`: the fields below plus any number of `files`. With a "
+        "`client_token` already used, nothing is created and the answer is that comment "
+        "as its post's comment list gives it now (200), or 404 if you may no longer see it."
+    ),
 )
 def create_comment(
     request: HttpRequest,
@@ -328,13 +335,16 @@ def create_comment(
     data: Form[CommentForm],
     files: File[list[UploadedFile] | None] = None,
 ) -> Status[CommentOut]:
+    earlier = selectors.replayed_comment(viewer=_viewer(request), client_token=data.client_token)
+    if earlier is not None:  # a replay: whatever was sent this time is not looked at
+        return Status(200, _comment_out(request, *earlier))
     post = _post_or_404(request, post_id)
     parent = None
     if data.parent_id is not None:
         parent = selectors.comment_get(viewer=_viewer(request), comment_id=data.parent_id)
         if parent is None:
             raise ValidationError({"parent_id": [_("No such comment.")]})
-    comment = services.comment_create(
+    published = services.comment_publish(
         author=_viewer(request),
         post=post,
         body=data.body,
@@ -342,7 +352,10 @@ def create_comment(
         uploads=_uploads(files),
         client_token=data.client_token,
     )
-    return Status(201, _comment_out(request, comment.post_id, comment.pk))
+    comment = published.item
+    return Status(
+        201 if published.created else 200, _comment_out(request, comment.post_id, comment.pk)
+    )
 
 
 @router.patch("/comments/{comment_id}", response=CommentOut, summary="Edit my comment")

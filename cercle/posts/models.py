@@ -18,6 +18,14 @@ MAX_BODY = 10_000
 MAX_HIDDEN_REASON = 200
 
 
+MAX_CLIENT_TOKEN = 64
+
+
+def clean_client_token(raw: str) -> str:
+    """A composer's idempotency token as stored (``""``: none was sent)."""
+    return raw.strip()[:MAX_CLIENT_TOKEN]
+
+
 class Hashtag(models.Model):
     """``#Réseau`` and ``#reseau`` are one hashtag: ``key`` is the folded name."""
 
@@ -72,7 +80,7 @@ class Post(models.Model):
     last_activity_at = models.DateTimeField(default=timezone.now)
     comment_count = models.PositiveIntegerField(default=0)
     # Sent by the composer so that a double submission creates one post.
-    client_token = models.CharField(max_length=64, blank=True, editable=False)
+    client_token = models.CharField(max_length=MAX_CLIENT_TOKEN, blank=True, editable=False)
 
     hashtags = models.ManyToManyField(Hashtag, through="PostHashtag", related_name="posts")
 
@@ -162,7 +170,7 @@ class Comment(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
-    client_token = models.CharField(max_length=64, blank=True, editable=False)
+    client_token = models.CharField(max_length=MAX_CLIENT_TOKEN, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

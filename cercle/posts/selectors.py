@@ -41,6 +41,7 @@ from cercle.posts.models import (
     PostHashtag,
     PraiseRecipient,
     Reaction,
+    clean_client_token,
 )
 
 PAGE_SIZE = 20
@@ -372,6 +373,39 @@ def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:
     for comment in top:
         comment.reply_list = by_parent.get(comment.pk, [])  # type: ignore[attr-defined]
     return top
+
+
+def replayed_post_id(*, viewer: Viewer, client_token: str) -> int | None:
+    """The id of the viewer's own earlier post sent with ``client_token``, if any.
+
+    Deliberately not a card: what that post has become since (moved, hidden,
+    its shared original out of reach) is for ``post_get`` to say, so a replay
+    is answered exactly as a fresh read of the post would be.
+    """
+    token = clean_client_token(client_token)
+    if not token or not is_active_viewer(viewer):
+        return None
+    return (
+        Post.objects.filter(author_id=viewer.pk, client_token=token)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def replayed_comment(*, viewer: Viewer, client_token: str) -> tuple[int, int] | None:
+    """(post id, comment id) of the viewer's own earlier comment sent with ``client_token``.
+
+    As ``replayed_post_id``: the caller reads the comment again through the policy.
+    """
+    token = clean_client_token(client_token)
+    if not token or not is_active_viewer(viewer):
+        return None
+    row = (
+        Comment.objects.filter(author_id=viewer.pk, client_token=token)
+        .values_list("post_id", "pk")
+        .first()
+    )
+    return (row[0], row[1]) if row is not None else None
 
 
 def comment_get(*, viewer: Viewer, comment_id: int) -> Comment | None:

@@ -3,7 +3,10 @@
 Each service checks the access policies, validates everything before writing,
 and runs in one transaction: a failure leaves no half-written post.  A
 ``client_token`` sent by the composer makes a double submission return the
-first post instead of creating a second one.
+first post instead of creating a second one; ``post_publish`` and
+``comment_publish`` say which happened (``Published.created``), so that a
+caller answers a replay as a fresh read of that post would be answered,
+through the visibility policy, never with what this service holds.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from cercle.posts.models import (
     PostRevision,
     PraiseRecipient,
     Reaction,
+    clean_client_token,
 )
 from cercle.realtime import events as realtime
 from cercle.search import index as search_index
@@ -60,6 +64,20 @@ class Upload:
 
     name: str
     data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Published[T]:
+    """What a publishing service did with a submission.
+
+    ``created`` is False when the submission's client token named an earlier
+    one (a replay, or the same form sent twice at once): ``item`` is then that
+    earlier post or comment as stored, which the viewer may no longer be
+    allowed to see.  Answer it by reading it again as the viewer.
+    """
+
+    item: T
+    created: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +224,6 @@ def _audit(actor: User, post: Post, action: str) -> None:
         )
 
 
-@transaction.atomic
 def post_create(
     *,
     author: User,
@@ -217,18 +234,42 @@ def post_create(
     praised: Sequence[User] = (),
     shared_post: Post | None = None,
 ) -> Post:
+    """``post_publish``'s post, for callers that never answer a replay (demo, imports)."""
+    return post_publish(
+        author=author,
+        body=body,
+        community=community,
+        uploads=uploads,
+        client_token=client_token,
+        praised=praised,
+        shared_post=shared_post,
+    ).item
+
+
+@transaction.atomic
+def post_publish(
+    *,
+    author: User,
+    body: str,
+    community: Community | None = None,
+    uploads: Sequence[Upload] = (),
+    client_token: str = "",
+    praised: Sequence[User] = (),
+    shared_post: Post | None = None,
+) -> Published[Post]:
     """Publish on the author's profile (``community=None``) or in a community.
 
     ``praised`` makes it a "Merci / Bravo" post thanking those colleagues;
     ``shared_post`` makes it a share of another post (the body is optional).
+    A ``client_token`` the author already used returns that post, not created.
     """
     if not author.is_active:
         raise PermissionDenied
-    client_token = client_token.strip()[:64]
+    client_token = clean_client_token(client_token)
     if client_token:
         existing = Post.objects.filter(author=author, client_token=client_token).first()
         if existing is not None:
-            return existing
+            return Published(existing, created=False)
     if community is not None:
         if not CommunityPolicy.can(author, CommunityAction.VIEW, community):
             raise Http404
@@ -271,7 +312,9 @@ def post_create(
             with transaction.atomic():
                 post.save()
         except IntegrityError:  # the same client token, submitted concurrently
-            return Post.objects.get(author=author, client_token=client_token)
+            return Published(
+                Post.objects.get(author=author, client_token=client_token), created=False
+            )
     _sync_tags_and_mentions(post, rendered, fresh=True)
     if praised:
         PraiseRecipient.objects.bulk_create(
@@ -286,7 +329,7 @@ def post_create(
         praised=praised,
     )
     realtime.post_published(post.pk)
-    return post
+    return Published(post, created=True)
 
 
 @transaction.atomic
@@ -422,7 +465,6 @@ def post_move(*, actor: User, post: Post, community: Community) -> Post:
     return post
 
 
-@transaction.atomic
 def comment_create(
     *,
     author: User,
@@ -432,18 +474,41 @@ def comment_create(
     uploads: Sequence[Upload] = (),
     client_token: str = "",
 ) -> Comment:
-    """Comment on a post, or reply to a comment (replies stay one level deep)."""
+    """``comment_publish``'s comment, for callers that never answer a replay."""
+    return comment_publish(
+        author=author,
+        post=post,
+        body=body,
+        parent=parent,
+        uploads=uploads,
+        client_token=client_token,
+    ).item
+
+
+@transaction.atomic
+def comment_publish(
+    *,
+    author: User,
+    post: Post,
+    body: str,
+    parent: Comment | None = None,
+    uploads: Sequence[Upload] = (),
+    client_token: str = "",
+) -> Published[Comment]:
+    """Comment on a post, or reply to a comment (replies stay one level deep).
+
+    A ``client_token`` the author already used returns that comment, not
+    created, whichever post it is on.
+    """
     if not PostPolicy.can(author, PostAction.VIEW, post):
         raise Http404
     if not PostPolicy.can(author, PostAction.COMMENT, post):
         raise PermissionDenied
-    client_token = client_token.strip()[:64]
+    client_token = clean_client_token(client_token)
     if client_token:
-        existing = Comment.objects.filter(
-            author=author, client_token=client_token, post=post
-        ).first()
+        existing = Comment.objects.filter(author=author, client_token=client_token).first()
         if existing is not None:
-            return existing
+            return Published(existing, created=False)
     if parent is not None:
         if parent.post_id != post.pk:
             raise invalid("parent", _("This reply does not belong to this post."))
@@ -462,8 +527,10 @@ def comment_create(
     try:
         with transaction.atomic():
             comment.save()
-    except IntegrityError:
-        return Comment.objects.get(author=author, client_token=client_token)
+    except IntegrityError:  # the same client token, submitted concurrently
+        return Published(
+            Comment.objects.get(author=author, client_token=client_token), created=False
+        )
     Mention.objects.bulk_create(
         [Mention(post=post, comment=comment, user=u) for u in rendered.mentioned],
         ignore_conflicts=True,
@@ -475,7 +542,7 @@ def comment_create(
     )
     notify.mentioned(actor=author, post=post, users=rendered.mentioned, comment=comment)
     notify.commented(comment=comment, mentioned_ids=[u.pk for u in rendered.mentioned])
-    return comment
+    return Published(comment, created=True)
 
 
 @transaction.atomic

@@ -96,9 +96,23 @@ def composer_context(
     return {"composer": form or ComposerForm(), "composer_community": community}
 
 
+def _created(request: HttpRequest, post: Post, community: Community | None) -> HttpResponse:
+    """The composer's answer: the new card, and a fresh composer for ``community``."""
+    context = {"post": post, **composer_context(request, community=community)}
+    return render(request, "posts/_created.html", context)
+
+
 @require_POST
 def post_create(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
+    earlier = selectors.replayed_post_id(
+        viewer=viewer, client_token=request.POST.get("client_token", "")
+    )
+    if earlier is not None:  # a replay: answered as the post's own page would be now
+        post = _post_or_404(request, earlier)
+        if not is_htmx(request):
+            return redirect(post.get_absolute_url())
+        return _created(request, post, post.community)
     community = None
     slug = request.POST.get("community", "")
     if slug:
@@ -108,7 +122,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
     form = ComposerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            post = services.post_create(
+            published = services.post_publish(
                 author=viewer,
                 community=community,
                 body=form.cleaned_data["body"],
@@ -121,14 +135,10 @@ def post_create(request: HttpRequest) -> HttpResponse:
         else:
             if not is_htmx(request):
                 return redirect(
-                    community.get_absolute_url() if community else post.get_absolute_url()
+                    community.get_absolute_url() if community else published.item.get_absolute_url()
                 )
-            hydrated = selectors.post_get(viewer=viewer, post_id=post.pk)
-            return render(
-                request,
-                "posts/_created.html",
-                {"post": hydrated, **composer_context(request, community=community)},
-            )
+            # Read through the policy: the same token sent twice at once lands here too.
+            return _created(request, _post_or_404(request, published.item.pk), community)
     context = composer_context(request, community=community, form=form)
     if is_htmx(request):
         response = render(request, "posts/_composer.html", context, status=422)
@@ -284,7 +294,7 @@ def post_share(request: HttpRequest, post_id: int) -> HttpResponse:
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
-        else:
+        else:  # new or replayed, its page decides what this viewer sees of it
             return redirect(share.get_absolute_url())
     return render(
         request,
@@ -302,12 +312,21 @@ def post_share(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
+    earlier = selectors.replayed_comment(
+        viewer=viewer, client_token=request.POST.get("client_token", "")
+    )
+    if earlier is not None:  # a replay: answered as its post's thread would be now
+        post_id = earlier[0]
     post = _post_or_404(request, post_id)
+    if earlier is not None:
+        if not is_htmx(request):
+            return redirect(post.get_absolute_url())
+        return render(request, "posts/_thread.html", _thread(viewer, post))
     form = CommentForm(request.POST, request.FILES)
     parent = _comment_param(request, request.POST.get("parent"), post)
     if form.is_valid():
         try:
-            services.comment_create(
+            services.comment_publish(
                 author=viewer,
                 post=post,
                 body=form.cleaned_data["body"],

@@ -348,6 +348,107 @@ MEMBER_PATHS = [
 ]
 
 
+# Idempotent replay (a client token sent again) is a read path of its own: the answer is
+# what a fresh read of that post or comment gives the viewer now, whatever it was when
+# sent.  Each viewer holds a share of the audience's post and a comment on it, both sent
+# with a token while they could (written here directly: some viewers never could).
+HTMX = {"HX-Request": "true"}
+
+
+def _replay_token(kind: str, audience: str) -> str:
+    return f"{kind}-{audience}"
+
+
+def _plant_replays(world: World, audience: str, person: User) -> None:
+    from cercle.posts.models import Comment, PostKind
+
+    original = _post(world, audience)
+    Post.objects.create(
+        author=person,
+        kind=PostKind.SHARE,
+        body="Partage",
+        body_html="<p>Partage</p>",
+        shared_post=original,
+        client_token=_replay_token("share", audience),
+    )
+    Comment.objects.create(
+        post=original,
+        author=person,
+        body=f"Relance {audience}",
+        body_html=f"<p>Relance {audience}</p>",
+        client_token=_replay_token("comment", audience),
+    )
+
+
+def _api_replay_post(client: Client, world: World, audience: str) -> bool:
+    token = _replay_token("share", audience)
+    replay = client.post("/api/v1/posts", {"body": "Autre", "client_token": token})
+    share = Post.objects.get(client_token=token)
+    fresh = client.get(f"/api/v1/posts/{share.pk}")
+    assert (replay.status_code, replay.content) == (fresh.status_code, fresh.content), token
+    return replay.status_code == 200 and f"Message {audience}" in replay.content.decode()
+
+
+def _api_replay_comment(client: Client, world: World, audience: str) -> bool:
+    url = f"/api/v1/posts/{_post(world, audience).pk}/comments"
+    replay = client.post(url, {"body": "Autre", "client_token": _replay_token("comment", audience)})
+    fresh = client.get(url)
+    if fresh.status_code == 200:
+        assert replay.status_code == 200
+        assert replay.json() in [item for c in fresh.json() for item in (c, *c.get("replies", []))]
+    else:
+        assert (replay.status_code, replay.content) == (fresh.status_code, fresh.content)
+    return replay.status_code == 200 and f"Relance {audience}" in replay.content.decode()
+
+
+REPLAY_PATHS = [
+    Path(
+        "API replay of a post",
+        ("/api/v1/posts",),
+        lambda a: True,
+        _api_replay_post,
+        opens=True,
+    ),
+    Path(
+        "composer replay of a post",
+        ("posts:create",),
+        lambda a: True,
+        lambda c, w, a: _contains_post(
+            c,
+            "/posts/new/",
+            {"body": "Autre", "client_token": _replay_token("share", a)},
+            f"Message {a}",
+        ),
+        opens=True,
+    ),
+    Path(
+        "API replay of a comment",
+        ("/api/v1/posts/{post_id}/comments",),
+        lambda a: True,
+        _api_replay_comment,
+        opens=True,
+    ),
+    Path(
+        "comment form replay",
+        ("posts:comment_create",),
+        lambda a: True,
+        lambda c, w, a: _contains_post(
+            c,
+            f"/posts/{_post(w, a).pk}/comments/new/",
+            {"body": "Autre", "client_token": _replay_token("comment", a)},
+            f"Relance {a}",
+        ),
+        opens=True,
+    ),
+]
+
+
+def _contains_post(client: Client, url: str, data: dict[str, str], marker: str) -> bool:
+    response = client.post(url, data, headers=HTMX)
+    assert response.status_code in (200, 302, 401, 404), (url, response.status_code)
+    return response.status_code == 200 and marker in response.content.decode()
+
+
 def _viewer(world: World, name: str) -> User:
     return getattr(world, name)
 
@@ -423,14 +524,41 @@ def test_visibility_matrix_of_hidden_posts(audience: str, viewer: str) -> None:
     assert not wrong, f"hidden {audience} × {viewer}:\n" + "\n".join(wrong)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("hidden", [False, True], ids=["listed", "hidden"])
+@pytest.mark.parametrize("viewer", VIEWERS)
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_visibility_matrix_of_replays(audience: str, viewer: str, hidden: bool) -> None:
+    """A client token sent again answers as a fresh read would: never more, never a 500."""
+    from cercle.posts import services
+    from cercle.posts.models import Comment
+
+    world = build_world()
+    person = _viewer(world, viewer)
+    _plant_replays(world, audience, person)
+    if hidden:
+        services.post_hide(actor=world.admin, post=_post(world, audience), reason="Hors charte")
+    client = Client()
+    client.force_login(person)
+    before = (Post.objects.count(), Comment.objects.count())
+    wrong = []
+    for path in REPLAY_PATHS:
+        seen = path.check(client, world, audience)
+        expected = can_read_hidden(path, audience, viewer) if hidden else can_read(audience, viewer)
+        if seen != expected:
+            wrong.append(f"replay / {path.name}: seen={seen}, expected={expected}")
+    assert (Post.objects.count(), Comment.objects.count()) == before  # a replay creates nothing
+    assert not wrong, f"{'hidden ' if hidden else ''}{audience} × {viewer}:\n" + "\n".join(wrong)
+
+
 # Routes that read posts, comments, files or communities must be in a Path above, or
 # be listed here with the reason they need no visibility check of their own.
 NOT_READ_PATHS = {
     # One's own #topics and hidden subjects: nobody else's content.
     "search:my_expertise",
     # Writes: each goes through a service that checks the same policies (tested in services).
-    "posts:create",
-    "posts:comment_create",
+    # (Creating a post or a comment is also a read when its client token is replayed:
+    # REPLAY_PATHS.)
     "posts:edit",
     "posts:delete",
     "posts:pin",
@@ -511,7 +639,14 @@ def _api_get_routes() -> set[str]:
 def test_every_read_route_is_covered() -> None:
     covered = {
         route
-        for paths in (POST_PATHS, FEED_PATHS, SEARCH_PATHS, COMMUNITY_PATHS, MEMBER_PATHS)
+        for paths in (
+            POST_PATHS,
+            FEED_PATHS,
+            SEARCH_PATHS,
+            COMMUNITY_PATHS,
+            MEMBER_PATHS,
+            REPLAY_PATHS,
+        )
         for path in paths
         for route in path.routes
     }
