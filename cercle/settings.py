@@ -229,9 +229,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
-# Login throttling: failures allowed per e-mail and per client address in a window.
-CERCLE_LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
-CERCLE_LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+# Sign-in throttling (cercle/accounts/throttle.py): free failures per (address, account)
+# and per address; each further failure doubles the wait before the next attempt
+# (1 s, 2 s, 4 s… at most the delay below).  Counts are forgotten after the window.
+CERCLE_LOGIN_FREE_FAILURES_PER_PAIR = 5
+CERCLE_LOGIN_FREE_FAILURES_PER_ADDRESS = 30
+CERCLE_LOGIN_MAX_DELAY_SECONDS = 15 * 60
 CERCLE_LOGIN_WINDOW_SECONDS = 15 * 60
 
 # --- Internationalisation -----------------------------------------------------
@@ -298,8 +301,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # The preload directive only takes effect once the domain is submitted to the browsers list.
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("CERCLE_HSTS_PRELOAD", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("CERCLE_BEHIND_PROXY"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers and reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are
+# believed (addresses or networks, comma-separated).  Empty: none, the connection's
+# own address is the client's.  ``cercle serve`` applies it (uvicorn's proxy
+# headers), so REMOTE_ADDR and the scheme are already the client's in Django.
+CERCLE_TRUSTED_PROXIES = env_list("CERCLE_TRUSTED_PROXIES", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -319,6 +325,8 @@ LOGGING: dict[str, Any] = {
         # A line per task enqueued, started and finished is noise; failures and
         # retries are logged by the worker (cercle.tasks).
         "django.tasks": {"level": "WARNING"},
+        # Failed and throttled sign-ins, revoked tokens: for the administrators.
+        "cercle.security": {"level": "INFO"},
     },
 }
 

@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cercle.accounts import throttle
 from cercle.accounts.models import Language, User, normalize_email
@@ -19,19 +20,29 @@ from cercle.accounts.services import PHONE_RE
 from cercle.core.images import check_image, too_large
 
 
+def wait_label(seconds: int) -> str:
+    """ "12 seconds", "3 minutes": how long a throttled sign-in must wait, in the reader's words."""
+    if seconds < 60:
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    minutes = -(-seconds // 60)
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
 class LoginForm(AuthenticationForm):
-    """Django's sign-in form, refusing further attempts once throttled."""
+    """Django's sign-in form, refusing an attempt while its address and account wait.
+
+    ``retry_after`` is set (seconds) when the attempt was refused that way: the
+    view answers 429 with a ``Retry-After``.  No password is checked then.
+    """
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("This e-mail and password do not match. Check both and try again."),
-        "throttled": _(
-            "Too many failed attempts. For your security, wait 15 minutes before trying again."
-        ),
     }
 
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
+        self.retry_after = 0
         self.fields["username"].label = _("Work e-mail")
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "username", "inputmode": "email", "autofocus": True}
@@ -40,14 +51,24 @@ class LoginForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         email = normalize_email(self.data.get("username", "") or "")
         address = throttle.client_address(self.request) if self.request else ""
-        if throttle.is_locked(email=email, address=address):
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        wait = throttle.retry_after(email=email, address=address)
+        if wait:
+            self.retry_after = wait
+            throttle.refused(email=email, address=address, wait=wait)
+            raise ValidationError(
+                _(
+                    "Too many failed attempts from this connection. For your security, "
+                    "wait %(wait)s before trying again, or reset your password."
+                )
+                % {"wait": wait_label(wait)},
+                code="throttled",
+            )
         try:
             cleaned = super().clean()
         except ValidationError:
             throttle.record_failure(email=email, address=address)
             raise
-        throttle.record_success(email=email)
+        throttle.record_success(email=email, address=address)
         return cleaned
 
 

@@ -8,6 +8,7 @@ raises ``ValidationError`` (translated, per field where it can) or
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import uuid
@@ -60,6 +61,8 @@ PROFILE_TEXT_FIELDS = (
     "languages",
     "language",
 )
+
+log = logging.getLogger("cercle.security")
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +289,20 @@ def user_deactivate(*, actor: User, user: User) -> User:
             revoked_at=timezone.now()
         )
     return user
+
+
+@transaction.atomic
+def password_changed(*, user: User) -> int:
+    """After a password change or reset: revoke every personal API token (returns how many).
+
+    The other browser sessions end by themselves: each holds a hash of the old
+    password, which no longer matches (``django.contrib.auth.get_user``).
+    """
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    log.info("password changed: user=%s api_tokens_revoked=%s", user.pk, revoked)
+    return revoked
 
 
 def _digest(secret: str) -> str:

@@ -32,12 +32,24 @@ APP = "cercle.asgi:application"
 
 
 def _uvicorn_options(host: str, port: int) -> dict[str, Any]:
+    """uvicorn's settings; forwarded headers are believed from trusted proxies only.
+
+    With ``CERCLE_TRUSTED_PROXIES`` empty (the default), ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are ignored whoever sends them: otherwise anyone could
+    pick the address the sign-in throttle counts.  uvicorn's own default trusts
+    127.0.0.1, which would let any local process (or a proxy on the same
+    machine that does not rewrite the header) choose its address.
+    """
+    from django.conf import settings
+
+    trusted = list(settings.CERCLE_TRUSTED_PROXIES)
     return {
         "host": host,
         "port": port,
         "lifespan": "off",
         "log_level": "info",
-        "proxy_headers": True,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted,
     }
 
 
