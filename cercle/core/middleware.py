@@ -1,4 +1,4 @@
-"""Request-wide policies: the user's language, and login required everywhere."""
+"""Request-wide policies: the user's language, login required everywhere, security headers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class UserLocaleMiddleware(LocaleMiddleware):
@@ -41,3 +42,48 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+# Features no page of Cercle uses: a page (or a script injected into one) may not ask.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django has no setting for, on every answer of the application.
+
+    - ``Permissions-Policy``: the powerful browser features are off.
+    - ``Cache-Control: private, no-store`` on every answer that does not say
+      otherwise: signed-in pages and API answers hold one person's data, and
+      no shared cache (proxy, CDN) or back button on a shared computer may
+      keep them.  Static files never reach this (WhiteNoise answers first).
+    - ``Vary: Authorization, Cookie`` on the API: the same URL gives another
+      answer for another token.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-store"
+        if request.path_info.startswith("/api/"):
+            patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response

@@ -50,7 +50,7 @@ def test_thomas_sees_alexandras_post_and_the_bell_within_a_second(
 
     watching = browser_page()
     sign_in(watching, TEXT["fr"], THOMAS.email)
-    watching.wait_for_function("window.cercleLive()")  # the stream is open
+    watching.wait_for_function("() => window.cercleLive()")  # the stream is open
     watching.evaluate("window.notReloaded = true")
     bell = watching.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Notifications"
@@ -97,7 +97,7 @@ def test_after_a_network_drop_thomas_gets_what_happened_meanwhile(
     Notification.objects.filter(recipient=thomas).update(read_at=thomas.date_joined)
     page = browser_page()
     sign_in(page, TEXT["fr"], THOMAS.email)
-    page.wait_for_function("window.cercleLive()")
+    page.wait_for_function("() => window.cercleLive()")
     page.evaluate("window.notReloaded = true")
 
     page.route("**/events/**", lambda route: route.abort("internetdisconnected"))
@@ -132,7 +132,7 @@ def test_the_notifications_page_shows_a_new_one_without_reload(
     page = browser_page()
     sign_in(page, TEXT["fr"], THOMAS.email)
     page.goto("/notifications/")
-    page.wait_for_function("window.cercleLive()")
+    page.wait_for_function("() => window.cercleLive()")
     page.evaluate("window.notReloaded = true")
     assert page.locator(".notification.unread").count() == 0
 

@@ -5,14 +5,23 @@
 /* Live updates. The page opens one EventSource on <body data-events-url> and
    turns its events into DOM events on <body> that htmx elements listen to:
    "cercle:notifications" (the bell, the notifications list) and "cercle:feed"
-   (the "N new posts" indicator). While the stream is up, cercleLive() is true
-   and the slow polls of those elements stand down; without EventSource, or
-   when the stream is refused, they poll as before. */
+   (the "N new posts" indicator). While the stream is down (no EventSource,
+   or the stream refused), slow polls stand in: "cercle:poll-notifications"
+   every minute and "cercle:poll-feed" every 30 seconds, dispatched here
+   rather than written as htmx trigger filters, which htmx would have to
+   eval (the Content-Security-Policy forbids it). */
 (function () {
   "use strict";
 
   var live = false;
   window.cercleLive = function () { return live; };
+  function poll(name, every) {
+    setInterval(function () {
+      if (!live && document.body) document.body.dispatchEvent(new CustomEvent(name));
+    }, every);
+  }
+  poll("cercle:poll-notifications", 60000);
+  poll("cercle:poll-feed", 30000);
 
   function start() {
     var body = document.body;
