@@ -16,7 +16,7 @@ from cercle.accounts.selectors import find_person
 from cercle.communities import selectors, services
 from cercle.communities.forms import CommunityForm
 from cercle.communities.models import Community, Invitation, JoinRequest
-from cercle.core.http import viewer_of
+from cercle.core.http import safe_next, viewer_of
 from cercle.network import selectors as network_selectors
 from cercle.network.models import SourceKind
 from cercle.posts import selectors as post_selectors
@@ -141,10 +141,7 @@ def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
 def _done(request: HttpRequest, community: Community, message: str = "") -> HttpResponse:
     if message:
         messages.success(request, message)
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(community.get_absolute_url())
+    return redirect(safe_next(request, community.get_absolute_url()))
 
 
 def _fail(request: HttpRequest, community: Community, exc: ValidationError) -> HttpResponse:

@@ -6,11 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from cercle.accounts import selectors as people
 from cercle.accounts.models import User
-from cercle.core.http import is_htmx, viewer_of
+from cercle.core.http import is_htmx, safe_next, viewer_of
 from cercle.network import selectors, services
 
 
@@ -79,5 +80,4 @@ def attention(request: HttpRequest) -> HttpResponse:
             "network/_attention.html",
             {"source_kind": kind, "source_id": int(raw_id), "level": level},
         )
-    target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "home")
+    return redirect(safe_next(request, reverse("home")))
