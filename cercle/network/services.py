@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts.models import User
 from cercle.core.errors import invalid
@@ -40,6 +41,8 @@ def unfollow(*, follower: User, followee: User) -> None:
 
 @transaction.atomic
 def hashtag_follow(*, user: User, hashtag: Hashtag) -> HashtagFollow:
+    if not HashtagPolicy.can(user, HashtagAction.FOLLOW, hashtag):
+        raise Http404  # a topic one may not see does not exist
     relation, _created = HashtagFollow.objects.get_or_create(user=user, hashtag=hashtag)
     return relation
 
@@ -86,4 +89,4 @@ def _source_visible(user: User, source_kind: str, source_id: int) -> bool:
         )
     if source_kind == SourceKind.COMMUNITY:
         return CommunityPolicy.visible(user, Community.objects.filter(pk=source_id)).exists()
-    return Hashtag.objects.filter(pk=source_id).exists()
+    return HashtagPolicy.can_by_id(user, HashtagAction.FOLLOW, source_id)

@@ -28,6 +28,7 @@ from django.db.models import (
 
 from cercle.access.base import Viewer, is_active_viewer, viewer_pk
 from cercle.access.communities import CommunityAction, CommunityPolicy, is_site_admin
+from cercle.access.hashtags import HashtagPolicy
 from cercle.access.posts import CommentPolicy, PostAction, PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Community, Membership, Role
@@ -434,16 +435,11 @@ def attachment_get(*, viewer: Viewer, attachment_id: int) -> Attachment | None:
 
 
 def hashtag_get(*, viewer: Viewer, key: str) -> Hashtag | None:
-    """A hashtag, only if the viewer can see at least one post carrying it.
+    """A topic, only if the viewer may see it (``HashtagPolicy``).
 
-    A tag used only in a secret community must not reveal that it exists.
+    A topic used only in a secret community answers as one that does not exist.
     """
-    tag = Hashtag.objects.filter(key=key).first()
-    if tag is None:
-        return None
-    if not PostPolicy.visible(viewer, Post.objects.filter(post_hashtags__hashtag=tag)).exists():
-        return None
-    return tag
+    return HashtagPolicy.lookup(viewer, key)
 
 
 def reactors(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cercle.access.base import Viewer
 from cercle.access.communities import CommunityPolicy
+from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.access.people import ProfilePolicy
 from cercle.access.posts import post_q
 from cercle.accounts.models import User, UserSkill
@@ -25,7 +26,7 @@ from cercle.accounts.selectors import DirectoryFilters, directory_search
 from cercle.communities.models import Community
 from cercle.communities.selectors import directory
 from cercle.core.text import fold
-from cercle.posts.models import Hashtag, Post
+from cercle.posts.models import Hashtag
 from cercle.search import engine
 from cercle.search.models import EntryKind, HiddenTopic, SearchEntry
 from cercle.search.text import SearchQuery, parse, stems
@@ -245,7 +246,7 @@ def hashtags(*, viewer: Viewer, q: str, limit: int | None = None) -> QuerySet[Ha
     )
     visible: list[int] = []
     for pk in candidates:
-        if Post.objects.filter(post_q(viewer), post_hashtags__hashtag_id=pk).exists():
+        if HashtagPolicy.can_by_id(viewer, HashtagAction.VIEW, pk):
             visible.append(pk)
             if limit is not None and len(visible) >= limit:
                 break
