@@ -306,7 +306,6 @@ def _recent(
     query: SearchQuery,
     size: int,
     exact: bool,
-    fallback: bool,
     columns: tuple[str, ...] = COLUMNS,
 ) -> tuple[list[tuple[Any, ...]], bool]:
     """The newest matches among ``entries`` (``Row``), and whether that is all of them."""
@@ -328,7 +327,7 @@ def _recent(
         )
         if len(rows) > size:
             return rows[:size], False
-        if len(candidates) < wanted or not fallback:
+        if len(candidates) < wanted:
             return rows, len(candidates) < wanted
     rows = list(matching(entries, query).order_by("-id").values_list(*columns)[: size + 1])
     return rows[:size], len(rows) <= size
@@ -364,12 +363,10 @@ def window(
         return Window([], True)
     if connection.vendor == "postgresql":
         scored = entries.annotate(_score=_pg_score(query))
-        found, complete = _recent(
-            scored, query, size or WINDOW, exact, fallback=True, columns=("id", "_score")
-        )
+        found, complete = _recent(scored, query, size or WINDOW, exact, columns=("id", "_score"))
         found.sort(key=lambda row: (-row[1], -row[0]))
         return Window([row[0] for row in found], complete)
-    rows, complete = _recent(entries, query, size or WINDOW, exact, fallback=True)
+    rows, complete = _recent(entries, query, size or WINDOW, exact)
     if rows:
         average = sum(len(row[1].split()) for row in rows) / len(rows)
         scores = {row[0]: relevance(query, row[1], row[2], average) for row in rows}
@@ -382,15 +379,18 @@ def newest(
 ) -> tuple[list[tuple[Any, ...]], bool]:
     """The newest ``size`` matches among ``entries`` as rows of ``columns`` ("id" first).
 
-    For evidence ("Qui sait ?"), where recent activity is what counts: only
-    what the newest ``candidate_count(size)`` matches of the index give, never the exact
-    path, and no ranking, so no stems read: one statement fewer than
-    ``window`` and no text (at 1M posts on PostgreSQL, 2,000 rows of stems
-    cost more than finding them).  Also returns whether that is every match.
+    For evidence ("Qui sait ?"), where recent activity is what counts: no
+    ranking, so no stems read: one statement fewer than ``window`` and no text
+    (at 1M posts on PostgreSQL, 2,000 rows of stems cost more than finding
+    them).  Like ``window``, when the newest matches of the whole index leave
+    the viewer too few they may see (a burst of activity in a community they
+    are not in), the newest matches *within* ``entries`` are read, visibility
+    inside the query: what others wrote where the viewer cannot read never
+    pushes out what the viewer can.  Also returns whether that is every match.
     """
     if not query:
         return [], True
-    return _recent(entries, query, size, exact=False, fallback=False, columns=columns)
+    return _recent(entries, query, size, exact=False, columns=columns)
 
 
 def small_window(

@@ -313,12 +313,14 @@ def find_experts(
                 SkillEvidence(name, key, endorsements, coverage=skills[skill_id])
             )
 
-    # 2. What they wrote that matches, within what the asker may read.
+    # 2. What they wrote that matches, within what the asker may read (visibility in
+    # the query: a burst where the asker cannot read pushes nothing out), and not the
+    # asker's own, which would take the window's place for nothing.
     visible = SearchEntry.objects.filter(
         Q(kind=EntryKind.POST) | Q(kind=EntryKind.COMMENT),
         post_q(viewer, "post__"),
         filters.people_q("person__"),
-    )
+    ).exclude(person_id=me)
     # Recent activity: the newest matches of the whole company, then those of the
     # people wanted (a region, a department, a site) that the asker may read.
     window, _complete = engine.newest(
