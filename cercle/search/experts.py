@@ -314,13 +314,13 @@ def find_experts(
             )
 
     # 2. What they wrote that matches, within what the asker may read (visibility in
-    # the query: a burst where the asker cannot read pushes nothing out), and not the
-    # asker's own, which would take the window's place for nothing.
+    # the query: a burst where the asker cannot read pushes nothing out).  The asker's
+    # own posts stay: the answers others gave them there are evidence (step 3).
     visible = SearchEntry.objects.filter(
         Q(kind=EntryKind.POST) | Q(kind=EntryKind.COMMENT),
         post_q(viewer, "post__"),
         filters.people_q("person__"),
-    ).exclude(person_id=me)
+    )
     # Recent activity: the newest matches of the whole company, then those of the
     # people wanted (a region, a department, a site) that the asker may read.
     window, _complete = engine.newest(
