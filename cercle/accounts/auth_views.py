@@ -38,8 +38,8 @@ def _tell(request: Any, revoked: int) -> None:
     text = _("Your password was changed. Every other session was signed out.")
     if revoked:
         text += " " + ngettext(
-            "Your API token was revoked: create a new one in your settings.",
-            "Your %(n)d API tokens were revoked: create new ones in your settings.",
+            "%(n)d API token was revoked: create a new one in your settings.",
+            "%(n)d API tokens were revoked: create new ones in your settings.",
             revoked,
         ) % {"n": revoked}
     messages.success(request, text)
