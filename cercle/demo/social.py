@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.accounts.models import User
 from cercle.communities import services as communities
 from cercle.communities.models import (
@@ -1037,7 +1038,10 @@ class _SocialBuilder:
         for person in self._sample(p.in_department("Services informatiques"), 10):
             wanted.append((person, self.rng.choice(["veille", "python", "innovation"])))
         for person, name in wanted:
-            hashtag_follow(user=person, hashtag=self._hashtag(name))
+            tag = self._hashtag(name)
+            # One follows a topic one has seen used (a small company may lack some).
+            if HashtagPolicy.can(person, HashtagAction.FOLLOW, tag):
+                hashtag_follow(user=person, hashtag=tag)
         HashtagFollow.objects.filter(created_at__gte=self.now).update(
             created_at=self.at(_when(HISTORY_DAYS - 5, 11))
         )
