@@ -11,12 +11,13 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF"})
 MAX_PIXELS = 40_000_000
@@ -87,3 +88,61 @@ def square_renditions(
         fitted.save(buffer, format="WEBP", quality=85, method=4)
         out[label] = Rendition(f"{stem}-{size}.webp", ContentFile(buffer.getvalue()))
     return out
+
+
+# What a re-encoded picture keeps of its source's information: how to draw it,
+# nothing about who took it, where or with what (EXIF, XMP, IPTC, comments).
+_DRAWING_INFO = ("transparency", "duration", "loop", "background", "disposal")
+
+
+def without_metadata(data: bytes, *, max_bytes: int) -> bytes:
+    """``data`` (an accepted picture) re-encoded without EXIF, XMP, IPTC or comments.
+
+    A phone's photo says where it was taken (GPS) and with what device; none
+    of it may reach the colleagues who open it.  The EXIF orientation is
+    applied to the pixels first, so the picture stands as it was shot; the
+    colour profile (ICC) is kept.  A JPEG that needs no rotation keeps its
+    quantisation tables (``quality="keep"``: no visible loss); an animated
+    GIF keeps its frames.
+    """
+    image = _open_checked(data, max_bytes=max_bytes)
+    source_format = image.format
+    icc = image.info.get("icc_profile")
+    drawing: dict[str | tuple[int, int], Any] = {
+        key: image.info[key] for key in _DRAWING_INFO if key in image.info
+    }
+    buffer = io.BytesIO()
+    options: dict[str, object] = {"icc_profile": icc} if icc else {}
+    if source_format == "GIF":
+        # Each frame carries its own information (comments): rebuilt frame by frame.
+        frames, durations = [], []
+        for frame in ImageSequence.Iterator(image):
+            durations.append(frame.info.get("duration", 100))
+            copy = frame.convert("RGBA")
+            copy.info = {}
+            frames.append(copy)
+        frames[0].save(
+            buffer,
+            format="GIF",
+            save_all=len(frames) > 1,
+            append_images=frames[1:],
+            duration=durations if len(frames) > 1 else durations[0],
+            loop=drawing.get("loop", 0),
+            disposal=2,
+        )
+        return buffer.getvalue()
+    upright = image.getexif().get(0x0112, 1) == 1
+    if source_format == "JPEG" and upright:
+        image.info = {}
+        image.save(buffer, format="JPEG", quality="keep", **options)
+        return buffer.getvalue()
+    turned = ImageOps.exif_transpose(image)
+    turned.info = dict(drawing)
+    if source_format == "JPEG":
+        turned.save(buffer, format="JPEG", quality=92, optimize=True, **options)
+    elif source_format == "PNG":
+        kept = {str(key): value for key, value in drawing.items()}
+        turned.save(buffer, format="PNG", **kept, **options)
+    else:  # WEBP
+        turned.save(buffer, format="WEBP", quality=90, method=4, **options)
+    return buffer.getvalue()

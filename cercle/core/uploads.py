@@ -153,13 +153,86 @@ def _is_text(data: bytes) -> bool:
     return True
 
 
-def classify_upload(name: str, data: bytes, *, max_bytes: int) -> UploadKind:
+# Declared types that say nothing about the content (what a browser sends when
+# it does not know), and the other names browsers and systems give our types.
+_GENERIC_TYPES = frozenset(
+    {"", "application/octet-stream", "binary/octet-stream", "application/x-download"}
+)
+_ALSO_DECLARED: dict[str, frozenset[str]] = {
+    "image/jpeg": frozenset({"image/jpg", "image/pjpeg"}),
+    "image/png": frozenset({"image/x-png"}),
+    "application/pdf": frozenset({"application/x-pdf", "application/acrobat"}),
+    # Office files are ZIP archives, and some systems declare them so.
+    "office": frozenset({"application/zip", "application/x-zip-compressed"}),
+    # Windows declares CSV files as Excel's.
+    "text": frozenset(
+        {
+            "text/plain",
+            "text/csv",
+            "text/markdown",
+            "text/x-markdown",
+            "application/csv",
+            "application/vnd.ms-excel",
+        }
+    ),
+}
+# Extensions that name the same type as the canonical one.
+_SAME_EXTENSIONS: dict[str, frozenset[str]] = {".jpg": frozenset({".jpeg", ".jpe"})}
+
+
+def _agrees(declared: str, kind: UploadKind) -> bool:
+    """Whether the type the sender declared can be this content's (generic types can)."""
+    declared = declared.split(";", 1)[0].strip().lower()
+    if declared in _GENERIC_TYPES:
+        return True
+    base = kind.content_type.split(";", 1)[0]
+    if kind.kind in ("office", "text"):
+        also = _ALSO_DECLARED[kind.kind]
+    else:
+        also = _ALSO_DECLARED.get(base, frozenset())
+    return declared == base or declared in also
+
+
+def served_name(name: str, kind: UploadKind) -> str:
+    """The name a file is stored and served under: the sender's, with the extension of
+    what it is ("facture.bat" holding a PDF is served as "facture.pdf")."""
+    cleaned = safe_filename(name)
+    path = PurePosixPath(cleaned)
+    extension = path.suffix.lower()
+    if extension == kind.extension or extension in _SAME_EXTENSIONS.get(kind.extension, ()):
+        return cleaned
+    stem = path.stem if path.suffix else cleaned
+    stem = stem.rstrip(". ") or "file"
+    return safe_filename(stem[: _MAX_NAME - len(kind.extension)] + kind.extension)
+
+
+def classify_upload(name: str, data: bytes, *, max_bytes: int, declared: str = "") -> UploadKind:
     """What ``data`` is and how to serve it; a translated ``ValidationError`` if refused.
 
-    Content wins over the name: a PDF called "scan.png" is a PDF. The name
-    only matters twice: HTML-like and script names are always refused, and
-    plain text (which has no signature) must be called .txt, .csv or .md.
+    Content wins over the name: a PDF called "scan.png" is a PDF, stored and
+    served as "scan.pdf" (``served_name``). The name only matters twice:
+    HTML-like and script names are always refused, and plain text (which has
+    no signature) must be called .txt, .csv or .md.  ``declared``, the type
+    the sender gave, is refused when it names another type than the content's
+    (a picture declared as a program): the sender meant something else.
     """
+    kind = _classify(name, data, max_bytes=max_bytes)
+    if not _agrees(declared, kind):
+        raise ValidationError(
+            _(
+                "This file says it is “%(declared)s” but its content is “%(actual)s”. "
+                "Send the file itself, exported in its real format."
+            )
+            % {
+                "declared": declared.split(";", 1)[0].strip()[:80],
+                "actual": kind.content_type.split(";", 1)[0],
+            },
+            code="file_type_mismatch",
+        )
+    return kind
+
+
+def _classify(name: str, data: bytes, *, max_bytes: int) -> UploadKind:
     if len(data) > max_bytes:
         raise too_large(len(data), max_bytes)
     if not data:

@@ -160,7 +160,13 @@ def _uploads(files: list[UploadedFile] | None) -> list[services.Upload]:
     for upload in files or []:
         if upload.size is not None and upload.size > limit:
             raise HttpError(413, " ".join(too_large(upload.size, limit).messages))
-        uploads.append(services.Upload(name=upload.name or "file", data=upload.read()))
+        uploads.append(
+            services.Upload(
+                name=upload.name or "file",
+                data=upload.read(),
+                content_type=upload.content_type or "",
+            )
+        )
     return uploads
 
 

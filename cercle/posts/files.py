@@ -6,11 +6,21 @@ from django.http import FileResponse, Http404
 
 from cercle.posts.models import Attachment
 
+# Shown in the browser: pictures (decoded by the browser's image code, never as a
+# document) and PDF (its built-in viewer).  Everything else downloads.
+INLINE_KINDS = frozenset({"image", "pdf"})
+
 
 def attachment_response(attachment: Attachment, *, thumbnail: bool) -> FileResponse:
-    """The original always downloads (``attachment``); the thumbnail, a WebP we encoded
-    ourselves, is shown inline.  ``nosniff`` and a sandboxing CSP make sure neither is
-    ever interpreted as HTML or script, whatever its bytes."""
+    """A stored file, as its detected type and under its served name.
+
+    Pictures and PDF open in the browser (``inline``) so a phone shows them
+    without a download; office documents and text download (``attachment``).
+    ``nosniff`` and a sandboxing CSP make sure none is ever interpreted as
+    HTML or script, whatever its bytes: the type we send is the one detected
+    from the content at upload (``cercle.core.uploads``).  Chromium's PDF
+    viewer opens under that sandbox as it does without it.
+    """
     stored = attachment.thumbnail if thumbnail else attachment.file
     if not stored:
         raise Http404
@@ -19,7 +29,7 @@ def attachment_response(attachment: Attachment, *, thumbnail: bool) -> FileRespo
     else:
         response = FileResponse(
             stored.open("rb"),
-            as_attachment=True,
+            as_attachment=attachment.kind not in INLINE_KINDS,
             filename=attachment.name,
             content_type=attachment.content_type,
         )

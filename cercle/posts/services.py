@@ -31,9 +31,9 @@ from cercle.accounts.models import User
 from cercle.communities.models import AuditEntry, Community
 from cercle.core import rendering
 from cercle.core.errors import invalid
-from cercle.core.images import square_renditions
+from cercle.core.images import square_renditions, without_metadata
 from cercle.core.text import clean_label, clean_text
-from cercle.core.uploads import UploadKind, classify_upload, safe_filename
+from cercle.core.uploads import UploadKind, classify_upload, safe_filename, served_name
 from cercle.notifications import services as notify
 from cercle.posts.models import (
     MAX_BODY,
@@ -60,10 +60,11 @@ MAX_PRAISED = 20
 
 @dataclass(frozen=True, slots=True)
 class Upload:
-    """A file as received (name as given by the browser, raw bytes)."""
+    """A file as received: name and declared type as the sender gave them, raw bytes."""
 
     name: str
     data: bytes
+    content_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,10 @@ def _classify(uploads: Sequence[Upload]) -> list[tuple[Upload, UploadKind]]:
                 (
                     upload,
                     classify_upload(
-                        upload.name, upload.data, max_bytes=settings.CERCLE_MAX_ATTACHMENT_BYTES
+                        upload.name,
+                        upload.data,
+                        max_bytes=settings.CERCLE_MAX_ATTACHMENT_BYTES,
+                        declared=upload.content_type,
                     ),
                 )
             )
@@ -165,21 +169,23 @@ def _store_attachments(
 ) -> list[Attachment]:
     stored = []
     for upload, kind in classified:
-        name = safe_filename(upload.name)
+        data = upload.data
+        if kind.kind == "image":  # no GPS position or device reaches the readers
+            data = without_metadata(data, max_bytes=settings.CERCLE_MAX_ATTACHMENT_BYTES)
         attachment = Attachment(
             post=post,
             comment=comment,
             uploaded_by=user,
-            name=name,
+            name=served_name(upload.name, kind),
             kind=kind.kind,
             content_type=kind.content_type,
-            size=len(upload.data),
+            size=len(data),
         )
         stem = uuid.uuid4().hex
-        attachment.file.save(f"{stem}{kind.extension}", ContentFile(upload.data), save=False)
+        attachment.file.save(f"{stem}{kind.extension}", ContentFile(data), save=False)
         if attachment.kind == "image":
             thumb = square_renditions(
-                upload.data,
+                data,
                 stem=stem,
                 sizes={"thumb": 480},
                 max_bytes=settings.CERCLE_MAX_ATTACHMENT_BYTES,

@@ -35,7 +35,7 @@ def stream_url(**source: str) -> str:
 
 
 def _uploads(files: list[Any]) -> list[services.Upload]:
-    return [services.Upload(f.name or "", f.read()) for f in files]
+    return [services.Upload(f.name or "", f.read(), f.content_type or "") for f in files]
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:

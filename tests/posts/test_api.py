@@ -616,15 +616,13 @@ def test_download_files(client: Client, user: User, other: User) -> None:
     response = client.get(f"/api/v1/files/{pdf.pk}", headers=headers)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="plan.pdf"'
+    assert response["Content-Disposition"] == 'inline; filename="plan.pdf"'  # its viewer
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox"
     assert streamed(response) == PDF
     shown = client.get(f"/api/v1/files/{image.pk}", headers=headers)
     assert shown["Content-Type"] == "image/png"
-    assert (
-        shown["Content-Disposition"] == 'attachment; filename="photo.png"'
-    )  # originals never inline
+    assert shown["Content-Disposition"] == 'inline; filename="photo.png"'  # shown, sandboxed
     assert shown["X-Content-Type-Options"] == "nosniff"
     assert shown["Content-Security-Policy"] == "sandbox"
     assert streamed(shown).startswith(b"\x89PNG")

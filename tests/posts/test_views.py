@@ -61,7 +61,7 @@ def test_post_with_files_and_download_headers(logged_client, user, other) -> Non
     download = logged_client.get(files["pdf"].get_absolute_url())
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
-    assert download["Content-Disposition"].startswith("attachment;")
+    assert download["Content-Disposition"].startswith("inline;")  # the browser's PDF viewer
     assert download["X-Content-Type-Options"] == "nosniff"
     assert download["Content-Security-Policy"] == "sandbox"
     thumb = logged_client.get(reverse("posts:thumbnail", args=[files["image"].pk]))
@@ -74,7 +74,10 @@ def test_comment_reply_and_reaction_with_htmx(logged_client, user, other) -> Non
     post = services.post_create(author=other, body="Qui a un mémoire technique ?")
     response = logged_client.post(
         reverse("posts:comment_create", args=[post.pk]),
-        {"body": "Moi, le voici", "attachments": [SimpleUploadedFile("m.pdf", PDF)]},
+        {
+            "body": "Moi, le voici",
+            "attachments": [SimpleUploadedFile("m.pdf", PDF, content_type="application/pdf")],
+        },
         headers=HTMX,
     )
     assert response.status_code == 200
