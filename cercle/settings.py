@@ -239,6 +239,17 @@ CERCLE_LOGIN_FREE_FAILURES_PER_PAIR = 5
 CERCLE_LOGIN_FREE_FAILURES_PER_ADDRESS = 30
 CERCLE_LOGIN_MAX_DELAY_SECONDS = 15 * 60
 CERCLE_LOGIN_WINDOW_SECONDS = 15 * 60
+# API rate limits (cercle/api/throttling.py): requests per person (session or any
+# of their tokens) and per client address, "N/s", "N/min", "N/hour" or "N/day";
+# "off" lifts one.  Past a limit the API answers 429 with Retry-After.  The web
+# pages do not call the API, so these bound integrations, bots and the phone.
+CERCLE_API_RATES: dict[str, str | None] = {
+    scope: (None if value.strip().lower() in ("", "off", "none") else value.strip())
+    for scope, value in (
+        ("person", os.environ.get("CERCLE_API_RATE_PERSON", "600/min")),
+        ("address", os.environ.get("CERCLE_API_RATE_ADDRESS", "3000/min")),
+    )
+}
 
 # --- Internationalisation -----------------------------------------------------
 

@@ -53,3 +53,5 @@ urlpatterns = [
     path("media/<path:path>", protected_media, name="media"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "cercle.core.views.bad_request"

@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from cercle.accounts import selectors, services
 from cercle.accounts.models import User, normalize_email
-from cercle.api.schema import Out
+from cercle.api.errors import fields_renamed
+from cercle.api.schema import In, Out, PathId
 
 router = Router(tags=["people"])
 
@@ -83,9 +84,10 @@ class ProfileOut(PersonOut):
         )
 
 
-class ProfileIn(Schema):
+class ProfileIn(In):
     """Fields to change; those left out stay as they are."""
 
+    # Emptiness is the service's to tell, with the other fields' errors at once.
     first_name: str | None = Field(None, max_length=80)
     last_name: str | None = Field(None, max_length=80)
     display_name: str | None = Field(None, max_length=120)
@@ -103,7 +105,7 @@ class ProfileIn(Schema):
     skills: list[str] | None = Field(None, max_length=30)
 
 
-class DirectoryQuery(Schema):
+class DirectoryQuery(In):
     q: str = Field("", max_length=100)
     department: str = Field("", max_length=100)
     region: str = Field("", max_length=100)
@@ -131,7 +133,7 @@ def _viewer(request: HttpRequest) -> User:
     return user
 
 
-def _profile_or_404(request: HttpRequest, user_id: int) -> User:
+def _profile_or_404(request: HttpRequest, user_id: PathId) -> User:
     person = selectors.person_get(viewer=_viewer(request), user_id=user_id)
     if person is None:
         raise Http404
@@ -150,7 +152,8 @@ def _update(request: HttpRequest, person: User, payload: ProfileIn) -> ProfileOu
         data["manager"] = manager
     if data.get("language") not in (None, "", "fr", "en"):
         raise ValidationError({"language": [_("Choose “fr”, “en” or an empty value.")]})
-    services.profile_update(actor=_viewer(request), user=person, data=data)
+    with fields_renamed(manager="manager_email"):
+        services.profile_update(actor=_viewer(request), user=person, data=data)
     return ProfileOut.from_profile(_profile_or_404(request, person.pk))
 
 
@@ -190,14 +193,14 @@ def search_people(request: HttpRequest, query: Query[DirectoryQuery]) -> Directo
 
 
 @router.get("/people/{user_id}", response=ProfileOut, summary="A profile")
-def get_person(request: HttpRequest, user_id: int) -> ProfileOut:
+def get_person(request: HttpRequest, user_id: PathId) -> ProfileOut:
     return ProfileOut.from_profile(_profile_or_404(request, user_id))
 
 
 @router.patch(
     "/people/{user_id}", response=ProfileOut, summary="Edit a profile (own or, for staff, anyone's)"
 )
-def patch_person(request: HttpRequest, user_id: int, payload: ProfileIn) -> ProfileOut:
+def patch_person(request: HttpRequest, user_id: PathId, payload: ProfileIn) -> ProfileOut:
     person = _profile_or_404(request, user_id)
     if person.pk != _viewer(request).pk and not _viewer(request).is_staff:
         raise PermissionDenied
@@ -207,7 +210,7 @@ def patch_person(request: HttpRequest, user_id: int, payload: ProfileIn) -> Prof
 @router.get(
     "/people/{user_id}/org-chart", response=OrgChartOut, summary="Manager chain and direct reports"
 )
-def get_org_chart(request: HttpRequest, user_id: int) -> OrgChartOut:
+def get_org_chart(request: HttpRequest, user_id: PathId) -> OrgChartOut:
     chart = selectors.org_chart(viewer=_viewer(request), user_id=user_id)
     if chart is None:
         raise Http404
@@ -229,7 +232,7 @@ class SkillOut(Out):
     response=list[SkillOut],
     summary="A person's skills, most endorsed first",
 )
-def person_skills(request: HttpRequest, user_id: int) -> list[SkillOut]:
+def person_skills(request: HttpRequest, user_id: PathId) -> list[SkillOut]:
     person = _profile_or_404(request, user_id)
     return [
         SkillOut(name=s.name, endorsements=s.endorsements, mine=s.mine)
@@ -237,7 +240,7 @@ def person_skills(request: HttpRequest, user_id: int) -> list[SkillOut]:
     ]
 
 
-def _endorse(request: HttpRequest, user_id: int, skill: str, on: bool) -> SkillOut:
+def _endorse(request: HttpRequest, user_id: PathId, skill: str, on: bool) -> SkillOut:
     viewer = _viewer(request)
     person = _profile_or_404(request, user_id)
     count = services.skill_endorse(endorser=viewer, person=person, skill=skill, on=on)
@@ -257,7 +260,7 @@ def _endorse(request: HttpRequest, user_id: int, skill: str, on: bool) -> SkillO
     response=SkillOut,
     summary="Endorse a colleague's skill (repeating it is harmless)",
 )
-def endorse_skill(request: HttpRequest, user_id: int, skill: str) -> SkillOut:
+def endorse_skill(request: HttpRequest, user_id: PathId, skill: str) -> SkillOut:
     return _endorse(request, user_id, skill, True)
 
 
@@ -266,5 +269,5 @@ def endorse_skill(request: HttpRequest, user_id: int, skill: str) -> SkillOut:
     response=SkillOut,
     summary="Withdraw my endorsement of a colleague's skill",
 )
-def withdraw_endorsement(request: HttpRequest, user_id: int, skill: str) -> SkillOut:
+def withdraw_endorsement(request: HttpRequest, user_id: PathId, skill: str) -> SkillOut:
     return _endorse(request, user_id, skill, False)

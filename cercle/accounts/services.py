@@ -200,9 +200,12 @@ def profile_update(
     """
     if not ProfilePolicy.can(actor, ProfileAction.EDIT, user):
         raise PermissionDenied
-    if "manager" in data and not actor.is_staff and data["manager"] != user.manager:
-        raise PermissionDenied
     errors: dict[str, list[str]] = {}
+    if "manager" in data and not actor.is_staff and data["manager"] != user.manager:
+        # A field this person may not set is an invalid field (422), told as such,
+        # whatever value it holds (oneself included): nothing is changed.
+        errors["manager"] = [_("Only an administrator can change who a person reports to.")]
+        data = {key: value for key, value in data.items() if key != "manager"}
     renditions = None
     if photo is not None:
         try:
@@ -236,7 +239,7 @@ def profile_update(
     labels: list[str] | None = None
     if "skills" in data:
         try:
-            labels = normalize_skills(data["skills"])
+            labels = normalize_skills(data["skills"] or [])
         except ValidationError as exc:
             errors.update(exc.message_dict)
     try:

@@ -9,21 +9,22 @@ one; what the caller may then do is the services' and the policy's business
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal, get_args
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.responses import Status
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from cercle.access.communities import CommunityAction, CommunityPolicy, membership_of
 from cercle.accounts import selectors as people_selectors
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import User
-from cercle.api.schema import Out
+from cercle.api.schema import Id, In, NotNull, Out, PathId, one_of
 from cercle.communities import selectors, services
 from cercle.communities.models import (
     Community,
@@ -97,28 +98,33 @@ class CommunityPage(Out):
     results: list[CommunityOut]
 
 
-class CommunityQuery(Schema):
+class CommunityQuery(In):
     q: str = Field("", max_length=100)
     mine: bool = Field(False, description="Only the communities I belong to.")
     page: int = Field(1, ge=1)
     per_page: int = Field(20, ge=1, le=100)
 
 
-class CommunityIn(Schema):
-    name: str = Field(max_length=200)
-    description: str = Field("", max_length=4000)
-    kind: str = Field(CommunityKind.OPEN.value, description="open, private or secret.")
+KINDS = one_of(CommunityKind.values)
 
 
-class CommunityPatchIn(Schema):
+class CommunityIn(In):
+    name: str = Field(max_length=120)  # an empty one: the service says so with the rest
+    description: str = Field("", max_length=2000)
+    kind: str = Field(CommunityKind.OPEN.value, json_schema_extra=KINDS)
+
+
+class CommunityPatchIn(In):
     """Fields to change; those left out stay as they are."""
 
-    name: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=4000)
-    kind: str | None = Field(None, description="open, private or secret.")
+    name: str | None = Field(None, max_length=120)
+    description: str | None = Field(None, max_length=2000)
+    kind: Annotated[
+        Annotated[str, Field(json_schema_extra=KINDS)] | SkipJsonSchema[None], NotNull
+    ] = None
 
 
-class JoinRequestIn(Schema):
+class JoinRequestIn(In):
     message: str = Field("", max_length=500)
 
 
@@ -142,8 +148,8 @@ class JoinRequestOut(Out):
         )
 
 
-class InvitationIn(Schema):
-    user_id: int
+class InvitationIn(In):
+    user_id: Id
 
 
 class InvitationOut(Out):
@@ -178,8 +184,9 @@ class MemberOut(Out):
         )
 
 
-class RoleIn(Schema):
-    role: str = Field(description="owner, manager or member.")
+class RoleIn(In):
+    # The values are documented; the service checks them, with the other rules at once.
+    role: str = Field(json_schema_extra=one_of(get_args(RoleName)))
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -195,7 +202,7 @@ def _community_or_404(request: HttpRequest, slug: str) -> Community:
     return community
 
 
-def _person_or_404(request: HttpRequest, user_id: int) -> User:
+def _person_or_404(request: HttpRequest, user_id: PathId) -> User:
     person = people_selectors.person_get(viewer=_viewer(request), user_id=user_id)
     if person is None:
         raise Http404
@@ -326,7 +333,9 @@ def list_requests(request: HttpRequest, slug: str) -> list[JoinRequestOut]:
     return [JoinRequestOut.from_request(r) for r in pending]
 
 
-def _decide(request: HttpRequest, slug: str, request_id: int, *, approve: bool) -> JoinRequestOut:
+def _decide(
+    request: HttpRequest, slug: str, request_id: PathId, *, approve: bool
+) -> JoinRequestOut:
     community = _community_or_404(request, slug)
     join_request = (
         selectors.pending_requests(viewer=_viewer(request), community=community)
@@ -346,7 +355,7 @@ def _decide(request: HttpRequest, slug: str, request_id: int, *, approve: bool) 
     response=JoinRequestOut,
     summary="Approve a request to join",
 )
-def approve_request(request: HttpRequest, slug: str, request_id: int) -> JoinRequestOut:
+def approve_request(request: HttpRequest, slug: str, request_id: PathId) -> JoinRequestOut:
     return _decide(request, slug, request_id, approve=True)
 
 
@@ -355,7 +364,7 @@ def approve_request(request: HttpRequest, slug: str, request_id: int) -> JoinReq
     response=JoinRequestOut,
     summary="Deny a request to join",
 )
-def deny_request(request: HttpRequest, slug: str, request_id: int) -> JoinRequestOut:
+def deny_request(request: HttpRequest, slug: str, request_id: PathId) -> JoinRequestOut:
     return _decide(request, slug, request_id, approve=False)
 
 
@@ -379,7 +388,7 @@ def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[Inv
     response={204: None},
     summary="Decline an invitation I received",
 )
-def decline_invitation(request: HttpRequest, invitation_id: int) -> Status[None]:
+def decline_invitation(request: HttpRequest, invitation_id: PathId) -> Status[None]:
     invitation = selectors.my_invitations(viewer=_viewer(request)).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
@@ -403,7 +412,7 @@ def list_members(request: HttpRequest, slug: str) -> list[MemberOut]:
 @router.delete(
     "/communities/{slug}/members/{user_id}", response={204: None}, summary="Remove a member"
 )
-def remove_member(request: HttpRequest, slug: str, user_id: int) -> Status[None]:
+def remove_member(request: HttpRequest, slug: str, user_id: PathId) -> Status[None]:
     community = _community_or_404(request, slug)
     services.member_remove(
         actor=_viewer(request), community=community, user=_person_or_404(request, user_id)
@@ -416,7 +425,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> Status[None]
     response=MemberOut,
     summary="Change a member's role",
 )
-def set_member_role(request: HttpRequest, slug: str, user_id: int, payload: RoleIn) -> MemberOut:
+def set_member_role(request: HttpRequest, slug: str, user_id: PathId, payload: RoleIn) -> MemberOut:
     community = _community_or_404(request, slug)
     person = _person_or_404(request, user_id)
     membership = services.member_set_role(

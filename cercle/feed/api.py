@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from pydantic import Field
 
 from cercle.accounts.models import User
-from cercle.api.schema import Out
+from cercle.api.schema import In, Out, PathId
 from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
 from cercle.network import services as network_services
@@ -36,14 +36,14 @@ class FeedPageOut(Out):
     since: str = Field(description="Pass it to /feed/new-count to learn how many posts are new.")
 
 
-class FeedQuery(Schema):
+class FeedQuery(In):
     filter: FeedFilter = FeedFilter.ALL
     order: FeedOrder = FeedOrder.RECENT
     cursor: str | None = Field(None, max_length=200)
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
 
-class NewCountQuery(Schema):
+class NewCountQuery(In):
     since: str = Field(max_length=200)
     filter: FeedFilter = FeedFilter.ALL
 
@@ -52,7 +52,7 @@ class NewCountOut(Out):
     count: int = Field(description=f"Capped at {selectors.NEW_COUNT_CAP + 1}.")
 
 
-class AttentionIn(Schema):
+class AttentionIn(In):
     level: AttentionLevel
 
 
@@ -114,7 +114,7 @@ def get_new_count(request: HttpRequest, query: Query[NewCountQuery]) -> NewCount
     summary="Show a person, community or topic in my feed, or mute it",
 )
 def put_attention(
-    request: HttpRequest, source_kind: SourceKind, source_id: int, payload: AttentionIn
+    request: HttpRequest, source_kind: SourceKind, source_id: PathId, payload: AttentionIn
 ) -> AttentionOut:
     network_services.attention_set(
         user=_viewer(request), source_kind=source_kind, source_id=source_id, level=payload.level

@@ -16,7 +16,7 @@ from pydantic import Field
 from cercle.accounts import selectors as people_selectors
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import User
-from cercle.api.schema import Out
+from cercle.api.schema import Out, PathId
 from cercle.network import selectors, services
 
 router = Router(tags=["network"])
@@ -42,7 +42,7 @@ def _viewer(request: HttpRequest) -> User:
     return user
 
 
-def _person_or_404(request: HttpRequest, user_id: int) -> User:
+def _person_or_404(request: HttpRequest, user_id: PathId) -> User:
     person = people_selectors.person_get(viewer=_viewer(request), user_id=user_id)
     if person is None:
         raise Http404
@@ -60,14 +60,14 @@ def _follow_out(request: HttpRequest, person: User) -> FollowOut:
 
 
 @router.put("/people/{user_id}/follow", response=FollowOut, summary="Follow a colleague")
-def follow(request: HttpRequest, user_id: int) -> FollowOut:
+def follow(request: HttpRequest, user_id: PathId) -> FollowOut:
     person = _person_or_404(request, user_id)
     services.follow(follower=_viewer(request), followee=person)
     return _follow_out(request, person)
 
 
 @router.delete("/people/{user_id}/follow", response=FollowOut, summary="Stop following")
-def unfollow(request: HttpRequest, user_id: int) -> FollowOut:
+def unfollow(request: HttpRequest, user_id: PathId) -> FollowOut:
     person = _person_or_404(request, user_id)
     services.unfollow(follower=_viewer(request), followee=person)
     return _follow_out(request, person)
@@ -76,7 +76,7 @@ def unfollow(request: HttpRequest, user_id: int) -> FollowOut:
 @router.get(
     "/people/{user_id}/followers", response=list[PersonOut], summary="Who follows this person"
 )
-def followers(request: HttpRequest, user_id: int) -> list[PersonOut]:
+def followers(request: HttpRequest, user_id: PathId) -> list[PersonOut]:
     person = _person_or_404(request, user_id)
     people = selectors.followers(viewer=_viewer(request), user=person)
     return [PersonOut.from_user(p) for p in people.order_by("last_name", "first_name", "id")]
@@ -85,7 +85,7 @@ def followers(request: HttpRequest, user_id: int) -> list[PersonOut]:
 @router.get(
     "/people/{user_id}/following", response=list[PersonOut], summary="Whom this person follows"
 )
-def following(request: HttpRequest, user_id: int) -> list[PersonOut]:
+def following(request: HttpRequest, user_id: PathId) -> list[PersonOut]:
     person = _person_or_404(request, user_id)
     people = selectors.following(viewer=_viewer(request), user=person)
     return [PersonOut.from_user(p) for p in people.order_by("last_name", "first_name", "id")]

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
+from pydantic import Field, StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import User
-from cercle.api.schema import Out
+from cercle.api.schema import In, NotNull, Out, PathId, one_of
 from cercle.notifications import preferences, selectors
 from cercle.notifications.describe import target_url
 from cercle.notifications.models import DigestFrequency, EmailChoice, Event
@@ -42,7 +44,7 @@ class UnreadOut(Out):
     unread_count: int
 
 
-class NotificationQuery(Schema):
+class NotificationQuery(In):
     page: int = Field(1, ge=1, le=10_000)
     unread: bool = Field(False, description="Only the unread ones.")
 
@@ -94,7 +96,7 @@ def unread_count(request: HttpRequest) -> UnreadOut:
 
 
 @router.post("/notifications/{notification_id}/read", response=UnreadOut, summary="Mark read")
-def mark_read(request: HttpRequest, notification_id: int) -> UnreadOut:
+def mark_read(request: HttpRequest, notification_id: PathId) -> UnreadOut:
     viewer = _viewer(request)
     if not selectors.visible(viewer).filter(pk=notification_id).exists():
         raise Http404
@@ -121,17 +123,21 @@ class SettingsOut(Out):
     digest: str = Field(description="One of: " + ", ".join(DigestFrequency.values))
 
 
-class ChannelIn(Schema):
-    event: str
-    in_app: bool = True
-    email: str
+class ChannelIn(In):
+    event: str = Field(json_schema_extra=one_of(Event.values))
+    in_app: StrictBool = True  # JSON true or false: not 0, 1 or "yes"
+    email: str = Field(json_schema_extra=one_of(EmailChoice.values))
 
 
-class SettingsIn(Schema):
+class SettingsIn(In):
     channels: list[ChannelIn] = Field(
         default_factory=list, description="Only the event types to change."
     )
-    digest: str | None = Field(None, description="One of: " + ", ".join(DigestFrequency.values))
+    digest: Annotated[
+        Annotated[str, Field(json_schema_extra=one_of(DigestFrequency.values))]
+        | SkipJsonSchema[None],
+        NotNull,
+    ] = None
 
 
 def _settings_out(current: preferences.Settings) -> SettingsOut:

@@ -28,6 +28,8 @@ from cercle.access.people import ProfilePolicy
 from cercle.accounts import selectors as people_selectors
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import User
+from cercle.api.errors import fields_renamed
+from cercle.api.schema import PathId
 from cercle.communities import selectors as community_selectors
 from cercle.communities.models import Community
 from cercle.core.images import too_large
@@ -112,18 +114,18 @@ def stream_out(
     )
 
 
-def _post_or_404(request: HttpRequest, post_id: int) -> Post:
+def _post_or_404(request: HttpRequest, post_id: PathId) -> Post:
     post = selectors.post_get(viewer=_viewer(request), post_id=post_id)
     if post is None:
         raise Http404
     return post
 
 
-def _post_out(request: HttpRequest, post_id: int) -> PostOut:
+def _post_out(request: HttpRequest, post_id: PathId) -> PostOut:
     return posts_out([_post_or_404(request, post_id)])[0]
 
 
-def _comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
+def _comment_or_404(request: HttpRequest, comment_id: PathId) -> Comment:
     comment = selectors.comment_get(viewer=_viewer(request), comment_id=comment_id)
     if comment is None:
         raise Http404
@@ -140,7 +142,7 @@ def _comments(request: HttpRequest, post: Post) -> list[Comment]:
     return comments
 
 
-def _comment_out(request: HttpRequest, post_id: int, comment_id: int) -> CommentOut:
+def _comment_out(request: HttpRequest, post_id: PathId, comment_id: PathId) -> CommentOut:
     """One comment, as the list shows it (permissions, reactions and replies included)."""
     for comment in _comments(request, _post_or_404(request, post_id)):
         for item in (comment, *getattr(comment, "reply_list", [])):
@@ -153,8 +155,16 @@ def _comment_reactions(request: HttpRequest, comment: Comment) -> list[ReactionO
     return _comment_out(request, comment.post_id, comment.pk).reactions
 
 
-def _uploads(files: list[UploadedFile] | None) -> list[services.Upload]:
-    """Read the uploaded files, refusing an oversized one before it is read into memory."""
+def _uploads(request: HttpRequest, files: list[UploadedFile] | None) -> list[services.Upload]:
+    """Read the uploaded files, refusing an oversized one before it is read into memory.
+
+    A ``files`` part sent as text (no file name) is refused rather than ignored:
+    the sender believes a file travelled.
+    """
+    if "files" in request.POST:
+        raise ValidationError(
+            {"files": [_("Send each file as a file part of the form, with its file name.")]}
+        )
     limit = settings.CERCLE_MAX_ATTACHMENT_BYTES
     uploads = []
     for upload in files or []:
@@ -216,16 +226,17 @@ def create_post(
         shared_post = selectors.post_get(viewer=viewer, post_id=data.shared_post_id)
         if shared_post is None:
             raise ValidationError({"shared_post_id": [_("No such post.")]})
-    uploads = _uploads(files)
-    published = services.post_publish(
-        author=viewer,
-        body=data.body,
-        community=community,
-        uploads=uploads,
-        client_token=data.client_token,
-        praised=praised,
-        shared_post=shared_post,
-    )
+    uploads = _uploads(request, files)
+    with fields_renamed(shared_post="shared_post_id"):
+        published = services.post_publish(
+            author=viewer,
+            body=data.body,
+            community=community,
+            uploads=uploads,
+            client_token=data.client_token,
+            praised=praised,
+            shared_post=shared_post,
+        )
     if not published.created:  # the same token sent twice at once: as a replay
         return Status(200, _post_out(request, published.item.pk))
     # The author's own new post: read as a card (cercle.posts.cards), the hot
@@ -241,12 +252,12 @@ def create_post(
 
 
 @router.get("/posts/{post_id}", response=PostOut, summary="A post")
-def get_post(request: HttpRequest, post_id: int) -> PostOut:
+def get_post(request: HttpRequest, post_id: PathId) -> PostOut:
     return _post_out(request, post_id)
 
 
 @router.patch("/posts/{post_id}", response=PostOut, summary="Edit my post's text")
-def edit_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> PostOut:
+def edit_post(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> PostOut:
     services.post_edit(
         actor=_viewer(request), post=_post_or_404(request, post_id), body=payload.body
     )
@@ -254,19 +265,19 @@ def edit_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> PostOu
 
 
 @router.delete("/posts/{post_id}", response={204: None}, summary="Delete a post")
-def delete_post(request: HttpRequest, post_id: int) -> Status[None]:
+def delete_post(request: HttpRequest, post_id: PathId) -> Status[None]:
     services.post_delete(actor=_viewer(request), post=_post_or_404(request, post_id))
     return Status(204, None)
 
 
 @router.post("/posts/{post_id}/pin", response=PostOut, summary="Pin a post in its community")
-def pin_post(request: HttpRequest, post_id: int) -> PostOut:
+def pin_post(request: HttpRequest, post_id: PathId) -> PostOut:
     services.post_pin(actor=_viewer(request), post=_post_or_404(request, post_id), pinned=True)
     return _post_out(request, post_id)
 
 
 @router.post("/posts/{post_id}/unpin", response=PostOut, summary="Unpin a post")
-def unpin_post(request: HttpRequest, post_id: int) -> PostOut:
+def unpin_post(request: HttpRequest, post_id: PathId) -> PostOut:
     services.post_pin(actor=_viewer(request), post=_post_or_404(request, post_id), pinned=False)
     return _post_out(request, post_id)
 
@@ -280,7 +291,7 @@ def unpin_post(request: HttpRequest, post_id: int) -> PostOut:
         "Community managers may hide their community's posts, site administrators any post."
     ),
 )
-def hide_post(request: HttpRequest, post_id: int, payload: PostHideIn) -> PostOut:
+def hide_post(request: HttpRequest, post_id: PathId, payload: PostHideIn) -> PostOut:
     services.post_hide(
         actor=_viewer(request), post=_post_or_404(request, post_id), reason=payload.reason
     )
@@ -288,7 +299,7 @@ def hide_post(request: HttpRequest, post_id: int, payload: PostHideIn) -> PostOu
 
 
 @router.post("/posts/{post_id}/restore", response=PostOut, summary="Show a hidden post again")
-def restore_post(request: HttpRequest, post_id: int) -> PostOut:
+def restore_post(request: HttpRequest, post_id: PathId) -> PostOut:
     services.post_restore(actor=_viewer(request), post=_post_or_404(request, post_id))
     return _post_out(request, post_id)
 
@@ -302,7 +313,7 @@ def restore_post(request: HttpRequest, post_id: int) -> PostOut:
         "both may post. Its readers become the new community's at once."
     ),
 )
-def move_post(request: HttpRequest, post_id: int, payload: PostMoveIn) -> PostOut:
+def move_post(request: HttpRequest, post_id: PathId, payload: PostMoveIn) -> PostOut:
     viewer = _viewer(request)
     post = _post_or_404(request, post_id)
     community = community_selectors.community_get(viewer=viewer, slug=payload.community)
@@ -320,7 +331,7 @@ def move_post(request: HttpRequest, post_id: int, payload: PostMoveIn) -> PostOu
     response=list[CommentOut],
     summary="A post's comments, oldest first, each with its replies",
 )
-def list_comments(request: HttpRequest, post_id: int) -> list[CommentOut]:
+def list_comments(request: HttpRequest, post_id: PathId) -> list[CommentOut]:
     post = _post_or_404(request, post_id)
     return [CommentOut.from_comment(c) for c in _comments(request, post)]
 
@@ -337,7 +348,7 @@ def list_comments(request: HttpRequest, post_id: int) -> list[CommentOut]:
 )
 def create_comment(
     request: HttpRequest,
-    post_id: int,
+    post_id: PathId,
     data: Form[CommentForm],
     files: File[list[UploadedFile] | None] = None,
 ) -> Status[CommentOut]:
@@ -355,7 +366,7 @@ def create_comment(
         post=post,
         body=data.body,
         parent=parent,
-        uploads=_uploads(files),
+        uploads=_uploads(request, files),
         client_token=data.client_token,
     )
     comment = published.item
@@ -365,7 +376,7 @@ def create_comment(
 
 
 @router.patch("/comments/{comment_id}", response=CommentOut, summary="Edit my comment")
-def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn) -> CommentOut:
+def edit_comment(request: HttpRequest, comment_id: PathId, payload: CommentEditIn) -> CommentOut:
     comment = _comment_or_404(request, comment_id)
     services.comment_edit(actor=_viewer(request), comment=comment, body=payload.body)
     return _comment_out(request, comment.post_id, comment.pk)
@@ -374,7 +385,7 @@ def edit_comment(request: HttpRequest, comment_id: int, payload: CommentEditIn) 
 @router.delete(
     "/comments/{comment_id}", response={204: None}, summary="Delete a comment and its replies"
 )
-def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
+def delete_comment(request: HttpRequest, comment_id: PathId) -> Status[None]:
     services.comment_delete(actor=_viewer(request), comment=_comment_or_404(request, comment_id))
     return Status(204, None)
 
@@ -387,7 +398,7 @@ def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
     response=list[ReactionOut],
     summary="React to a post (repeating is harmless)",
 )
-def react_to_post(request: HttpRequest, post_id: int, emoji: Emoji) -> list[ReactionOut]:
+def react_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     services.reaction_set(
         user=_viewer(request), post=_post_or_404(request, post_id), emoji=emoji, on=True
     )
@@ -399,7 +410,7 @@ def react_to_post(request: HttpRequest, post_id: int, emoji: Emoji) -> list[Reac
     response=list[ReactionOut],
     summary="Take back my reaction to a post",
 )
-def unreact_to_post(request: HttpRequest, post_id: int, emoji: Emoji) -> list[ReactionOut]:
+def unreact_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     services.reaction_set(
         user=_viewer(request), post=_post_or_404(request, post_id), emoji=emoji, on=False
     )
@@ -411,7 +422,7 @@ def unreact_to_post(request: HttpRequest, post_id: int, emoji: Emoji) -> list[Re
     response=list[PersonOut],
     summary="Who reacted to a post with this emoji",
 )
-def post_reactors(request: HttpRequest, post_id: int, emoji: Emoji) -> list[PersonOut]:
+def post_reactors(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[PersonOut]:
     people = selectors.reactors(
         viewer=_viewer(request), post=_post_or_404(request, post_id), emoji=emoji
     )
@@ -424,7 +435,7 @@ def post_reactors(request: HttpRequest, post_id: int, emoji: Emoji) -> list[Pers
     response=list[ReactionOut],
     summary="React to a comment (repeating is harmless)",
 )
-def react_to_comment(request: HttpRequest, comment_id: int, emoji: Emoji) -> list[ReactionOut]:
+def react_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     comment = _comment_or_404(request, comment_id)
     services.reaction_set(
         user=_viewer(request), post=comment.post, comment=comment, emoji=emoji, on=True
@@ -437,7 +448,7 @@ def react_to_comment(request: HttpRequest, comment_id: int, emoji: Emoji) -> lis
     response=list[ReactionOut],
     summary="Take back my reaction to a comment",
 )
-def unreact_to_comment(request: HttpRequest, comment_id: int, emoji: Emoji) -> list[ReactionOut]:
+def unreact_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     comment = _comment_or_404(request, comment_id)
     services.reaction_set(
         user=_viewer(request), post=comment.post, comment=comment, emoji=emoji, on=False
@@ -448,7 +459,7 @@ def unreact_to_comment(request: HttpRequest, comment_id: int, emoji: Emoji) -> l
 # --- Files --------------------------------------------------------------------
 
 
-def _attachment_or_404(request: HttpRequest, attachment_id: int) -> Attachment:
+def _attachment_or_404(request: HttpRequest, attachment_id: PathId) -> Attachment:
     attachment = selectors.attachment_get(viewer=_viewer(request), attachment_id=attachment_id)
     if attachment is None:
         raise Http404
@@ -461,7 +472,7 @@ def _attachment_or_404(request: HttpRequest, attachment_id: int) -> Attachment:
     summary="Download an attachment",
     description="Always sent as a download under its stored name; thumbnails are inline.",
 )
-def download_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+def download_file(request: HttpRequest, attachment_id: PathId) -> FileResponse:
     return attachment_response(_attachment_or_404(request, attachment_id), thumbnail=False)
 
 
@@ -470,7 +481,7 @@ def download_file(request: HttpRequest, attachment_id: int) -> FileResponse:
     url_name="attachment_thumbnail",
     summary="An image attachment's thumbnail",
 )
-def download_thumbnail(request: HttpRequest, attachment_id: int) -> FileResponse:
+def download_thumbnail(request: HttpRequest, attachment_id: PathId) -> FileResponse:
     return attachment_response(_attachment_or_404(request, attachment_id), thumbnail=True)
 
 
@@ -505,7 +516,7 @@ def unfollow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
     response=PostPageOut,
     summary="A person's posts and the praise they received",
 )
-def person_posts(request: HttpRequest, user_id: int, query: Query[PostPageQuery]) -> PostPageOut:
+def person_posts(request: HttpRequest, user_id: PathId, query: Query[PostPageQuery]) -> PostPageOut:
     person = people_selectors.person_get(viewer=_viewer(request), user_id=user_id)
     if person is None:
         raise Http404

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.http import FileResponse, Http404
 
 from cercle.posts.models import Attachment
+
+log = logging.getLogger(__name__)
 
 # Shown in the browser: pictures (decoded by the browser's image code, never as a
 # document) and PDF (its built-in viewer).  Everything else downloads.
@@ -24,11 +28,18 @@ def attachment_response(attachment: Attachment, *, thumbnail: bool) -> FileRespo
     stored = attachment.thumbnail if thumbnail else attachment.file
     if not stored:
         raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        # The row outlived its bytes (a restore without the media, a storage
+        # mishap): the file is gone for the reader, the admins are told.
+        log.error("Attachment %s: %s is missing from the storage", attachment.pk, stored.name)
+        raise Http404 from None
     if thumbnail:
-        response = FileResponse(stored.open("rb"), content_type="image/webp")
+        response = FileResponse(handle, content_type="image/webp")
     else:
         response = FileResponse(
-            stored.open("rb"),
+            handle,
             as_attachment=attachment.kind not in INLINE_KINDS,
             filename=attachment.name,
             content_type=attachment.content_type,

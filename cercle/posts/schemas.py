@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.urls import reverse
-from ninja import Schema
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from cercle.accounts.api import PersonOut
-from cercle.api.schema import Out
+from cercle.api.schema import Id, In, Out
 from cercle.communities.models import Community
 from cercle.posts import selectors
 from cercle.posts.models import Attachment, Comment, Hashtag, Post
@@ -168,30 +168,34 @@ class PostPageOut(Out):
     next_cursor: str | None = Field(description="Pass it as `cursor` for the next page.")
 
 
-class PostPageQuery(Schema):
+class PostPageQuery(In):
     cursor: str | None = Field(None, max_length=200)
     limit: int = Field(selectors.PAGE_SIZE, ge=1, le=selectors.MAX_PAGE_SIZE)
 
 
-class PostForm(Schema):
+class PostForm(In):
     body: str = Field("", description="Markdown. Optional with files, praise or a share.")
-    community: str | None = Field(None, description="Slug; leave out to post on my profile.")
-    praised: list[int] = Field(
+    # Form fields have no null: an optional one is left out (``SkipJsonSchema``
+    # keeps ``null`` out of the documented schema, where clients would send "null").
+    community: str | SkipJsonSchema[None] = Field(
+        None, min_length=1, description="Slug; leave out to post on my profile."
+    )
+    praised: list[Id] = Field(
         default_factory=list, description="Ids of colleagues to thank (a praise post)."
     )
-    shared_post_id: int | None = Field(None, description="Share this post.")
+    shared_post_id: Id | SkipJsonSchema[None] = Field(None, description="Share this post.")
     client_token: str = Field("", description="Sending the same token twice creates one post.")
 
 
-class PostEditIn(Schema):
+class PostEditIn(In):
     body: str
 
 
-class PostHideIn(Schema):
+class PostHideIn(In):
     reason: str = Field("", description="Shown to the author (200 characters at most).")
 
 
-class PostMoveIn(Schema):
+class PostMoveIn(In):
     community: str = Field(description="The destination community's slug.")
 
 
@@ -252,13 +256,13 @@ class CommentOut(ReplyOut):
         )
 
 
-class CommentForm(Schema):
+class CommentForm(In):
     body: str = Field("", description="Markdown. Optional with files.")
-    parent_id: int | None = Field(None, description="Reply to this comment.")
+    parent_id: Id | SkipJsonSchema[None] = Field(None, description="Reply to this comment.")
     client_token: str = Field("", description="Sending the same token twice creates one comment.")
 
 
-class CommentEditIn(Schema):
+class CommentEditIn(In):
     body: str
 
 

@@ -283,8 +283,14 @@ def post_publish(
             raise PermissionDenied
     kind = PostKind.POST
     if shared_post is not None:
+        # The one sharing named the post: what is wrong with it is a field error.
+        if not PostPolicy.can(author, PostAction.VIEW, shared_post):
+            raise invalid("shared_post", _("No such post."))
         if not PostPolicy.can(author, PostAction.SHARE, shared_post):
-            raise Http404
+            raise invalid(
+                "shared_post",
+                _("This post can no longer be shared: its community is archived or it was hidden."),
+            )
         shared_post = shared_post.shared_post or shared_post  # share the original, not a share
         kind = PostKind.SHARE
     if praised:

@@ -8,13 +8,13 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.responses import Status
 from pydantic import Field
 
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import Department, Region, User
-from cercle.api.schema import Out
+from cercle.api.schema import Id, In, Out, PathId
 from cercle.communities.selectors import community_get
 from cercle.core.text import fold
 from cercle.posts.schemas import CommunityRefOut
@@ -26,11 +26,11 @@ from cercle.search.text import snippet
 router = Router(tags=["search"])
 
 
-class SearchQueryIn(Schema):
+class SearchQueryIn(In):
     q: str = Field(max_length=200, description='Words, "exact phrases", -excluded words.')
     type: Literal["posts", "people", "communities", "hashtags"] = "posts"
     community: str | None = Field(None, max_length=120, description="Slug: only in it.")
-    author: int | None = Field(None, ge=1, description="Person id: only theirs.")
+    author: Id | None = Field(None, description="Person id: only theirs.")
     since: date | None = None
     until: date | None = None
     page: int = Field(1, ge=1, le=1000)
@@ -175,7 +175,7 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
 # --- "Qui sait ?" -------------------------------------------------------------------------
 
 
-class ExpertQueryIn(Schema):
+class ExpertQueryIn(In):
     q: str = Field(min_length=1, max_length=200, description="The subject, in a few words.")
     region: str | None = Field(None, max_length=100, description="Region name or key.")
     department: str | None = Field(None, max_length=100, description="Department name or key.")
@@ -241,8 +241,10 @@ def experts(request: HttpRequest, query: Query[ExpertQueryIn]) -> list[ExpertOut
     ]
 
 
-class HiddenTopicIn(Schema):
-    label: str = Field(max_length=100, description="The subject, e.g. “appels d'offres”.")
+class HiddenTopicIn(In):
+    label: str = Field(
+        min_length=1, max_length=100, description="The subject, e.g. “appels d'offres”."
+    )
 
 
 class HiddenTopicOut(Out):
@@ -266,7 +268,7 @@ def hide_subject(request: HttpRequest, payload: HiddenTopicIn) -> Status[HiddenT
 
 
 @router.delete("/me/hidden-subjects/{topic_id}", response={204: None}, summary="Unhide a subject")
-def show_subject(request: HttpRequest, topic_id: int) -> Status[None]:
+def show_subject(request: HttpRequest, topic_id: PathId) -> Status[None]:
     if not services.topic_show(user=_viewer(request), topic_id=topic_id):
         raise Http404
     return Status(204, None)

@@ -153,13 +153,18 @@ def test_staff_edits_anyone_including_manager(
 
 
 def test_user_cannot_set_own_manager(client: Client, user: User, other: User) -> None:
-    response = client.patch(
-        "/api/v1/me",
-        data={"manager_email": other.email},
-        content_type="application/json",
-        headers=bearer(user),
-    )
-    assert_error_shape(response, 403, "forbidden")
+    """Security review L3: a field one may not set is a 422 on that field, never a 403."""
+    for manager in (other, user):
+        response = client.patch(
+            "/api/v1/me",
+            data={"manager_email": manager.email},
+            content_type="application/json",
+            headers=bearer(user),
+        )
+        fields = assert_error_shape(response, 422, "invalid")["fields"]
+        assert list(fields) == ["manager_email"]
+    user.refresh_from_db()
+    assert user.manager is None
 
 
 def test_unknown_manager_email(client: Client, staff: User, user: User) -> None:

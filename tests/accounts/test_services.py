@@ -84,8 +84,21 @@ def test_staff_can_edit_anyone_and_set_the_manager(staff: User, user: User, othe
 
 
 def test_a_non_staff_user_cannot_change_their_manager(user: User, other: User) -> None:
-    with pytest.raises(PermissionDenied):
-        services.profile_update(actor=user, user=user, data={"manager": other})
+    """An invalid field (422), not a forbidden request: the rest of the form is judged too."""
+    with pytest.raises(ValidationError) as caught:
+        services.profile_update(actor=user, user=user, data={"manager": other, "job_title": "X"})
+    assert list(caught.value.message_dict) == ["manager"]
+    user.refresh_from_db()
+    assert user.manager is None and user.job_title != "X"
+
+
+def test_oneself_as_manager_is_an_invalid_field_for_everyone(user: User, staff: User) -> None:
+    for actor in (user, staff):
+        with pytest.raises(ValidationError) as caught:
+            services.profile_update(actor=actor, user=user, data={"manager": user})
+        assert list(caught.value.message_dict) == ["manager"]
+    user.refresh_from_db()
+    assert user.manager is None
 
 
 def test_manager_loops_are_refused(staff: User) -> None:

@@ -251,7 +251,7 @@ def test_leave(client: Client, user: User, other: User) -> None:
 def test_the_last_owner_cannot_leave(client: Client, user: User) -> None:
     rail = community(user)
     response = client.post(f"/api/v1/communities/{rail.slug}/leave", headers=json_headers(user))
-    error = assert_error_shape(response, 422, "last_owner")
+    error = assert_error_shape(response, 409, "last_owner")
     assert error["fields"] == {
         "__all__": ["You are the only owner. Make another member owner before leaving."]
     }
@@ -261,7 +261,7 @@ def test_the_last_owner_cannot_leave(client: Client, user: User) -> None:
 def test_the_last_owner_error_carries_its_code(client: Client, user: User) -> None:
     rail = community(user)
     response = client.post(f"/api/v1/communities/{rail.slug}/leave", headers=bearer(user))
-    assert_error_shape(response, 422, "last_owner")
+    assert_error_shape(response, 409, "last_owner")
 
 
 # --- Requests -------------------------------------------------------------------------
@@ -421,7 +421,7 @@ def test_remove_member(client: Client, user: User, other: User) -> None:
         other.pk,
     }
     last_owner = client.delete(f"{url}/{user.pk}", headers=json_headers(user))
-    assert_error_shape(last_owner, 422, "last_owner")
+    assert_error_shape(last_owner, 409, "last_owner")
     assert Membership.objects.filter(community=rail, user=user).exists()
 
 
@@ -451,7 +451,7 @@ def test_set_role(client: Client, user: User, other: User) -> None:
         content_type="application/json",
         headers=bearer(user),
     )
-    assert "role" in assert_error_shape(demote_last_owner, 422, "last_owner")["fields"]
+    assert "role" in assert_error_shape(demote_last_owner, 409, "last_owner")["fields"]
     not_member = client.put(
         f"/api/v1/communities/{rail.slug}/members/{UserFactory().pk}/role",
         {"role": "member"},

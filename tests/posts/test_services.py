@@ -140,8 +140,11 @@ def test_share_points_to_the_original(user, other) -> None:
 def test_cannot_share_what_you_cannot_see(user, other) -> None:
     secret = communities.community_create(actor=other, name="Codir", kind=CommunityKind.SECRET)
     hidden = services.post_create(author=other, community=secret, body="Confidentiel")
-    with pytest.raises(Http404):
+    with pytest.raises(ValidationError) as refused:
         services.post_create(author=user, body="", shared_post=hidden)
+    # Told as a field of the request, exactly as for a post that does not exist.
+    assert refused.value.message_dict == {"shared_post": ["Ce message n'existe pas."]}
+    assert Post.objects.filter(author=user).count() == 0
 
 
 def test_archived_community_is_read_only(user, other) -> None:
