@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cercle.core.middleware.UserLocaleMiddleware",
+    # After the user and their language (its 413 page or JSON speaks it), before
+    # anything reads the body.
+    "cercle.core.middleware.BodySizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

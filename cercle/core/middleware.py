@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -23,6 +25,34 @@ class UserLocaleMiddleware(LocaleMiddleware):
             request.LANGUAGE_CODE = translation.get_language()
             return
         super().process_request(request)
+
+
+class BodySizeMiddleware:
+    """Refuse an oversized body before anything reads it (413).
+
+    Django applies ``DATA_UPLOAD_MAX_MEMORY_SIZE`` only when something reads
+    ``request.body`` or a form: 11 MB of JSON sent to an endpoint that takes
+    a form was never read, and answered as if empty.  Declared sizes are
+    checked here for every body but multipart forms, whose files have their
+    own limits (attachments, photos) and whose text fields Django's parser
+    limits as it reads them.  The error goes to the 400 handler
+    (``core.views.bad_request``): JSON under ``/api/``, a page elsewhere.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if (
+            limit is not None
+            and declared.isdigit()
+            and int(declared) > limit
+            and not (request.content_type or "").startswith("multipart/")
+        ):
+            raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+        return self.get_response(request)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

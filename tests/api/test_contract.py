@@ -61,6 +61,20 @@ def test_an_oversized_form_body_answers_a_json_413_before_any_view(
     assert not Post.objects.exists()
 
 
+def test_an_oversized_body_nobody_reads_is_still_a_413(client: Client, user: User) -> None:
+    """JSON sent to an endpoint that takes a form was never read, and answered as empty (422)."""
+    body = json.dumps({"body": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    for language, words in (("fr", "10 Mo"), ("en", "10 MB")):
+        response = client.post(
+            "/api/v1/posts",
+            data=body,
+            content_type="application/json",
+            headers={**bearer(user), "Accept-Language": language},
+        )
+        assert words in assert_error_shape(response, 413, "too_large")["message"]
+    assert not Post.objects.exists()
+
+
 def test_an_oversized_form_on_a_page_answers_413_in_html(logged_client: Client) -> None:
     response = logged_client.post(
         "/posts/new/", data={"body": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)}
