@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cercle.core.middleware.LoginRequiredMiddleware",
+    "cercle.core.middleware.DomainErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "cercle.urls"

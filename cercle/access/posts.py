@@ -154,10 +154,26 @@ class PostPolicy:
         return people
 
 
+class CommentAction(StrEnum):
+    VIEW = "view"  # whoever reads its post
+    EDIT = "edit"
+    DELETE = "delete"
+
+
 class CommentPolicy:
     @staticmethod
     def visible(viewer: Viewer, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
         return queryset.filter(post_q(viewer, "post__"))
+
+    @staticmethod
+    def can(viewer: Viewer, action: CommentAction, comment: Comment) -> bool:
+        match action:
+            case CommentAction.VIEW:
+                return PostPolicy.can(viewer, PostAction.VIEW, comment.post)
+            case CommentAction.EDIT:
+                return CommentPolicy.can_edit(viewer, comment)
+            case CommentAction.DELETE:
+                return CommentPolicy.can_delete(viewer, comment)
 
     @staticmethod
     def can_delete(viewer: Viewer, comment: Comment) -> bool:

@@ -16,6 +16,7 @@ from cercle.accounts import selectors, services
 from cercle.accounts.models import User, normalize_email
 from cercle.api.errors import fields_renamed
 from cercle.api.schema import In, Out, PathId
+from cercle.core.http import viewer_of
 
 router = Router(tags=["people"])
 
@@ -127,14 +128,8 @@ class OrgChartOut(Out):
     reports: list[PersonOut]
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 def _profile_or_404(request: HttpRequest, user_id: PathId) -> User:
-    person = selectors.person_get(viewer=_viewer(request), user_id=user_id)
+    person = selectors.person_get(viewer=viewer_of(request), user_id=user_id)
     if person is None:
         raise Http404
     return person
@@ -153,31 +148,31 @@ def _update(request: HttpRequest, person: User, payload: ProfileIn) -> ProfileOu
     if data.get("language") not in (None, "", "fr", "en"):
         raise ValidationError({"language": [_("Choose “fr”, “en” or an empty value.")]})
     with fields_renamed(manager="manager_email"):
-        services.profile_update(actor=_viewer(request), user=person, data=data)
+        services.profile_update(actor=viewer_of(request), user=person, data=data)
     return ProfileOut.from_profile(_profile_or_404(request, person.pk))
 
 
 @router.get("/me", response=ProfileOut, summary="My profile")
 def get_me(request: HttpRequest) -> ProfileOut:
-    return ProfileOut.from_profile(_profile_or_404(request, _viewer(request).pk))
+    return ProfileOut.from_profile(_profile_or_404(request, viewer_of(request).pk))
 
 
 @router.patch("/me", response=ProfileOut, summary="Edit my profile")
 def patch_me(request: HttpRequest, payload: ProfileIn) -> ProfileOut:
-    return _update(request, _profile_or_404(request, _viewer(request).pk), payload)
+    return _update(request, _profile_or_404(request, viewer_of(request).pk), payload)
 
 
 @router.post("/me/photo", response=ProfileOut, summary="Replace my photo")
 def post_my_photo(request: HttpRequest, photo: File[UploadedFile]) -> ProfileOut:
-    person = _profile_or_404(request, _viewer(request).pk)
-    services.profile_update(actor=_viewer(request), user=person, data={}, photo=photo.read())
+    person = _profile_or_404(request, viewer_of(request).pk)
+    services.profile_update(actor=viewer_of(request), user=person, data={}, photo=photo.read())
     return ProfileOut.from_profile(_profile_or_404(request, person.pk))
 
 
 @router.get("/people", response=DirectoryPage, summary="Search the directory")
 def search_people(request: HttpRequest, query: Query[DirectoryQuery]) -> DirectoryPage:
     people = selectors.directory_search(
-        viewer=_viewer(request),
+        viewer=viewer_of(request),
         filters=selectors.DirectoryFilters(
             q=query.q, department=query.department, region=query.region, skill=query.skill
         ),
@@ -202,7 +197,7 @@ def get_person(request: HttpRequest, user_id: PathId) -> ProfileOut:
 )
 def patch_person(request: HttpRequest, user_id: PathId, payload: ProfileIn) -> ProfileOut:
     person = _profile_or_404(request, user_id)
-    if person.pk != _viewer(request).pk and not _viewer(request).is_staff:
+    if person.pk != viewer_of(request).pk and not viewer_of(request).is_staff:
         raise PermissionDenied
     return _update(request, person, payload)
 
@@ -211,7 +206,7 @@ def patch_person(request: HttpRequest, user_id: PathId, payload: ProfileIn) -> P
     "/people/{user_id}/org-chart", response=OrgChartOut, summary="Manager chain and direct reports"
 )
 def get_org_chart(request: HttpRequest, user_id: PathId) -> OrgChartOut:
-    chart = selectors.org_chart(viewer=_viewer(request), user_id=user_id)
+    chart = selectors.org_chart(viewer=viewer_of(request), user_id=user_id)
     if chart is None:
         raise Http404
     return OrgChartOut(
@@ -236,12 +231,12 @@ def person_skills(request: HttpRequest, user_id: PathId) -> list[SkillOut]:
     person = _profile_or_404(request, user_id)
     return [
         SkillOut(name=s.name, endorsements=s.endorsements, mine=s.mine)
-        for s in selectors.skills_of(viewer=_viewer(request), person=person)
+        for s in selectors.skills_of(viewer=viewer_of(request), person=person)
     ]
 
 
 def _endorse(request: HttpRequest, user_id: PathId, skill: str, on: bool) -> SkillOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = _profile_or_404(request, user_id)
     count = services.skill_endorse(endorser=viewer, person=person, skill=skill, on=on)
     name = next(

@@ -2,7 +2,7 @@
 
 Every function takes keyword-only arguments, runs in one transaction and
 raises ``ValidationError`` (translated, per field where it can) or
-``PermissionDenied`` without changing anything.
+``cercle.access.Forbidden`` / ``NotFound`` without changing anything.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cercle.access import Forbidden, NotFound
 from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts.models import (
     ApiToken,
@@ -138,9 +138,9 @@ def skill_endorse(*, endorser: User, person: User, skill: str, on: bool) -> int:
     Repeating either is harmless. Returns how many colleagues now endorse it.
     """
     if not endorser.is_active:
-        raise PermissionDenied
+        raise Forbidden
     if not ProfilePolicy.can(endorser, ProfileAction.VIEW, person):
-        raise Http404
+        raise NotFound
     if endorser.pk == person.pk:
         raise ValidationError({"skill": _("You cannot endorse your own skills.")})
     if not person.is_active:
@@ -199,7 +199,7 @@ def profile_update(
     upload, re-encoded into square renditions; ``remove_photo`` clears it.
     """
     if not ProfilePolicy.can(actor, ProfileAction.EDIT, user):
-        raise PermissionDenied
+        raise Forbidden
     errors: dict[str, list[str]] = {}
     if "manager" in data and not actor.is_staff and data["manager"] != user.manager:
         # A field this person may not set is an invalid field (422), told as such,
@@ -284,7 +284,7 @@ def profile_update(
 def user_deactivate(*, actor: User, user: User) -> User:
     """Deactivate an account: it can no longer sign in; its content stays attributed."""
     if not ProfilePolicy.can(actor, ProfileAction.DEACTIVATE, user):
-        raise PermissionDenied
+        raise Forbidden
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])

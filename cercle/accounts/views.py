@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -22,21 +22,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cercle.access import require
 from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts import selectors, services
 from cercle.accounts.forms import ApiTokenForm, ProfileForm
-from cercle.accounts.models import ApiToken, User
+from cercle.accounts.models import ApiToken
+from cercle.core.http import viewer_of
 from cercle.network import selectors as network_selectors
 from cercle.posts import selectors as post_selectors
 from cercle.posts.views import composer_context, stream_url
 
 DIRECTORY_PAGE_SIZE = 24
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # LoginRequiredMiddleware guarantees a signed-in user
-    return user
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -46,7 +42,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         region=request.GET.get("region", "")[:100],
         skill=request.GET.get("skill", "")[:100],
     )
-    people = selectors.directory_search(viewer=_viewer(request), filters=filters)
+    people = selectors.directory_search(viewer=viewer_of(request), filters=filters)
     page = Paginator(people, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     departments, regions = selectors.directory_facets()
     context = {
@@ -63,7 +59,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = selectors.person_get(viewer=viewer, user_id=pk)
     if person is None:
         raise Http404
@@ -93,11 +89,11 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def me(request: HttpRequest) -> HttpResponse:
-    return redirect("accounts:profile", pk=_viewer(request).pk)
+    return redirect("accounts:profile", pk=viewer_of(request).pk)
 
 
 def org_chart(request: HttpRequest, pk: int) -> HttpResponse:
-    chart = selectors.org_chart(viewer=_viewer(request), user_id=pk)
+    chart = selectors.org_chart(viewer=viewer_of(request), user_id=pk)
     if chart is None:
         raise Http404
     return render(request, "accounts/org_chart.html", {"chart": chart, "person": chart.person})
@@ -105,12 +101,11 @@ def org_chart(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = selectors.person_get(viewer=viewer, user_id=pk)
     if person is None:
         raise Http404
-    if not ProfilePolicy.can(viewer, ProfileAction.EDIT, person):
-        raise PermissionDenied
+    require(viewer, ProfileAction.EDIT, person)
     can_edit_manager = viewer.is_staff
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, can_edit_manager=can_edit_manager)
@@ -138,7 +133,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def account_settings(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     new_secret = request.session.pop("new_api_token", None)
     return render(
         request,
@@ -153,7 +148,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
@@ -175,7 +170,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        services.api_token_revoke(user=_viewer(request), token_id=token_id)
+        services.api_token_revoke(user=viewer_of(request), token_id=token_id)
     except ValidationError as exc:
         raise Http404 from exc
     messages.success(request, _("Token revoked. Tools using it can no longer connect."))
@@ -189,7 +184,7 @@ def people_autocomplete(request: HttpRequest) -> HttpResponse:
     ]
     people = (
         selectors.directory_search(
-            viewer=_viewer(request), filters=selectors.DirectoryFilters(q=q)
+            viewer=viewer_of(request), filters=selectors.DirectoryFilters(q=q)
         )[:8]
         if q.strip()
         else []
@@ -202,7 +197,7 @@ def mention_suggestions(request: HttpRequest) -> JsonResponse:
     q = request.GET.get("q", "")[:60]
     people = (
         selectors.directory_search(
-            viewer=_viewer(request), filters=selectors.DirectoryFilters(q=q)
+            viewer=viewer_of(request), filters=selectors.DirectoryFilters(q=q)
         )[:8]
         if q.strip()
         else []
@@ -235,7 +230,7 @@ def protected_media(request: HttpRequest, path: str) -> HttpResponseBase:
 @require_POST
 def skill_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     """Endorse a colleague's skill, or withdraw it (htmx swaps the skill's line)."""
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     person = selectors.person_get(viewer=viewer, user_id=pk)
     if person is None:
         raise Http404

@@ -33,6 +33,7 @@ from cercle.communities.models import (
     JoinRequest,
     Membership,
 )
+from cercle.core.http import viewer_of
 from cercle.posts.api import stream_out
 from cercle.posts.schemas import CommunityRefOut, PostPageOut, PostPageQuery
 
@@ -189,33 +190,27 @@ class RoleIn(In):
     role: str = Field(json_schema_extra=one_of(get_args(RoleName)))
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 def _community_or_404(request: HttpRequest, slug: str) -> Community:
-    community = selectors.community_get(viewer=_viewer(request), slug=slug)
+    community = selectors.community_get(viewer=viewer_of(request), slug=slug)
     if community is None:
         raise Http404
     return community
 
 
 def _person_or_404(request: HttpRequest, user_id: PathId) -> User:
-    person = people_selectors.person_get(viewer=_viewer(request), user_id=user_id)
+    person = people_selectors.person_get(viewer=viewer_of(request), user_id=user_id)
     if person is None:
         raise Http404
     return person
 
 
 def _detail(request: HttpRequest, community: Community) -> CommunityDetailOut:
-    return CommunityDetailOut.from_detail(_viewer(request), community)
+    return CommunityDetailOut.from_detail(viewer_of(request), community)
 
 
 @router.get("/communities", response=CommunityPage, summary="List communities I can see")
 def list_communities(request: HttpRequest, query: Query[CommunityQuery]) -> CommunityPage:
-    communities = selectors.directory(viewer=_viewer(request), q=query.q, mine=query.mine)
+    communities = selectors.directory(viewer=viewer_of(request), q=query.q, mine=query.mine)
     paginator = Paginator(communities, query.per_page)
     page = paginator.get_page(query.page)
     return CommunityPage(
@@ -234,7 +229,7 @@ def list_communities(request: HttpRequest, query: Query[CommunityQuery]) -> Comm
 )
 def create_community(request: HttpRequest, payload: CommunityIn) -> Status[CommunityDetailOut]:
     community = services.community_create(
-        actor=_viewer(request),
+        actor=viewer_of(request),
         name=payload.name,
         description=payload.description,
         kind=payload.kind,
@@ -257,7 +252,7 @@ def patch_community(
 ) -> CommunityDetailOut:
     community = _community_or_404(request, slug)
     services.community_update(
-        actor=_viewer(request),
+        actor=viewer_of(request),
         community=community,
         name=community.name if payload.name is None else payload.name,
         description=community.description if payload.description is None else payload.description,
@@ -271,7 +266,7 @@ def patch_community(
 )
 def archive_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
     community = _community_or_404(request, slug)
-    services.community_archive(actor=_viewer(request), community=community, archived=True)
+    services.community_archive(actor=viewer_of(request), community=community, archived=True)
     return _detail(request, community)
 
 
@@ -280,7 +275,7 @@ def archive_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
 )
 def unarchive_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
     community = _community_or_404(request, slug)
-    services.community_archive(actor=_viewer(request), community=community, archived=False)
+    services.community_archive(actor=viewer_of(request), community=community, archived=False)
     return _detail(request, community)
 
 
@@ -291,14 +286,14 @@ def unarchive_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
 )
 def join_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
     community = _community_or_404(request, slug)
-    services.community_join(actor=_viewer(request), community=community)
+    services.community_join(actor=viewer_of(request), community=community)
     return _detail(request, community)
 
 
 @router.post("/communities/{slug}/leave", response={204: None}, summary="Leave a community")
 def leave_community(request: HttpRequest, slug: str) -> Status[None]:
     community = _community_or_404(request, slug)
-    services.community_leave(actor=_viewer(request), community=community)
+    services.community_leave(actor=viewer_of(request), community=community)
     return Status(204, None)
 
 
@@ -313,7 +308,7 @@ def request_to_join(
 ) -> Status[JoinRequestOut]:
     community = _community_or_404(request, slug)
     join_request = services.community_request(
-        actor=_viewer(request), community=community, message=payload.message if payload else ""
+        actor=viewer_of(request), community=community, message=payload.message if payload else ""
     )
     return Status(201, JoinRequestOut.from_request(join_request))
 
@@ -325,7 +320,7 @@ def request_to_join(
 )
 def list_requests(request: HttpRequest, slug: str) -> list[JoinRequestOut]:
     community = _community_or_404(request, slug)
-    pending = selectors.pending_requests(viewer=_viewer(request), community=community)
+    pending = selectors.pending_requests(viewer=viewer_of(request), community=community)
     # PersonOut shows each person's department and region.
     pending = pending.select_related("community", "user__department", "user__region").order_by(
         "created_at", "id"
@@ -338,14 +333,14 @@ def _decide(
 ) -> JoinRequestOut:
     community = _community_or_404(request, slug)
     join_request = (
-        selectors.pending_requests(viewer=_viewer(request), community=community)
+        selectors.pending_requests(viewer=viewer_of(request), community=community)
         .filter(pk=request_id)
         .first()
     )
     if join_request is None:
         raise Http404
     decided = services.request_decide(
-        actor=_viewer(request), join_request=join_request, approve=approve
+        actor=viewer_of(request), join_request=join_request, approve=approve
     )
     return JoinRequestOut.from_request(decided)
 
@@ -376,10 +371,12 @@ def deny_request(request: HttpRequest, slug: str, request_id: PathId) -> JoinReq
 )
 def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[InvitationOut]:
     community = _community_or_404(request, slug)
-    person = people_selectors.person_get(viewer=_viewer(request), user_id=payload.user_id)
+    person = people_selectors.person_get(viewer=viewer_of(request), user_id=payload.user_id)
     if person is None:
         raise ValidationError({"user_id": [_("Nobody with this id.")]})
-    invitation = services.community_invite(actor=_viewer(request), community=community, user=person)
+    invitation = services.community_invite(
+        actor=viewer_of(request), community=community, user=person
+    )
     return Status(201, InvitationOut.from_invitation(invitation))
 
 
@@ -389,10 +386,12 @@ def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[Inv
     summary="Decline an invitation I received",
 )
 def decline_invitation(request: HttpRequest, invitation_id: PathId) -> Status[None]:
-    invitation = selectors.my_invitations(viewer=_viewer(request)).filter(pk=invitation_id).first()
+    invitation = (
+        selectors.my_invitations(viewer=viewer_of(request)).filter(pk=invitation_id).first()
+    )
     if invitation is None:
         raise Http404
-    services.invitation_decline(actor=_viewer(request), invitation=invitation)
+    services.invitation_decline(actor=viewer_of(request), invitation=invitation)
     return Status(204, None)
 
 
@@ -405,7 +404,7 @@ def list_members(request: HttpRequest, slug: str) -> list[MemberOut]:
     community = _community_or_404(request, slug)
     return [
         MemberOut.from_membership(m)
-        for m in selectors.members(viewer=_viewer(request), community=community)
+        for m in selectors.members(viewer=viewer_of(request), community=community)
     ]
 
 
@@ -415,7 +414,7 @@ def list_members(request: HttpRequest, slug: str) -> list[MemberOut]:
 def remove_member(request: HttpRequest, slug: str, user_id: PathId) -> Status[None]:
     community = _community_or_404(request, slug)
     services.member_remove(
-        actor=_viewer(request), community=community, user=_person_or_404(request, user_id)
+        actor=viewer_of(request), community=community, user=_person_or_404(request, user_id)
     )
     return Status(204, None)
 
@@ -429,7 +428,7 @@ def set_member_role(request: HttpRequest, slug: str, user_id: PathId, payload: R
     community = _community_or_404(request, slug)
     person = _person_or_404(request, user_id)
     membership = services.member_set_role(
-        actor=_viewer(request), community=community, user=person, role=payload.role
+        actor=viewer_of(request), community=community, user=person, role=payload.role
     )
     membership.user = person
     return MemberOut.from_membership(membership)
@@ -442,7 +441,7 @@ def set_member_role(request: HttpRequest, slug: str, user_id: PathId, payload: R
     description="Keyset pagination: pass `next_cursor` back as `cursor` for the next page.",
 )
 def community_posts(request: HttpRequest, slug: str, query: Query[PostPageQuery]) -> PostPageOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     community = _community_or_404(request, slug)
     if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
         return PostPageOut(items=[], next_cursor=None)

@@ -1,9 +1,9 @@
 """Writes on communities: create, settings, membership, requests, invitations, roles.
 
-Every function checks ``CommunityPolicy`` first and raises ``Http404`` when
-the actor may not even see the community (missing and forbidden look the
-same), ``PermissionDenied`` when they see it but may not act, and a
-translated ``ValidationError`` for a wrong request.  Repeating an action is
+Every function asks ``cercle.access.require`` first: ``NotFound`` when the
+actor may not even see the community (missing and forbidden look the same),
+``Forbidden`` when they see it but may not act; then a translated
+``ValidationError`` for a wrong request.  Repeating an action is
 harmless (joining twice is one membership).
 """
 
@@ -12,14 +12,14 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from cercle.access import Forbidden, NotFound, require
 from cercle.access.communities import (
     CommunityAction,
     CommunityPolicy,
@@ -49,10 +49,7 @@ MAX_DESCRIPTION = 2000
 
 
 def _check(actor: User, action: CommunityAction, community: Community) -> None:
-    if not CommunityPolicy.can(actor, CommunityAction.VIEW, community):
-        raise Http404
-    if not CommunityPolicy.can(actor, action, community):
-        raise PermissionDenied
+    require(actor, action, community)
 
 
 def _audit(actor: User, community: Community, action: str, detail: str = "") -> None:
@@ -149,7 +146,7 @@ def community_create(
 ) -> Community:
     """Create a community; its creator is its first owner."""
     if not actor.is_active:
-        raise PermissionDenied
+        raise Forbidden
     name, description, kind = _clean_fields(name, description, kind)
     picture = _avatar(avatar)
     community = Community(
@@ -211,7 +208,7 @@ def community_join(*, actor: User, community: Community) -> Membership:
     if not invited:
         _check(actor, CommunityAction.JOIN, community)
     elif community.is_archived:
-        raise PermissionDenied
+        raise Forbidden
     return _add_member(community, actor)
 
 
@@ -280,7 +277,7 @@ def community_invite(*, actor: User, community: Community, user: User) -> Invita
 @transaction.atomic
 def invitation_decline(*, actor: User, invitation: Invitation) -> None:
     if invitation.user_id != actor.pk:
-        raise Http404
+        raise NotFound
     if invitation.status == InvitationStatus.PENDING:
         invitation.status = InvitationStatus.DECLINED
         invitation.save(update_fields=["status"])
@@ -309,7 +306,7 @@ def member_remove(*, actor: User, community: Community, user: User) -> None:
     if target.role == Role.OWNER and not CommunityPolicy.can(
         actor, CommunityAction.ADMINISTER, community
     ):
-        raise PermissionDenied
+        raise Forbidden
     if target.role == Role.OWNER and _owner_count(community) == 1:
         raise invalid("__all__", _("A community always keeps at least one owner."), "last_owner")
     _remove_member(community, user)

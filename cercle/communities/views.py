@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cercle.access import require
 from cercle.access.communities import CommunityAction, CommunityPolicy, membership_of
 from cercle.accounts.models import User
 from cercle.accounts.selectors import find_person
@@ -117,8 +118,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of(request)
     community = _community_or_404(request, slug)
-    if not CommunityPolicy.can(viewer, CommunityAction.ADMINISTER, community):
-        raise PermissionDenied
+    require(viewer, CommunityAction.ADMINISTER, community)
     initial = {"name": community.name, "description": community.description, "kind": community.kind}
     form = CommunityForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,4 +1,4 @@
-"""Small helpers shared by the HTML views."""
+"""Small helpers shared by the pages and the API."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ from cercle.accounts.models import User
 
 
 def viewer_of(request: HttpRequest) -> User:
-    """The signed-in user (``LoginRequiredMiddleware`` guarantees one on every page)."""
-    user = request.user
+    """The person asking: the API's authenticated caller, or the signed-in user of a page.
+
+    The API authenticates on its own (session or token: ``request.auth``);
+    pages rely on ``LoginRequiredMiddleware``, which guarantees a signed-in user.
+    """
+    user = getattr(request, "auth", None) or request.user
     assert isinstance(user, User)
     return user
 

@@ -8,10 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from cercle.access import NotFound
 
 
 class UserLocaleMiddleware(LocaleMiddleware):
@@ -117,3 +119,22 @@ class SecurityHeadersMiddleware:
         if request.path_info.startswith("/api/"):
             patch_vary_headers(response, ["Authorization", "Cookie"])
         return response
+
+
+class DomainErrorsMiddleware:
+    """The pages' one translation of the domain's refusals (the API has its own).
+
+    ``cercle.access.NotFound`` becomes Django's 404 (its page, its logging);
+    ``Forbidden`` is a ``PermissionDenied`` and needs nothing.  Views and
+    services raise the domain errors and never ``Http404``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            raise Http404 from exception

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 from pydantic import Field
 
-from cercle.accounts.models import User
 from cercle.api.schema import In, Out, PathId
+from cercle.core.http import viewer_of
 from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
 from cercle.network import services as network_services
@@ -62,12 +62,6 @@ class AttentionOut(Out):
     level: AttentionLevel
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 def _check_cursor(field: str, value: str | None) -> None:
     if value and Cursor.decode(value) is None:
         raise ValidationError({field: [_("This cursor is not valid.")]})
@@ -77,7 +71,7 @@ def _check_cursor(field: str, value: str | None) -> None:
 def get_feed(request: HttpRequest, query: Query[FeedQuery]) -> FeedPageOut:
     _check_cursor("cursor", query.cursor)
     page = selectors.feed_cards(
-        viewer=_viewer(request),
+        viewer=viewer_of(request),
         feed_filter=query.filter,
         order=query.order,
         cursor=query.cursor,
@@ -103,7 +97,7 @@ def get_feed(request: HttpRequest, query: Query[FeedQuery]) -> FeedPageOut:
 def get_new_count(request: HttpRequest, query: Query[NewCountQuery]) -> NewCountOut:
     _check_cursor("since", query.since)
     count = selectors.new_count(
-        viewer=_viewer(request), since=query.since, feed_filter=query.filter
+        viewer=viewer_of(request), since=query.since, feed_filter=query.filter
     )
     return NewCountOut(count=count)
 
@@ -117,12 +111,12 @@ def put_attention(
     request: HttpRequest, source_kind: SourceKind, source_id: PathId, payload: AttentionIn
 ) -> AttentionOut:
     network_services.attention_set(
-        user=_viewer(request), source_kind=source_kind, source_id=source_id, level=payload.level
+        user=viewer_of(request), source_kind=source_kind, source_id=source_id, level=payload.level
     )
     return AttentionOut(source_kind=source_kind, source_id=source_id, level=payload.level)
 
 
 @router.get("/ping", response=dict[str, bool], summary="Authenticated no-op (latency floor)")
 def ping(request: HttpRequest) -> dict[str, bool]:
-    _viewer(request)
+    viewer_of(request)
     return {"ok": True}

@@ -17,6 +17,7 @@ from cercle.accounts import selectors as people_selectors
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import User
 from cercle.api.schema import Out, PathId
+from cercle.core.http import viewer_of
 from cercle.network import selectors, services
 
 router = Router(tags=["network"])
@@ -36,14 +37,8 @@ class SuggestionOut(Out):
     )
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 def _person_or_404(request: HttpRequest, user_id: PathId) -> User:
-    person = people_selectors.person_get(viewer=_viewer(request), user_id=user_id)
+    person = people_selectors.person_get(viewer=viewer_of(request), user_id=user_id)
     if person is None:
         raise Http404
     return person
@@ -53,7 +48,7 @@ def _follow_out(request: HttpRequest, person: User) -> FollowOut:
     followers, following = selectors.counts(user=person)
     return FollowOut(
         person=PersonOut.from_user(person),
-        following=selectors.is_following(viewer=_viewer(request), user=person),
+        following=selectors.is_following(viewer=viewer_of(request), user=person),
         follower_count=followers,
         following_count=following,
     )
@@ -62,14 +57,14 @@ def _follow_out(request: HttpRequest, person: User) -> FollowOut:
 @router.put("/people/{user_id}/follow", response=FollowOut, summary="Follow a colleague")
 def follow(request: HttpRequest, user_id: PathId) -> FollowOut:
     person = _person_or_404(request, user_id)
-    services.follow(follower=_viewer(request), followee=person)
+    services.follow(follower=viewer_of(request), followee=person)
     return _follow_out(request, person)
 
 
 @router.delete("/people/{user_id}/follow", response=FollowOut, summary="Stop following")
 def unfollow(request: HttpRequest, user_id: PathId) -> FollowOut:
     person = _person_or_404(request, user_id)
-    services.unfollow(follower=_viewer(request), followee=person)
+    services.unfollow(follower=viewer_of(request), followee=person)
     return _follow_out(request, person)
 
 
@@ -78,7 +73,7 @@ def unfollow(request: HttpRequest, user_id: PathId) -> FollowOut:
 )
 def followers(request: HttpRequest, user_id: PathId) -> list[PersonOut]:
     person = _person_or_404(request, user_id)
-    people = selectors.followers(viewer=_viewer(request), user=person)
+    people = selectors.followers(viewer=viewer_of(request), user=person)
     return [PersonOut.from_user(p) for p in people.order_by("last_name", "first_name", "id")]
 
 
@@ -87,7 +82,7 @@ def followers(request: HttpRequest, user_id: PathId) -> list[PersonOut]:
 )
 def following(request: HttpRequest, user_id: PathId) -> list[PersonOut]:
     person = _person_or_404(request, user_id)
-    people = selectors.following(viewer=_viewer(request), user=person)
+    people = selectors.following(viewer=viewer_of(request), user=person)
     return [PersonOut.from_user(p) for p in people.order_by("last_name", "first_name", "id")]
 
 
@@ -100,5 +95,5 @@ def following(request: HttpRequest, user_id: PathId) -> list[PersonOut]:
 def suggestions(request: HttpRequest) -> list[SuggestionOut]:
     return [
         SuggestionOut(person=PersonOut.from_user(p), reason=getattr(p, "reason", "department"))
-        for p in selectors.suggestions(viewer=_viewer(request))
+        for p in selectors.suggestions(viewer=viewer_of(request))
     ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cercle.access import NotFound
 from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts.models import User
@@ -42,7 +42,7 @@ def unfollow(*, follower: User, followee: User) -> None:
 @transaction.atomic
 def hashtag_follow(*, user: User, hashtag: Hashtag) -> HashtagFollow:
     if not HashtagPolicy.can(user, HashtagAction.FOLLOW, hashtag):
-        raise Http404  # a topic one may not see does not exist
+        raise NotFound  # a topic one may not see does not exist
     relation, _created = HashtagFollow.objects.get_or_create(user=user, hashtag=hashtag)
     return relation
 
@@ -64,7 +64,7 @@ def attention_set(*, user: User, source_kind: str, source_id: int, level: str) -
     if level not in AttentionLevel.values:
         raise invalid("level", _("Unknown attention level."))
     if not _source_visible(user, source_kind, source_id):
-        raise Http404
+        raise NotFound
     if level == AttentionLevel.FEED:
         AttentionSetting.objects.filter(
             user=user, source_kind=source_kind, source_id=source_id

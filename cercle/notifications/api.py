@@ -11,8 +11,8 @@ from pydantic import Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
 
 from cercle.accounts.api import PersonOut
-from cercle.accounts.models import User
 from cercle.api.schema import In, NotNull, Out, PathId, one_of
+from cercle.core.http import viewer_of
 from cercle.notifications import preferences, selectors
 from cercle.notifications.describe import target_url
 from cercle.notifications.models import DigestFrequency, EmailChoice, Event
@@ -49,15 +49,9 @@ class NotificationQuery(In):
     unread: bool = Field(False, description="Only the unread ones.")
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 @router.get("/notifications", response=NotificationPageOut, summary="My notifications")
 def notification_list(request: HttpRequest, query: Query[NotificationQuery]) -> NotificationPageOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     found = selectors.for_page(viewer)
     if query.unread:
         found = found.filter(read_at__isnull=True)
@@ -92,12 +86,12 @@ def notification_list(request: HttpRequest, query: Query[NotificationQuery]) -> 
 
 @router.get("/notifications/unread-count", response=UnreadOut, summary="How many are unread")
 def unread_count(request: HttpRequest) -> UnreadOut:
-    return UnreadOut(unread_count=selectors.unread_count(_viewer(request)))
+    return UnreadOut(unread_count=selectors.unread_count(viewer_of(request)))
 
 
 @router.post("/notifications/{notification_id}/read", response=UnreadOut, summary="Mark read")
 def mark_read(request: HttpRequest, notification_id: PathId) -> UnreadOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if not selectors.visible(viewer).filter(pk=notification_id).exists():
         raise Http404
     selectors.mark_read(viewer, notification_id)
@@ -106,7 +100,7 @@ def mark_read(request: HttpRequest, notification_id: PathId) -> UnreadOut:
 
 @router.post("/notifications/read-all", response=UnreadOut, summary="Mark all read")
 def mark_all_read(request: HttpRequest) -> UnreadOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     selectors.mark_all_read(viewer)
     return UnreadOut(unread_count=0)
 
@@ -152,7 +146,7 @@ def _settings_out(current: preferences.Settings) -> SettingsOut:
 
 @router.get("/notifications/settings", response=SettingsOut, summary="My notification settings")
 def settings_get(request: HttpRequest) -> SettingsOut:
-    return _settings_out(preferences.current(_viewer(request)))
+    return _settings_out(preferences.current(viewer_of(request)))
 
 
 @router.put(
@@ -164,7 +158,7 @@ def settings_get(request: HttpRequest) -> SettingsOut:
 )
 def settings_put(request: HttpRequest, payload: SettingsIn) -> SettingsOut:
     current = preferences.update(
-        _viewer(request),
+        viewer_of(request),
         channels={c.event: (c.in_app, c.email) for c in payload.channels},
         digest=payload.digest,
     )

@@ -32,6 +32,7 @@ from cercle.api.errors import fields_renamed
 from cercle.api.schema import PathId
 from cercle.communities import selectors as community_selectors
 from cercle.communities.models import Community
+from cercle.core.http import viewer_of
 from cercle.core.images import too_large
 from cercle.core.rendering import hashtag_key
 from cercle.network import selectors as network_selectors
@@ -58,12 +59,6 @@ router = Router(tags=["posts"])
 
 
 # --- Helpers ------------------------------------------------------------------
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
 
 
 def _load_people(people: Iterable[User | None]) -> None:
@@ -115,7 +110,7 @@ def stream_out(
 
 
 def _post_or_404(request: HttpRequest, post_id: PathId) -> Post:
-    post = selectors.post_get(viewer=_viewer(request), post_id=post_id)
+    post = selectors.post_get(viewer=viewer_of(request), post_id=post_id)
     if post is None:
         raise Http404
     return post
@@ -126,14 +121,14 @@ def _post_out(request: HttpRequest, post_id: PathId) -> PostOut:
 
 
 def _comment_or_404(request: HttpRequest, comment_id: PathId) -> Comment:
-    comment = selectors.comment_get(viewer=_viewer(request), comment_id=comment_id)
+    comment = selectors.comment_get(viewer=viewer_of(request), comment_id=comment_id)
     if comment is None:
         raise Http404
     return comment
 
 
 def _comments(request: HttpRequest, post: Post) -> list[Comment]:
-    comments = selectors.comments_for(viewer=_viewer(request), post=post)
+    comments = selectors.comments_for(viewer=viewer_of(request), post=post)
     everyone: list[User | None] = []
     for comment in comments:
         everyone.append(comment.author)
@@ -181,7 +176,7 @@ def _uploads(request: HttpRequest, files: list[UploadedFile] | None) -> list[ser
 
 
 def _hashtag_or_404(request: HttpRequest, key: str) -> Hashtag:
-    hashtag = selectors.hashtag_get(viewer=_viewer(request), key=hashtag_key(key))
+    hashtag = selectors.hashtag_get(viewer=viewer_of(request), key=hashtag_key(key))
     if hashtag is None:
         raise Http404
     return hashtag
@@ -207,7 +202,7 @@ def create_post(
     data: Form[PostForm],
     files: File[list[UploadedFile] | None] = None,
 ) -> Status[PostOut]:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     earlier = selectors.replayed_post_id(viewer=viewer, client_token=data.client_token)
     if earlier is not None:  # a replay: whatever was sent this time is not looked at
         return Status(200, _post_out(request, earlier))
@@ -259,26 +254,26 @@ def get_post(request: HttpRequest, post_id: PathId) -> PostOut:
 @router.patch("/posts/{post_id}", response=PostOut, summary="Edit my post's text")
 def edit_post(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> PostOut:
     services.post_edit(
-        actor=_viewer(request), post=_post_or_404(request, post_id), body=payload.body
+        actor=viewer_of(request), post=_post_or_404(request, post_id), body=payload.body
     )
     return _post_out(request, post_id)
 
 
 @router.delete("/posts/{post_id}", response={204: None}, summary="Delete a post")
 def delete_post(request: HttpRequest, post_id: PathId) -> Status[None]:
-    services.post_delete(actor=_viewer(request), post=_post_or_404(request, post_id))
+    services.post_delete(actor=viewer_of(request), post=_post_or_404(request, post_id))
     return Status(204, None)
 
 
 @router.post("/posts/{post_id}/pin", response=PostOut, summary="Pin a post in its community")
 def pin_post(request: HttpRequest, post_id: PathId) -> PostOut:
-    services.post_pin(actor=_viewer(request), post=_post_or_404(request, post_id), pinned=True)
+    services.post_pin(actor=viewer_of(request), post=_post_or_404(request, post_id), pinned=True)
     return _post_out(request, post_id)
 
 
 @router.post("/posts/{post_id}/unpin", response=PostOut, summary="Unpin a post")
 def unpin_post(request: HttpRequest, post_id: PathId) -> PostOut:
-    services.post_pin(actor=_viewer(request), post=_post_or_404(request, post_id), pinned=False)
+    services.post_pin(actor=viewer_of(request), post=_post_or_404(request, post_id), pinned=False)
     return _post_out(request, post_id)
 
 
@@ -293,14 +288,14 @@ def unpin_post(request: HttpRequest, post_id: PathId) -> PostOut:
 )
 def hide_post(request: HttpRequest, post_id: PathId, payload: PostHideIn) -> PostOut:
     services.post_hide(
-        actor=_viewer(request), post=_post_or_404(request, post_id), reason=payload.reason
+        actor=viewer_of(request), post=_post_or_404(request, post_id), reason=payload.reason
     )
     return _post_out(request, post_id)
 
 
 @router.post("/posts/{post_id}/restore", response=PostOut, summary="Show a hidden post again")
 def restore_post(request: HttpRequest, post_id: PathId) -> PostOut:
-    services.post_restore(actor=_viewer(request), post=_post_or_404(request, post_id))
+    services.post_restore(actor=viewer_of(request), post=_post_or_404(request, post_id))
     return _post_out(request, post_id)
 
 
@@ -314,7 +309,7 @@ def restore_post(request: HttpRequest, post_id: PathId) -> PostOut:
     ),
 )
 def move_post(request: HttpRequest, post_id: PathId, payload: PostMoveIn) -> PostOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     post = _post_or_404(request, post_id)
     community = community_selectors.community_get(viewer=viewer, slug=payload.community)
     if community is None:
@@ -352,17 +347,17 @@ def create_comment(
     data: Form[CommentForm],
     files: File[list[UploadedFile] | None] = None,
 ) -> Status[CommentOut]:
-    earlier = selectors.replayed_comment(viewer=_viewer(request), client_token=data.client_token)
+    earlier = selectors.replayed_comment(viewer=viewer_of(request), client_token=data.client_token)
     if earlier is not None:  # a replay: whatever was sent this time is not looked at
         return Status(200, _comment_out(request, *earlier))
     post = _post_or_404(request, post_id)
     parent = None
     if data.parent_id is not None:
-        parent = selectors.comment_get(viewer=_viewer(request), comment_id=data.parent_id)
+        parent = selectors.comment_get(viewer=viewer_of(request), comment_id=data.parent_id)
         if parent is None:
             raise ValidationError({"parent_id": [_("No such comment.")]})
     published = services.comment_publish(
-        author=_viewer(request),
+        author=viewer_of(request),
         post=post,
         body=data.body,
         parent=parent,
@@ -378,7 +373,7 @@ def create_comment(
 @router.patch("/comments/{comment_id}", response=CommentOut, summary="Edit my comment")
 def edit_comment(request: HttpRequest, comment_id: PathId, payload: CommentEditIn) -> CommentOut:
     comment = _comment_or_404(request, comment_id)
-    services.comment_edit(actor=_viewer(request), comment=comment, body=payload.body)
+    services.comment_edit(actor=viewer_of(request), comment=comment, body=payload.body)
     return _comment_out(request, comment.post_id, comment.pk)
 
 
@@ -386,7 +381,7 @@ def edit_comment(request: HttpRequest, comment_id: PathId, payload: CommentEditI
     "/comments/{comment_id}", response={204: None}, summary="Delete a comment and its replies"
 )
 def delete_comment(request: HttpRequest, comment_id: PathId) -> Status[None]:
-    services.comment_delete(actor=_viewer(request), comment=_comment_or_404(request, comment_id))
+    services.comment_delete(actor=viewer_of(request), comment=_comment_or_404(request, comment_id))
     return Status(204, None)
 
 
@@ -400,7 +395,7 @@ def delete_comment(request: HttpRequest, comment_id: PathId) -> Status[None]:
 )
 def react_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     services.reaction_set(
-        user=_viewer(request), post=_post_or_404(request, post_id), emoji=emoji, on=True
+        user=viewer_of(request), post=_post_or_404(request, post_id), emoji=emoji, on=True
     )
     return _post_out(request, post_id).reactions
 
@@ -412,7 +407,7 @@ def react_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[R
 )
 def unreact_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     services.reaction_set(
-        user=_viewer(request), post=_post_or_404(request, post_id), emoji=emoji, on=False
+        user=viewer_of(request), post=_post_or_404(request, post_id), emoji=emoji, on=False
     )
     return _post_out(request, post_id).reactions
 
@@ -424,7 +419,7 @@ def unreact_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list
 )
 def post_reactors(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[PersonOut]:
     people = selectors.reactors(
-        viewer=_viewer(request), post=_post_or_404(request, post_id), emoji=emoji
+        viewer=viewer_of(request), post=_post_or_404(request, post_id), emoji=emoji
     )
     _load_people(people)
     return [PersonOut.from_user(p) for p in people]
@@ -438,7 +433,7 @@ def post_reactors(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[P
 def react_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     comment = _comment_or_404(request, comment_id)
     services.reaction_set(
-        user=_viewer(request), post=comment.post, comment=comment, emoji=emoji, on=True
+        user=viewer_of(request), post=comment.post, comment=comment, emoji=emoji, on=True
     )
     return _comment_reactions(request, comment)
 
@@ -451,7 +446,7 @@ def react_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -> 
 def unreact_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     comment = _comment_or_404(request, comment_id)
     services.reaction_set(
-        user=_viewer(request), post=comment.post, comment=comment, emoji=emoji, on=False
+        user=viewer_of(request), post=comment.post, comment=comment, emoji=emoji, on=False
     )
     return _comment_reactions(request, comment)
 
@@ -460,7 +455,7 @@ def unreact_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -
 
 
 def _attachment_or_404(request: HttpRequest, attachment_id: PathId) -> Attachment:
-    attachment = selectors.attachment_get(viewer=_viewer(request), attachment_id=attachment_id)
+    attachment = selectors.attachment_get(viewer=viewer_of(request), attachment_id=attachment_id)
     if attachment is None:
         raise Http404
     return attachment
@@ -490,24 +485,26 @@ def download_thumbnail(request: HttpRequest, attachment_id: PathId) -> FileRespo
 
 @router.get("/hashtags/{key}/posts", response=PostPageOut, summary="Posts carrying a #hashtag")
 def hashtag_posts(request: HttpRequest, key: str, query: Query[PostPageQuery]) -> PostPageOut:
-    return stream_out(_viewer(request), query, hashtag=_hashtag_or_404(request, key))
+    return stream_out(viewer_of(request), query, hashtag=_hashtag_or_404(request, key))
 
 
 @router.put("/hashtags/{key}/follow", response=HashtagOut, summary="Follow a #hashtag")
 def follow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
     hashtag = _hashtag_or_404(request, key)
-    network_services.hashtag_follow(user=_viewer(request), hashtag=hashtag)
+    network_services.hashtag_follow(user=viewer_of(request), hashtag=hashtag)
     return HashtagOut.from_hashtag(
-        hashtag, following=network_selectors.follows_hashtag(user=_viewer(request), hashtag=hashtag)
+        hashtag,
+        following=network_selectors.follows_hashtag(user=viewer_of(request), hashtag=hashtag),
     )
 
 
 @router.delete("/hashtags/{key}/follow", response=HashtagOut, summary="Stop following a #hashtag")
 def unfollow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
     hashtag = _hashtag_or_404(request, key)
-    network_services.hashtag_unfollow(user=_viewer(request), hashtag=hashtag)
+    network_services.hashtag_unfollow(user=viewer_of(request), hashtag=hashtag)
     return HashtagOut.from_hashtag(
-        hashtag, following=network_selectors.follows_hashtag(user=_viewer(request), hashtag=hashtag)
+        hashtag,
+        following=network_selectors.follows_hashtag(user=viewer_of(request), hashtag=hashtag),
     )
 
 
@@ -517,7 +514,7 @@ def unfollow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
     summary="A person's posts and the praise they received",
 )
 def person_posts(request: HttpRequest, user_id: PathId, query: Query[PostPageQuery]) -> PostPageOut:
-    person = people_selectors.person_get(viewer=_viewer(request), user_id=user_id)
+    person = people_selectors.person_get(viewer=viewer_of(request), user_id=user_id)
     if person is None:
         raise Http404
-    return stream_out(_viewer(request), query, author=person)
+    return stream_out(viewer_of(request), query, author=person)

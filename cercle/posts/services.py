@@ -16,17 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cercle.access import Forbidden, NotFound, require
 from cercle.access.communities import CommunityAction, CommunityPolicy, is_site_admin, membership_of
-from cercle.access.posts import CommentPolicy, PostAction, PostPolicy
+from cercle.access.posts import CommentAction, PostAction, PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import AuditEntry, Community
 from cercle.core import rendering
@@ -270,17 +270,14 @@ def post_publish(
     A ``client_token`` the author already used returns that post, not created.
     """
     if not author.is_active:
-        raise PermissionDenied
+        raise Forbidden
     client_token = clean_client_token(client_token)
     if client_token:
         existing = Post.objects.filter(author=author, client_token=client_token).first()
         if existing is not None:
             return Published(existing, created=False)
     if community is not None:
-        if not CommunityPolicy.can(author, CommunityAction.VIEW, community):
-            raise Http404
-        if not CommunityPolicy.can(author, CommunityAction.POST, community):
-            raise PermissionDenied
+        require(author, CommunityAction.POST, community)
     kind = PostKind.POST
     if shared_post is not None:
         # The one sharing named the post: what is wrong with it is a field error.
@@ -347,10 +344,7 @@ def post_publish(
 @transaction.atomic
 def post_edit(*, actor: User, post: Post, body: str) -> Post:
     """Change the text; the previous text is kept as a revision."""
-    if not PostPolicy.can(actor, PostAction.VIEW, post):
-        raise Http404
-    if not PostPolicy.can(actor, PostAction.EDIT, post):
-        raise PermissionDenied
+    require(actor, PostAction.EDIT, post)
     body = _check_body(body, required=post.kind == PostKind.POST and not post.attachments.exists())
     if body == post.body:
         return post
@@ -379,10 +373,7 @@ def _delete_files(attachments: list[Attachment]) -> None:
 
 @transaction.atomic
 def post_delete(*, actor: User, post: Post) -> None:
-    if not PostPolicy.can(actor, PostAction.VIEW, post):
-        raise Http404
-    if not PostPolicy.can(actor, PostAction.DELETE, post):
-        raise PermissionDenied
+    require(actor, PostAction.DELETE, post)
     _audit(actor, post, "delete_post")
     _delete_files(list(post.attachments.all()))
     post.delete()
@@ -390,10 +381,7 @@ def post_delete(*, actor: User, post: Post) -> None:
 
 @transaction.atomic
 def post_pin(*, actor: User, post: Post, pinned: bool) -> Post:
-    if not PostPolicy.can(actor, PostAction.VIEW, post):
-        raise Http404
-    if not PostPolicy.can(actor, PostAction.PIN, post):
-        raise PermissionDenied
+    require(actor, PostAction.PIN, post)
     post.pinned_at = timezone.now() if pinned else None
     post.save(update_fields=["pinned_at"])
     _audit(actor, post, "pin" if pinned else "unpin")
@@ -407,10 +395,7 @@ def post_hide(*, actor: User, post: Post, reason: str = "") -> Post:
     The post is kept (its author may fix it; a moderator may restore it).  It
     loses its pin, and nobody can comment on it, react to it or share it.
     """
-    if not PostPolicy.can(actor, PostAction.VIEW, post):
-        raise Http404
-    if not PostPolicy.can(actor, PostAction.HIDE, post):
-        raise PermissionDenied
+    require(actor, PostAction.HIDE, post)
     reason = clean_label(reason)
     if len(reason) > MAX_HIDDEN_REASON:
         raise invalid(
@@ -430,10 +415,7 @@ def post_hide(*, actor: User, post: Post, reason: str = "") -> Post:
 @transaction.atomic
 def post_restore(*, actor: User, post: Post) -> Post:
     """Undo ``post_hide``: the post is back wherever it was listed."""
-    if not PostPolicy.can(actor, PostAction.VIEW, post):
-        raise Http404
-    if not PostPolicy.can(actor, PostAction.HIDE, post):
-        raise PermissionDenied
+    require(actor, PostAction.HIDE, post)
     if post.hidden_at is None:
         return post
     post.hidden_at, post.hidden_by, post.hidden_reason = None, None, ""
@@ -452,10 +434,7 @@ def post_move(*, actor: User, post: Post, community: Community) -> Post:
     who can no longer see it drop it.  The author is told when someone else
     moved it.
     """
-    if not PostPolicy.can(actor, PostAction.VIEW, post):
-        raise Http404
-    if not PostPolicy.can(actor, PostAction.MOVE, post):
-        raise PermissionDenied
+    require(actor, PostAction.MOVE, post)
     if not CommunityPolicy.can(actor, CommunityAction.VIEW, community):
         raise invalid("community", _("No such community."))
     if community.pk == post.community_id:
@@ -512,10 +491,7 @@ def comment_publish(
     A ``client_token`` the author already used returns that comment, not
     created, whichever post it is on.
     """
-    if not PostPolicy.can(author, PostAction.VIEW, post):
-        raise Http404
-    if not PostPolicy.can(author, PostAction.COMMENT, post):
-        raise PermissionDenied
+    require(author, PostAction.COMMENT, post)
     client_token = clean_client_token(client_token)
     if client_token:
         existing = Comment.objects.filter(author=author, client_token=client_token).first()
@@ -559,10 +535,7 @@ def comment_publish(
 
 @transaction.atomic
 def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
-    if not PostPolicy.can(actor, PostAction.VIEW, comment.post):
-        raise Http404
-    if not CommentPolicy.can_edit(actor, comment):
-        raise PermissionDenied
+    require(actor, CommentAction.EDIT, comment)
     body = _check_body(body, required=not comment.attachments.exists())
     rendered = _render(body)
     comment.body, comment.body_html, comment.edited_at = body, rendered.html, timezone.now()
@@ -586,10 +559,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
 @transaction.atomic
 def comment_delete(*, actor: User, comment: Comment) -> None:
     post = comment.post
-    if not PostPolicy.can(actor, PostAction.VIEW, post):
-        raise Http404
-    if not CommentPolicy.can_delete(actor, comment):
-        raise PermissionDenied
+    require(actor, CommentAction.DELETE, comment)
     removed = 1 + comment.replies.count()
     _delete_files(list(Attachment.objects.filter(comment__in=[comment, *comment.replies.all()])))
     comment.delete()
@@ -602,15 +572,13 @@ def reaction_set(
     *, user: User, post: Post, emoji: str, on: bool, comment: Comment | None = None
 ) -> bool:
     """Add (``on``) or remove a reaction; repeating either is harmless. Returns ``on``."""
-    if not PostPolicy.can(user, PostAction.VIEW, post):
-        raise Http404
+    require(user, PostAction.VIEW, post)
     if emoji not in Emoji.values:
         raise invalid("emoji", _("Unknown reaction."))
     if comment is not None and comment.post_id != post.pk:
-        raise Http404
+        raise NotFound
     if on:
-        if not PostPolicy.can(user, PostAction.COMMENT, post):
-            raise PermissionDenied
+        require(user, PostAction.COMMENT, post)
         try:
             with transaction.atomic():
                 _reaction, created = Reaction.objects.get_or_create(

@@ -7,14 +7,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from cercle.access import require
 from cercle.access.communities import CommunityAction, CommunityPolicy
+from cercle.access.posts import PostAction
 from cercle.accounts.models import User
 from cercle.communities import selectors as community_selectors
 from cercle.communities.models import Community
@@ -164,8 +166,7 @@ def comments_fragment(request: HttpRequest, post_id: int) -> HttpResponse:
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     post = _post_or_404(request, post_id)
-    if not post.can_edit:  # type: ignore[attr-defined]
-        raise PermissionDenied
+    require(viewer, PostAction.EDIT, post)
     if request.method == "POST":
         form = EditForm(request.POST)
         if form.is_valid():
@@ -216,8 +217,7 @@ def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
     """A moderator hides a post, telling its author why (optional)."""
     viewer = viewer_of(request)
     post = _post_or_404(request, post_id)
-    if not post.can_hide:  # type: ignore[attr-defined]
-        raise PermissionDenied
+    require(viewer, PostAction.HIDE, post)
     error, reason = "", ""
     if request.method == "POST":
         reason = request.POST.get("reason", "")
@@ -250,8 +250,7 @@ def post_move(request: HttpRequest, post_id: int) -> HttpResponse:
     """Move a post to another community (its author, or a moderator of its community)."""
     viewer = viewer_of(request)
     post = _post_or_404(request, post_id)
-    if not post.can_move:  # type: ignore[attr-defined]
-        raise PermissionDenied
+    require(viewer, PostAction.MOVE, post)
     destinations = [c for c in _postable(viewer) if c.pk != post.community_id]
     error, chosen = "", ""
     if request.method == "POST":

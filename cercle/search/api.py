@@ -13,9 +13,10 @@ from ninja.responses import Status
 from pydantic import Field
 
 from cercle.accounts.api import PersonOut
-from cercle.accounts.models import Department, Region, User
+from cercle.accounts.models import Department, Region
 from cercle.api.schema import Id, In, Out, PathId
 from cercle.communities.selectors import community_get
+from cercle.core.http import viewer_of
 from cercle.core.text import fold
 from cercle.posts.schemas import CommunityRefOut
 from cercle.search import selectors, services
@@ -59,15 +60,9 @@ class SearchPageOut(Out):
     results: list[SearchHitOut]
 
 
-def _viewer(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)
-    return user
-
-
 @router.get("/search", response=SearchPageOut, summary="Search posts, comments, people, ...")
 def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     if query.since and query.until and query.since > query.until:
         raise ValidationError({"until": [_("The end date is before the start date.")]})
     community = None
@@ -217,7 +212,7 @@ def experts(request: HttpRequest, query: Query[ExpertQueryIn]) -> list[ExpertOut
 
     Evidence only counts what the caller can read; the caller is left out.
     """
-    viewer = _viewer(request)
+    viewer = viewer_of(request)
     filters = ExpertFilters(
         region=_named(Region, "region", query.region),
         department=_named(Department, "department", query.department),
@@ -254,7 +249,7 @@ class HiddenTopicOut(Out):
 
 @router.get("/me/hidden-subjects", response=list[HiddenTopicOut], summary="Subjects I hide")
 def hidden_subjects(request: HttpRequest) -> list[HiddenTopicOut]:
-    topics = selectors.hidden_topics(user=_viewer(request))
+    topics = selectors.hidden_topics(user=viewer_of(request))
     return [HiddenTopicOut(id=t.pk, label=t.label) for t in topics]
 
 
@@ -263,12 +258,12 @@ def hidden_subjects(request: HttpRequest) -> list[HiddenTopicOut]:
 )
 def hide_subject(request: HttpRequest, payload: HiddenTopicIn) -> Status[HiddenTopicOut]:
     """My activity on this subject no longer suggests me as an expert (idempotent)."""
-    topic = services.topic_hide(user=_viewer(request), label=payload.label)
+    topic = services.topic_hide(user=viewer_of(request), label=payload.label)
     return Status(201, HiddenTopicOut(id=topic.pk, label=topic.label))
 
 
 @router.delete("/me/hidden-subjects/{topic_id}", response={204: None}, summary="Unhide a subject")
 def show_subject(request: HttpRequest, topic_id: PathId) -> Status[None]:
-    if not services.topic_show(user=_viewer(request), topic_id=topic_id):
+    if not services.topic_show(user=viewer_of(request), topic_id=topic_id):
         raise Http404
     return Status(204, None)

@@ -6,10 +6,10 @@ Keyword-only, one transaction each; bad input raises a translated
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cercle.access import Forbidden
 from cercle.accounts.models import User
 from cercle.core.errors import invalid
 from cercle.core.text import clean_label
@@ -29,7 +29,7 @@ def topic_hide(*, user: User, label: str) -> HiddenTopic:
     returns the first one.
     """
     if not user.is_active:
-        raise PermissionDenied
+        raise Forbidden
     label = clean_label(label or "").lstrip("#").strip()
     if len(label) > MAX_LABEL:
         raise invalid("label", _("A subject has at most 100 characters."), "max_length")

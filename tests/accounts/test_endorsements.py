@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
+from cercle.access import NotFound
 from cercle.accounts import selectors, services
 from cercle.accounts.models import Endorsement
 
@@ -59,7 +59,7 @@ def test_refusals_change_nothing(user, skilled) -> None:
 def test_people_who_left_cannot_be_endorsed(user, staff, skilled) -> None:
     services.user_deactivate(actor=staff, user=skilled)
     skilled.refresh_from_db()
-    with pytest.raises((ValidationError, Http404)):
+    with pytest.raises((ValidationError, NotFound)):
         services.skill_endorse(endorser=user, person=skilled, skill="Soudure TIG", on=True)
     assert not Endorsement.objects.exists()
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
+from cercle.access import NotFound
 from cercle.access.communities import CommunityAction, CommunityPolicy
 from cercle.communities import services
 from cercle.communities.models import (
@@ -67,9 +67,9 @@ def test_private_needs_a_request_approved_by_a_manager(user, other) -> None:
 
 def test_secret_is_invitation_only_and_invisible(user, other) -> None:
     community = services.community_create(actor=other, name="Secret", kind=CommunityKind.SECRET)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.community_join(actor=user, community=community)
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         services.community_request(actor=user, community=community)
     assert not CommunityPolicy.can(user, CommunityAction.VIEW, community)
     services.community_invite(actor=other, community=community, user=user)

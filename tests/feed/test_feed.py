@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from cercle.access import NotFound
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind, Membership
 from cercle.feed import selectors
@@ -103,9 +104,8 @@ def test_muting_a_person_and_a_topic(user, other, scene) -> None:
 
 
 def test_cannot_mute_an_invisible_source(user, scene) -> None:
-    from django.http import Http404
 
-    with pytest.raises(Http404):  # a secret community cannot be probed through muting
+    with pytest.raises(NotFound):  # a secret community cannot be probed through muting
         network.attention_set(
             user=user, source_kind="community", source_id=scene["codir"].pk, level="mute"
         )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
+from cercle.access import NotFound
 from cercle.communities import services as communities
 from cercle.communities.models import AuditEntry, Community, CommunityKind, Role
 from cercle.notifications import describe
@@ -73,7 +73,7 @@ def test_a_manager_hides_a_post_and_its_author_is_told(user, team) -> None:
         services.comment_create(author=manager, post=post, body="Encore")
     with pytest.raises(PermissionDenied):
         services.post_pin(actor=manager, post=post, pinned=True)
-    with pytest.raises(Http404):  # the reader can no longer see it at all
+    with pytest.raises(NotFound):  # the reader can no longer see it at all
         services.comment_create(author=reader, post=post, body="Encore")
     services.post_edit(actor=user, post=post, body="Appel d'offres ferroviaire, sans les noms")
     # The author is told, in French, and the notification leads to the post.
@@ -109,7 +109,7 @@ def test_who_may_hide(user, other, team) -> None:
     with pytest.raises(PermissionDenied):  # a community's manager moderates its posts only
         services.post_hide(actor=team["manager"], post=on_profile)
     secret = services.post_create(author=other, community=team["codir"], body="Secret")
-    with pytest.raises(Http404):  # an outsider cannot learn that a secret post exists
+    with pytest.raises(NotFound):  # an outsider cannot learn that a secret post exists
         services.post_hide(actor=stranger, post=secret)
     assert not Post.objects.filter(hidden_at__isnull=False).exists()
 

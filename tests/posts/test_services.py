@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 
+from cercle.access import NotFound
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
 from cercle.posts import services
@@ -60,7 +60,7 @@ def test_posting_in_a_community_needs_membership(user, other) -> None:
     secret = communities.community_create(actor=other, name="Codir", kind=CommunityKind.SECRET)
     with pytest.raises(PermissionDenied):
         services.post_create(author=user, community=open_, body="Bonjour")
-    with pytest.raises(Http404):  # a secret community does not exist for outsiders
+    with pytest.raises(NotFound):  # a secret community does not exist for outsiders
         services.post_create(author=user, community=secret, body="Bonjour")
     communities.community_join(actor=user, community=open_)
     assert services.post_create(author=user, community=open_, body="Bonjour").community == open_

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from cercle.access import NotFound
 from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.accounts.models import User
 from cercle.communities import services as community_services
@@ -87,8 +88,7 @@ def test_the_policy_answers_for_members_only(user: User, other: User, secret_tag
     assert HashtagPolicy.lookup(user, "quetzal") is None
     assert HashtagPolicy.lookup(other, "quetzal") == secret_tag
     assert list(HashtagPolicy.visible(user, Hashtag.objects.all())) == []
-    from django.http import Http404
 
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         network_services.hashtag_follow(user=user, hashtag=secret_tag)
     network_services.hashtag_follow(user=other, hashtag=secret_tag)  # a member may
