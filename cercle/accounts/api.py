@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from cercle.accounts import selectors, services
+from cercle.accounts.lookups import person_of
 from cercle.accounts.models import User, normalize_email
 from cercle.api.errors import fields_renamed
 from cercle.api.schema import In, Out, PathId
@@ -128,13 +129,6 @@ class OrgChartOut(Out):
     reports: list[PersonOut]
 
 
-def _profile_or_404(request: HttpRequest, user_id: PathId) -> User:
-    person = selectors.person_get(viewer=viewer_of(request), user_id=user_id)
-    if person is None:
-        raise Http404
-    return person
-
-
 def _update(request: HttpRequest, person: User, payload: ProfileIn) -> ProfileOut:
     data = payload.model_dump(exclude_unset=True)
     if "manager_email" in data:
@@ -149,24 +143,24 @@ def _update(request: HttpRequest, person: User, payload: ProfileIn) -> ProfileOu
         raise ValidationError({"language": [_("Choose “fr”, “en” or an empty value.")]})
     with fields_renamed(manager="manager_email"):
         services.profile_update(actor=viewer_of(request), user=person, data=data)
-    return ProfileOut.from_profile(_profile_or_404(request, person.pk))
+    return ProfileOut.from_profile(person_of(request, person.pk))
 
 
 @router.get("/me", response=ProfileOut, summary="My profile")
 def get_me(request: HttpRequest) -> ProfileOut:
-    return ProfileOut.from_profile(_profile_or_404(request, viewer_of(request).pk))
+    return ProfileOut.from_profile(person_of(request, viewer_of(request).pk))
 
 
 @router.patch("/me", response=ProfileOut, summary="Edit my profile")
 def patch_me(request: HttpRequest, payload: ProfileIn) -> ProfileOut:
-    return _update(request, _profile_or_404(request, viewer_of(request).pk), payload)
+    return _update(request, person_of(request, viewer_of(request).pk), payload)
 
 
 @router.post("/me/photo", response=ProfileOut, summary="Replace my photo")
 def post_my_photo(request: HttpRequest, photo: File[UploadedFile]) -> ProfileOut:
-    person = _profile_or_404(request, viewer_of(request).pk)
+    person = person_of(request, viewer_of(request).pk)
     services.profile_update(actor=viewer_of(request), user=person, data={}, photo=photo.read())
-    return ProfileOut.from_profile(_profile_or_404(request, person.pk))
+    return ProfileOut.from_profile(person_of(request, person.pk))
 
 
 @router.get("/people", response=DirectoryPage, summary="Search the directory")
@@ -189,14 +183,14 @@ def search_people(request: HttpRequest, query: Query[DirectoryQuery]) -> Directo
 
 @router.get("/people/{user_id}", response=ProfileOut, summary="A profile")
 def get_person(request: HttpRequest, user_id: PathId) -> ProfileOut:
-    return ProfileOut.from_profile(_profile_or_404(request, user_id))
+    return ProfileOut.from_profile(person_of(request, user_id))
 
 
 @router.patch(
     "/people/{user_id}", response=ProfileOut, summary="Edit a profile (own or, for staff, anyone's)"
 )
 def patch_person(request: HttpRequest, user_id: PathId, payload: ProfileIn) -> ProfileOut:
-    person = _profile_or_404(request, user_id)
+    person = person_of(request, user_id)
     if person.pk != viewer_of(request).pk and not viewer_of(request).is_staff:
         raise PermissionDenied
     return _update(request, person, payload)
@@ -228,7 +222,7 @@ class SkillOut(Out):
     summary="A person's skills, most endorsed first",
 )
 def person_skills(request: HttpRequest, user_id: PathId) -> list[SkillOut]:
-    person = _profile_or_404(request, user_id)
+    person = person_of(request, user_id)
     return [
         SkillOut(name=s.name, endorsements=s.endorsements, mine=s.mine)
         for s in selectors.skills_of(viewer=viewer_of(request), person=person)
@@ -237,7 +231,7 @@ def person_skills(request: HttpRequest, user_id: PathId) -> list[SkillOut]:
 
 def _endorse(request: HttpRequest, user_id: PathId, skill: str, on: bool) -> SkillOut:
     viewer = viewer_of(request)
-    person = _profile_or_404(request, user_id)
+    person = person_of(request, user_id)
     count = services.skill_endorse(endorser=viewer, person=person, skill=skill, on=on)
     name = next(
         (

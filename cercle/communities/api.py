@@ -23,9 +23,11 @@ from pydantic.json_schema import SkipJsonSchema
 from cercle.access.communities import CommunityAction, CommunityPolicy, membership_of
 from cercle.accounts import selectors as people_selectors
 from cercle.accounts.api import PersonOut
+from cercle.accounts.lookups import person_of
 from cercle.accounts.models import User
 from cercle.api.schema import Id, In, NotNull, Out, PathId, one_of
 from cercle.communities import selectors, services
+from cercle.communities.lookups import community_of
 from cercle.communities.models import (
     Community,
     CommunityKind,
@@ -190,20 +192,6 @@ class RoleIn(In):
     role: str = Field(json_schema_extra=one_of(get_args(RoleName)))
 
 
-def _community_or_404(request: HttpRequest, slug: str) -> Community:
-    community = selectors.community_get(viewer=viewer_of(request), slug=slug)
-    if community is None:
-        raise Http404
-    return community
-
-
-def _person_or_404(request: HttpRequest, user_id: PathId) -> User:
-    person = people_selectors.person_get(viewer=viewer_of(request), user_id=user_id)
-    if person is None:
-        raise Http404
-    return person
-
-
 def _detail(request: HttpRequest, community: Community) -> CommunityDetailOut:
     return CommunityDetailOut.from_detail(viewer_of(request), community)
 
@@ -241,7 +229,7 @@ def create_community(request: HttpRequest, payload: CommunityIn) -> Status[Commu
     "/communities/{slug}", response=CommunityDetailOut, summary="A community, with my role in it"
 )
 def get_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
-    return _detail(request, _community_or_404(request, slug))
+    return _detail(request, community_of(request, slug))
 
 
 @router.patch(
@@ -250,7 +238,7 @@ def get_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
 def patch_community(
     request: HttpRequest, slug: str, payload: CommunityPatchIn
 ) -> CommunityDetailOut:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     services.community_update(
         actor=viewer_of(request),
         community=community,
@@ -265,7 +253,7 @@ def patch_community(
     "/communities/{slug}/archive", response=CommunityDetailOut, summary="Archive (read-only)"
 )
 def archive_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     services.community_archive(actor=viewer_of(request), community=community, archived=True)
     return _detail(request, community)
 
@@ -274,7 +262,7 @@ def archive_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
     "/communities/{slug}/unarchive", response=CommunityDetailOut, summary="Bring back from archive"
 )
 def unarchive_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     services.community_archive(actor=viewer_of(request), community=community, archived=False)
     return _detail(request, community)
 
@@ -285,14 +273,14 @@ def unarchive_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
     summary="Join an open community, or accept my invitation",
 )
 def join_community(request: HttpRequest, slug: str) -> CommunityDetailOut:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     services.community_join(actor=viewer_of(request), community=community)
     return _detail(request, community)
 
 
 @router.post("/communities/{slug}/leave", response={204: None}, summary="Leave a community")
 def leave_community(request: HttpRequest, slug: str) -> Status[None]:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     services.community_leave(actor=viewer_of(request), community=community)
     return Status(204, None)
 
@@ -306,7 +294,7 @@ def leave_community(request: HttpRequest, slug: str) -> Status[None]:
 def request_to_join(
     request: HttpRequest, slug: str, payload: JoinRequestIn | None = None
 ) -> Status[JoinRequestOut]:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     join_request = services.community_request(
         actor=viewer_of(request), community=community, message=payload.message if payload else ""
     )
@@ -319,7 +307,7 @@ def request_to_join(
     summary="Pending requests (managers only; empty for others)",
 )
 def list_requests(request: HttpRequest, slug: str) -> list[JoinRequestOut]:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     pending = selectors.pending_requests(viewer=viewer_of(request), community=community)
     # PersonOut shows each person's department and region.
     pending = pending.select_related("community", "user__department", "user__region").order_by(
@@ -331,7 +319,7 @@ def list_requests(request: HttpRequest, slug: str) -> list[JoinRequestOut]:
 def _decide(
     request: HttpRequest, slug: str, request_id: PathId, *, approve: bool
 ) -> JoinRequestOut:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     join_request = (
         selectors.pending_requests(viewer=viewer_of(request), community=community)
         .filter(pk=request_id)
@@ -370,7 +358,7 @@ def deny_request(request: HttpRequest, slug: str, request_id: PathId) -> JoinReq
     description="Inviting someone already invited returns the pending invitation.",
 )
 def invite(request: HttpRequest, slug: str, payload: InvitationIn) -> Status[InvitationOut]:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     person = people_selectors.person_get(viewer=viewer_of(request), user_id=payload.user_id)
     if person is None:
         raise ValidationError({"user_id": [_("Nobody with this id.")]})
@@ -401,7 +389,7 @@ def decline_invitation(request: HttpRequest, invitation_id: PathId) -> Status[No
     summary="Members, owners first (empty unless I may read the community)",
 )
 def list_members(request: HttpRequest, slug: str) -> list[MemberOut]:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     return [
         MemberOut.from_membership(m)
         for m in selectors.members(viewer=viewer_of(request), community=community)
@@ -412,9 +400,9 @@ def list_members(request: HttpRequest, slug: str) -> list[MemberOut]:
     "/communities/{slug}/members/{user_id}", response={204: None}, summary="Remove a member"
 )
 def remove_member(request: HttpRequest, slug: str, user_id: PathId) -> Status[None]:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     services.member_remove(
-        actor=viewer_of(request), community=community, user=_person_or_404(request, user_id)
+        actor=viewer_of(request), community=community, user=person_of(request, user_id)
     )
     return Status(204, None)
 
@@ -425,8 +413,8 @@ def remove_member(request: HttpRequest, slug: str, user_id: PathId) -> Status[No
     summary="Change a member's role",
 )
 def set_member_role(request: HttpRequest, slug: str, user_id: PathId, payload: RoleIn) -> MemberOut:
-    community = _community_or_404(request, slug)
-    person = _person_or_404(request, user_id)
+    community = community_of(request, slug)
+    person = person_of(request, user_id)
     membership = services.member_set_role(
         actor=viewer_of(request), community=community, user=person, role=payload.role
     )
@@ -442,7 +430,7 @@ def set_member_role(request: HttpRequest, slug: str, user_id: PathId, payload: R
 )
 def community_posts(request: HttpRequest, slug: str, query: Query[PostPageQuery]) -> PostPageOut:
     viewer = viewer_of(request)
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
         return PostPageOut(items=[], next_cursor=None)
     return stream_out(viewer, query, community=community)

@@ -16,19 +16,13 @@ from cercle.accounts.models import User
 from cercle.accounts.selectors import find_person
 from cercle.communities import selectors, services
 from cercle.communities.forms import CommunityForm
+from cercle.communities.lookups import community_of
 from cercle.communities.models import Community, Invitation, JoinRequest
 from cercle.core.http import safe_next, viewer_of
 from cercle.network import selectors as network_selectors
 from cercle.network.models import SourceKind
 from cercle.posts import selectors as post_selectors
 from cercle.posts.views import composer_context, stream_url
-
-
-def _community_or_404(request: HttpRequest, slug: str) -> Community:
-    community = selectors.community_get(viewer=viewer_of(request), slug=slug)
-    if community is None:
-        raise Http404
-    return community
 
 
 def _permissions(viewer: User, community: Community) -> dict[str, object]:
@@ -82,7 +76,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of(request)
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     context = {"community": community, **_permissions(viewer, community)}
     if context["can"]["read"]:  # type: ignore[index]
         context["pinned"] = post_selectors.pinned(viewer=viewer, community=community)
@@ -100,7 +94,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of(request)
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
         raise Http404
     return render(
@@ -117,7 +111,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of(request)
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     require(viewer, CommunityAction.ADMINISTER, community)
     initial = {"name": community.name, "description": community.description, "kind": community.kind}
     form = CommunityForm(request.POST or None, request.FILES or None, initial=initial)
@@ -152,14 +146,14 @@ def _fail(request: HttpRequest, community: Community, exc: ValidationError) -> H
 
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     services.community_join(actor=viewer_of(request), community=community)
     return _done(request, community, _("Welcome to %(name)s!") % {"name": community.name})
 
 
 @require_POST
 def request_to_join(request: HttpRequest, slug: str) -> HttpResponse:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     services.community_request(
         actor=viewer_of(request), community=community, message=request.POST.get("message", "")
     )
@@ -168,7 +162,7 @@ def request_to_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def leave(request: HttpRequest, slug: str) -> HttpResponse:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     try:
         services.community_leave(actor=viewer_of(request), community=community)
     except ValidationError as exc:
@@ -181,7 +175,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def decide_request(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     join_request = JoinRequest.objects.filter(pk=request_id, community=community).first()
     if join_request is None:
         raise Http404
@@ -193,7 +187,7 @@ def decide_request(request: HttpRequest, slug: str, request_id: int) -> HttpResp
 @require_POST
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of(request)
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     wanted = request.POST.get("handle", "").strip()[:254]
     person = find_person(viewer=viewer, text=wanted)
     if person is None:
@@ -230,7 +224,7 @@ def _member(community: Community, user_id: int) -> User:
 
 @require_POST
 def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     person = _member(community, user_id)
     try:
         services.member_remove(actor=viewer_of(request), community=community, user=person)
@@ -241,7 +235,7 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
 
 @require_POST
 def set_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     person = _member(community, user_id)
     try:
         services.member_set_role(
@@ -257,7 +251,7 @@ def set_role(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 
 @require_POST
 def archive(request: HttpRequest, slug: str) -> HttpResponse:
-    community = _community_or_404(request, slug)
+    community = community_of(request, slug)
     archived = request.POST.get("on") == "1"
     services.community_archive(actor=viewer_of(request), community=community, archived=archived)
     return _done(

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router
 from pydantic import Field
 
-from cercle.accounts import selectors as people_selectors
 from cercle.accounts.api import PersonOut
+from cercle.accounts.lookups import person_of
 from cercle.accounts.models import User
 from cercle.api.schema import Out, PathId
 from cercle.core.http import viewer_of
@@ -37,13 +37,6 @@ class SuggestionOut(Out):
     )
 
 
-def _person_or_404(request: HttpRequest, user_id: PathId) -> User:
-    person = people_selectors.person_get(viewer=viewer_of(request), user_id=user_id)
-    if person is None:
-        raise Http404
-    return person
-
-
 def _follow_out(request: HttpRequest, person: User) -> FollowOut:
     followers, following = selectors.counts(user=person)
     return FollowOut(
@@ -56,14 +49,14 @@ def _follow_out(request: HttpRequest, person: User) -> FollowOut:
 
 @router.put("/people/{user_id}/follow", response=FollowOut, summary="Follow a colleague")
 def follow(request: HttpRequest, user_id: PathId) -> FollowOut:
-    person = _person_or_404(request, user_id)
+    person = person_of(request, user_id)
     services.follow(follower=viewer_of(request), followee=person)
     return _follow_out(request, person)
 
 
 @router.delete("/people/{user_id}/follow", response=FollowOut, summary="Stop following")
 def unfollow(request: HttpRequest, user_id: PathId) -> FollowOut:
-    person = _person_or_404(request, user_id)
+    person = person_of(request, user_id)
     services.unfollow(follower=viewer_of(request), followee=person)
     return _follow_out(request, person)
 
@@ -72,7 +65,7 @@ def unfollow(request: HttpRequest, user_id: PathId) -> FollowOut:
     "/people/{user_id}/followers", response=list[PersonOut], summary="Who follows this person"
 )
 def followers(request: HttpRequest, user_id: PathId) -> list[PersonOut]:
-    person = _person_or_404(request, user_id)
+    person = person_of(request, user_id)
     people = selectors.followers(viewer=viewer_of(request), user=person)
     return [PersonOut.from_user(p) for p in people.order_by("last_name", "first_name", "id")]
 
@@ -81,7 +74,7 @@ def followers(request: HttpRequest, user_id: PathId) -> list[PersonOut]:
     "/people/{user_id}/following", response=list[PersonOut], summary="Whom this person follows"
 )
 def following(request: HttpRequest, user_id: PathId) -> list[PersonOut]:
-    person = _person_or_404(request, user_id)
+    person = person_of(request, user_id)
     people = selectors.following(viewer=viewer_of(request), user=person)
     return [PersonOut.from_user(p) for p in people.order_by("last_name", "first_name", "id")]
 

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cercle.accounts import selectors as people
-from cercle.accounts.models import User
+from cercle.accounts.lookups import person_of
 from cercle.core.http import is_htmx, safe_next, viewer_of
 from cercle.network import selectors, services
-
-
-def _person_or_404(request: HttpRequest, pk: int) -> User:
-    person = people.person_get(viewer=viewer_of(request), user_id=pk)
-    if person is None:
-        raise Http404
-    return person
 
 
 @require_POST
 def follow(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_of(request)
-    person = _person_or_404(request, pk)
+    person = person_of(request, pk)
     on = request.POST.get("on") == "1"
     try:
         if on:
@@ -41,7 +33,7 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _list(request: HttpRequest, pk: int, *, kind: str) -> HttpResponse:
     viewer = viewer_of(request)
-    person = _person_or_404(request, pk)
+    person = person_of(request, pk)
     query = (selectors.followers if kind == "followers" else selectors.following)(
         viewer=viewer, user=person
     ).prefetch_related("skills")

@@ -34,12 +34,12 @@ from cercle.communities import selectors as community_selectors
 from cercle.communities.models import Community
 from cercle.core.http import viewer_of
 from cercle.core.images import too_large
-from cercle.core.rendering import hashtag_key
 from cercle.network import selectors as network_selectors
 from cercle.network import services as network_services
 from cercle.posts import cards, selectors, services
 from cercle.posts.files import attachment_response
-from cercle.posts.models import Attachment, Comment, Emoji, Hashtag, Post
+from cercle.posts.lookups import attachment_of, comment_of, hashtag_of, post_of
+from cercle.posts.models import Comment, Emoji, Hashtag, Post
 from cercle.posts.schemas import (
     CommentEditIn,
     CommentForm,
@@ -109,22 +109,8 @@ def stream_out(
     )
 
 
-def _post_or_404(request: HttpRequest, post_id: PathId) -> Post:
-    post = selectors.post_get(viewer=viewer_of(request), post_id=post_id)
-    if post is None:
-        raise Http404
-    return post
-
-
 def _post_out(request: HttpRequest, post_id: PathId) -> PostOut:
-    return posts_out([_post_or_404(request, post_id)])[0]
-
-
-def _comment_or_404(request: HttpRequest, comment_id: PathId) -> Comment:
-    comment = selectors.comment_get(viewer=viewer_of(request), comment_id=comment_id)
-    if comment is None:
-        raise Http404
-    return comment
+    return posts_out([post_of(request, post_id)])[0]
 
 
 def _comments(request: HttpRequest, post: Post) -> list[Comment]:
@@ -139,7 +125,7 @@ def _comments(request: HttpRequest, post: Post) -> list[Comment]:
 
 def _comment_out(request: HttpRequest, post_id: PathId, comment_id: PathId) -> CommentOut:
     """One comment, as the list shows it (permissions, reactions and replies included)."""
-    for comment in _comments(request, _post_or_404(request, post_id)):
+    for comment in _comments(request, post_of(request, post_id)):
         for item in (comment, *getattr(comment, "reply_list", [])):
             if item.pk == comment_id:
                 return CommentOut.from_comment(item)
@@ -173,13 +159,6 @@ def _uploads(request: HttpRequest, files: list[UploadedFile] | None) -> list[ser
             )
         )
     return uploads
-
-
-def _hashtag_or_404(request: HttpRequest, key: str) -> Hashtag:
-    hashtag = selectors.hashtag_get(viewer=viewer_of(request), key=hashtag_key(key))
-    if hashtag is None:
-        raise Http404
-    return hashtag
 
 
 # --- Posts --------------------------------------------------------------------
@@ -253,27 +232,25 @@ def get_post(request: HttpRequest, post_id: PathId) -> PostOut:
 
 @router.patch("/posts/{post_id}", response=PostOut, summary="Edit my post's text")
 def edit_post(request: HttpRequest, post_id: PathId, payload: PostEditIn) -> PostOut:
-    services.post_edit(
-        actor=viewer_of(request), post=_post_or_404(request, post_id), body=payload.body
-    )
+    services.post_edit(actor=viewer_of(request), post=post_of(request, post_id), body=payload.body)
     return _post_out(request, post_id)
 
 
 @router.delete("/posts/{post_id}", response={204: None}, summary="Delete a post")
 def delete_post(request: HttpRequest, post_id: PathId) -> Status[None]:
-    services.post_delete(actor=viewer_of(request), post=_post_or_404(request, post_id))
+    services.post_delete(actor=viewer_of(request), post=post_of(request, post_id))
     return Status(204, None)
 
 
 @router.post("/posts/{post_id}/pin", response=PostOut, summary="Pin a post in its community")
 def pin_post(request: HttpRequest, post_id: PathId) -> PostOut:
-    services.post_pin(actor=viewer_of(request), post=_post_or_404(request, post_id), pinned=True)
+    services.post_pin(actor=viewer_of(request), post=post_of(request, post_id), pinned=True)
     return _post_out(request, post_id)
 
 
 @router.post("/posts/{post_id}/unpin", response=PostOut, summary="Unpin a post")
 def unpin_post(request: HttpRequest, post_id: PathId) -> PostOut:
-    services.post_pin(actor=viewer_of(request), post=_post_or_404(request, post_id), pinned=False)
+    services.post_pin(actor=viewer_of(request), post=post_of(request, post_id), pinned=False)
     return _post_out(request, post_id)
 
 
@@ -288,14 +265,14 @@ def unpin_post(request: HttpRequest, post_id: PathId) -> PostOut:
 )
 def hide_post(request: HttpRequest, post_id: PathId, payload: PostHideIn) -> PostOut:
     services.post_hide(
-        actor=viewer_of(request), post=_post_or_404(request, post_id), reason=payload.reason
+        actor=viewer_of(request), post=post_of(request, post_id), reason=payload.reason
     )
     return _post_out(request, post_id)
 
 
 @router.post("/posts/{post_id}/restore", response=PostOut, summary="Show a hidden post again")
 def restore_post(request: HttpRequest, post_id: PathId) -> PostOut:
-    services.post_restore(actor=viewer_of(request), post=_post_or_404(request, post_id))
+    services.post_restore(actor=viewer_of(request), post=post_of(request, post_id))
     return _post_out(request, post_id)
 
 
@@ -310,7 +287,7 @@ def restore_post(request: HttpRequest, post_id: PathId) -> PostOut:
 )
 def move_post(request: HttpRequest, post_id: PathId, payload: PostMoveIn) -> PostOut:
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     community = community_selectors.community_get(viewer=viewer, slug=payload.community)
     if community is None:
         raise ValidationError({"community": [_("No such community.")]})
@@ -327,7 +304,7 @@ def move_post(request: HttpRequest, post_id: PathId, payload: PostMoveIn) -> Pos
     summary="A post's comments, oldest first, each with its replies",
 )
 def list_comments(request: HttpRequest, post_id: PathId) -> list[CommentOut]:
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     return [CommentOut.from_comment(c) for c in _comments(request, post)]
 
 
@@ -350,7 +327,7 @@ def create_comment(
     earlier = selectors.replayed_comment(viewer=viewer_of(request), client_token=data.client_token)
     if earlier is not None:  # a replay: whatever was sent this time is not looked at
         return Status(200, _comment_out(request, *earlier))
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     parent = None
     if data.parent_id is not None:
         parent = selectors.comment_get(viewer=viewer_of(request), comment_id=data.parent_id)
@@ -372,7 +349,7 @@ def create_comment(
 
 @router.patch("/comments/{comment_id}", response=CommentOut, summary="Edit my comment")
 def edit_comment(request: HttpRequest, comment_id: PathId, payload: CommentEditIn) -> CommentOut:
-    comment = _comment_or_404(request, comment_id)
+    comment = comment_of(request, comment_id)
     services.comment_edit(actor=viewer_of(request), comment=comment, body=payload.body)
     return _comment_out(request, comment.post_id, comment.pk)
 
@@ -381,7 +358,7 @@ def edit_comment(request: HttpRequest, comment_id: PathId, payload: CommentEditI
     "/comments/{comment_id}", response={204: None}, summary="Delete a comment and its replies"
 )
 def delete_comment(request: HttpRequest, comment_id: PathId) -> Status[None]:
-    services.comment_delete(actor=viewer_of(request), comment=_comment_or_404(request, comment_id))
+    services.comment_delete(actor=viewer_of(request), comment=comment_of(request, comment_id))
     return Status(204, None)
 
 
@@ -395,7 +372,7 @@ def delete_comment(request: HttpRequest, comment_id: PathId) -> Status[None]:
 )
 def react_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     services.reaction_set(
-        user=viewer_of(request), post=_post_or_404(request, post_id), emoji=emoji, on=True
+        user=viewer_of(request), post=post_of(request, post_id), emoji=emoji, on=True
     )
     return _post_out(request, post_id).reactions
 
@@ -407,7 +384,7 @@ def react_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[R
 )
 def unreact_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[ReactionOut]:
     services.reaction_set(
-        user=viewer_of(request), post=_post_or_404(request, post_id), emoji=emoji, on=False
+        user=viewer_of(request), post=post_of(request, post_id), emoji=emoji, on=False
     )
     return _post_out(request, post_id).reactions
 
@@ -419,7 +396,7 @@ def unreact_to_post(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list
 )
 def post_reactors(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[PersonOut]:
     people = selectors.reactors(
-        viewer=viewer_of(request), post=_post_or_404(request, post_id), emoji=emoji
+        viewer=viewer_of(request), post=post_of(request, post_id), emoji=emoji
     )
     _load_people(people)
     return [PersonOut.from_user(p) for p in people]
@@ -431,7 +408,7 @@ def post_reactors(request: HttpRequest, post_id: PathId, emoji: Emoji) -> list[P
     summary="React to a comment (repeating is harmless)",
 )
 def react_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -> list[ReactionOut]:
-    comment = _comment_or_404(request, comment_id)
+    comment = comment_of(request, comment_id)
     services.reaction_set(
         user=viewer_of(request), post=comment.post, comment=comment, emoji=emoji, on=True
     )
@@ -444,7 +421,7 @@ def react_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -> 
     summary="Take back my reaction to a comment",
 )
 def unreact_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -> list[ReactionOut]:
-    comment = _comment_or_404(request, comment_id)
+    comment = comment_of(request, comment_id)
     services.reaction_set(
         user=viewer_of(request), post=comment.post, comment=comment, emoji=emoji, on=False
     )
@@ -454,13 +431,6 @@ def unreact_to_comment(request: HttpRequest, comment_id: PathId, emoji: Emoji) -
 # --- Files --------------------------------------------------------------------
 
 
-def _attachment_or_404(request: HttpRequest, attachment_id: PathId) -> Attachment:
-    attachment = selectors.attachment_get(viewer=viewer_of(request), attachment_id=attachment_id)
-    if attachment is None:
-        raise Http404
-    return attachment
-
-
 @router.get(
     "/files/{attachment_id}",
     url_name="attachment_file",
@@ -468,7 +438,7 @@ def _attachment_or_404(request: HttpRequest, attachment_id: PathId) -> Attachmen
     description="Always sent as a download under its stored name; thumbnails are inline.",
 )
 def download_file(request: HttpRequest, attachment_id: PathId) -> FileResponse:
-    return attachment_response(_attachment_or_404(request, attachment_id), thumbnail=False)
+    return attachment_response(attachment_of(request, attachment_id), thumbnail=False)
 
 
 @router.get(
@@ -477,7 +447,7 @@ def download_file(request: HttpRequest, attachment_id: PathId) -> FileResponse:
     summary="An image attachment's thumbnail",
 )
 def download_thumbnail(request: HttpRequest, attachment_id: PathId) -> FileResponse:
-    return attachment_response(_attachment_or_404(request, attachment_id), thumbnail=True)
+    return attachment_response(attachment_of(request, attachment_id), thumbnail=True)
 
 
 # --- Hashtags and profile streams ---------------------------------------------
@@ -485,12 +455,12 @@ def download_thumbnail(request: HttpRequest, attachment_id: PathId) -> FileRespo
 
 @router.get("/hashtags/{key}/posts", response=PostPageOut, summary="Posts carrying a #hashtag")
 def hashtag_posts(request: HttpRequest, key: str, query: Query[PostPageQuery]) -> PostPageOut:
-    return stream_out(viewer_of(request), query, hashtag=_hashtag_or_404(request, key))
+    return stream_out(viewer_of(request), query, hashtag=hashtag_of(request, key))
 
 
 @router.put("/hashtags/{key}/follow", response=HashtagOut, summary="Follow a #hashtag")
 def follow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
-    hashtag = _hashtag_or_404(request, key)
+    hashtag = hashtag_of(request, key)
     network_services.hashtag_follow(user=viewer_of(request), hashtag=hashtag)
     return HashtagOut.from_hashtag(
         hashtag,
@@ -500,7 +470,7 @@ def follow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
 
 @router.delete("/hashtags/{key}/follow", response=HashtagOut, summary="Stop following a #hashtag")
 def unfollow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
-    hashtag = _hashtag_or_404(request, key)
+    hashtag = hashtag_of(request, key)
     network_services.hashtag_unfollow(user=viewer_of(request), hashtag=hashtag)
     return HashtagOut.from_hashtag(
         hashtag,

@@ -26,6 +26,7 @@ from cercle.network import services as network_services
 from cercle.posts import selectors, services
 from cercle.posts.files import attachment_response
 from cercle.posts.forms import CommentForm, ComposerForm, EditForm
+from cercle.posts.lookups import post_of
 from cercle.posts.models import Comment, Post
 
 STREAM_TEMPLATE = "posts/_stream_items.html"
@@ -43,13 +44,6 @@ def _uploads(files: list[Any]) -> list[services.Upload]:
 def _add_errors(form: Any, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
-
-
-def _post_or_404(request: HttpRequest, post_id: int) -> Post:
-    post = selectors.post_get(viewer=viewer_of(request), post_id=post_id)
-    if post is None:
-        raise Http404
-    return post
 
 
 def _praised_people(raw: str) -> list[User]:
@@ -111,7 +105,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
         viewer=viewer, client_token=request.POST.get("client_token", "")
     )
     if earlier is not None:  # a replay: answered as the post's own page would be now
-        post = _post_or_404(request, earlier)
+        post = post_of(request, earlier)
         if not is_htmx(request):
             return redirect(post.get_absolute_url())
         return _created(request, post, post.community)
@@ -140,7 +134,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
                     community.get_absolute_url() if community else published.item.get_absolute_url()
                 )
             # Read through the policy: the same token sent twice at once lands here too.
-            return _created(request, _post_or_404(request, published.item.pk), community)
+            return _created(request, post_of(request, published.item.pk), community)
     context = composer_context(request, community=community, form=form)
     if is_htmx(request):
         response = render(request, "posts/_composer.html", context, status=422)
@@ -152,20 +146,20 @@ def post_create(request: HttpRequest) -> HttpResponse:
 
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     return render(request, "posts/detail.html", {**_thread(viewer, post), "expanded": True})
 
 
 @require_GET
 def comments_fragment(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     return render(request, "posts/_thread.html", _thread(viewer, post))
 
 
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     require(viewer, PostAction.EDIT, post)
     if request.method == "POST":
         form = EditForm(request.POST)
@@ -188,7 +182,7 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     back = post.community.get_absolute_url() if post.community else reverse("home")
     services.post_delete(actor=viewer, post=post)
     if is_htmx(request):
@@ -198,7 +192,7 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_POST
 def post_pin(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     services.post_pin(actor=viewer_of(request), post=post, pinned=request.POST.get("on") == "1")
     assert post.community is not None
     return redirect(post.community.get_absolute_url())
@@ -216,7 +210,7 @@ def _postable(viewer: User) -> list[Community]:
 def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
     """A moderator hides a post, telling its author why (optional)."""
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     require(viewer, PostAction.HIDE, post)
     error, reason = "", ""
     if request.method == "POST":
@@ -240,7 +234,7 @@ def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_POST
 def post_restore(request: HttpRequest, post_id: int) -> HttpResponse:
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     services.post_restore(actor=viewer_of(request), post=post)
     messages.success(request, _("The post is visible again."))
     return redirect(post.get_absolute_url())
@@ -249,7 +243,7 @@ def post_restore(request: HttpRequest, post_id: int) -> HttpResponse:
 def post_move(request: HttpRequest, post_id: int) -> HttpResponse:
     """Move a post to another community (its author, or a moderator of its community)."""
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     require(viewer, PostAction.MOVE, post)
     destinations = [c for c in _postable(viewer) if c.pk != post.community_id]
     error, chosen = "", ""
@@ -275,7 +269,7 @@ def post_move(request: HttpRequest, post_id: int) -> HttpResponse:
 
 def post_share(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     destinations = _postable(viewer)
     error = ""
     if request.method == "POST":
@@ -316,7 +310,7 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
     )
     if earlier is not None:  # a replay: answered as its post's thread would be now
         post_id = earlier[0]
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     if earlier is not None:
         if not is_htmx(request):
             return redirect(post.get_absolute_url())
@@ -365,7 +359,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_POST
 def react(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     comment = _comment_param(request, request.POST.get("comment"), post)
     try:
         services.reaction_set(
@@ -395,7 +389,7 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_GET
 def reactors(request: HttpRequest, post_id: int, emoji: str) -> HttpResponse:
     viewer = viewer_of(request)
-    post = _post_or_404(request, post_id)
+    post = post_of(request, post_id)
     comment = _comment_param(request, request.GET.get("comment"), post)
     people = selectors.reactors(viewer=viewer, post=post, emoji=emoji, comment=comment)
     return render(request, "posts/_reactors.html", {"people": people})
