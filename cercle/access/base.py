@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
     from cercle.accounts.models import User
 
-    Viewer = User | AnonymousUser
+    type Viewer = User | AnonymousUser  # lazy: the models import the policies too
 else:
     Viewer = Any
 

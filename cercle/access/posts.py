@@ -14,12 +14,13 @@ still open it at its address, to fix it, restore it or delete it.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from cercle.access.base import Viewer, is_active_viewer
+from cercle.access.base import Viewer, is_active_viewer, viewer_pk
 from cercle.access.communities import (
     CommunityAction,
     CommunityPolicy,
@@ -76,39 +77,137 @@ def post_q(viewer: Viewer, prefix: str = "") -> Q:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PostPermissions:
+    """What the viewer of a post they see may do to it (a card's buttons, the API's flags)."""
+
+    edit: bool
+    delete: bool
+    pin: bool
+    comment: bool  # also react, reply and share
+    hide: bool
+    move: bool
+
+    @staticmethod
+    def of(
+        *, is_author: bool, moderates: bool, in_community: bool, archived: bool, hidden: bool
+    ) -> PostPermissions:
+        """The rules, in one place: ``PostPolicy.can`` for one post, lists for a page.
+
+        ``moderates``: a site administrator, or a manager of the post's community.
+        """
+        return PostPermissions(
+            edit=is_author and not archived,
+            delete=is_author or moderates,
+            pin=in_community and moderates and not archived and not hidden,
+            comment=not archived and not hidden,
+            hide=moderates,
+            move=not archived and (is_author or moderates),
+        )
+
+    def as_dict(self) -> dict[str, bool]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CommentPermissions:
+    edit: bool
+    delete: bool
+
+    @staticmethod
+    def of(*, is_author: bool, post: PostPermissions) -> CommentPermissions:
+        """Its author edits it while the conversation is open; whoever may delete the post, too."""
+        return CommentPermissions(edit=is_author and post.comment, delete=is_author or post.delete)
+
+    def as_dict(self) -> dict[str, bool]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """Whom the viewer moderates, fetched once (one query) for a page of posts."""
+
+    admin: bool
+    roles: dict[int, str]
+
+    @classmethod
+    def of(cls, viewer: Viewer, community_ids: set[int] | None = None) -> Moderation:
+        """The viewer's roles (in ``community_ids`` only, when given)."""
+        from cercle.communities.models import Membership
+
+        if not is_active_viewer(viewer) or community_ids == set():
+            return cls(admin=is_site_admin(viewer), roles={})
+        memberships = Membership.objects.filter(user_id=viewer_pk(viewer))
+        if community_ids is not None:
+            memberships = memberships.filter(community_id__in=community_ids)
+        return cls(
+            admin=is_site_admin(viewer),
+            roles=dict(memberships.values_list("community_id", "role")),
+        )
+
+    def moderates(self, community_id: int | None) -> bool:
+        from cercle.communities.models import Role
+
+        return self.admin or (
+            community_id is not None and self.roles.get(community_id) in (Role.OWNER, Role.MANAGER)
+        )
+
+    def permissions(
+        self,
+        viewer: Viewer,
+        *,
+        author_id: int | None,
+        community_id: int | None,
+        archived: bool,
+        hidden: bool,
+    ) -> PostPermissions:
+        return PostPermissions.of(
+            is_author=author_id is not None and author_id == viewer.pk,
+            moderates=self.moderates(community_id),
+            in_community=community_id is not None,
+            archived=archived,
+            hidden=hidden,
+        )
+
+
 class PostPolicy:
     @staticmethod
     def visible(viewer: Viewer, queryset: QuerySet[Post]) -> QuerySet[Post]:
         return queryset.filter(post_q(viewer))
 
     @staticmethod
+    def permissions(viewer: Viewer, post: Post) -> PostPermissions:
+        """What ``viewer`` may do to ``post``, assuming they see it (``can`` checks that)."""
+        community = post.community
+        return PostPermissions.of(
+            is_author=post.author_id is not None and post.author_id == viewer.pk,
+            moderates=PostPolicy._moderates(viewer, post),
+            in_community=community is not None,
+            archived=community is not None and community.is_archived,
+            hidden=post.hidden_at is not None,
+        )
+
+    @staticmethod
     def can(viewer: Viewer, action: PostAction, post: Post) -> bool:
         if not is_active_viewer(viewer) or not PostPolicy._can_view(viewer, post):
             return False
-        community = post.community
-        archived = community is not None and community.is_archived
-        hidden = post.hidden_at is not None
-        is_author = post.author_id is not None and post.author_id == viewer.pk
+        if action == PostAction.VIEW:
+            return True
+        allowed = PostPolicy.permissions(viewer, post)
         match action:
-            case PostAction.VIEW:
-                return True
             case PostAction.COMMENT | PostAction.SHARE:
-                return not archived and not hidden
+                return allowed.comment
             case PostAction.EDIT:
-                return is_author and not archived
+                return allowed.edit
             case PostAction.DELETE:
-                return is_author or PostPolicy._moderates(viewer, post)
+                return allowed.delete
             case PostAction.PIN:
-                return (
-                    community is not None
-                    and not archived
-                    and not hidden
-                    and CommunityPolicy.can(viewer, CommunityAction.MODERATE, community)
-                )
+                return allowed.pin
             case PostAction.HIDE:
-                return PostPolicy._moderates(viewer, post)
+                return allowed.hide
             case PostAction.MOVE:
-                return not archived and (is_author or PostPolicy._moderates(viewer, post))
+                return allowed.move
+        return False
 
     @staticmethod
     def _moderates(viewer: Viewer, post: Post) -> bool:
@@ -177,13 +276,21 @@ class CommentPolicy:
 
     @staticmethod
     def can_delete(viewer: Viewer, comment: Comment) -> bool:
-        is_author = comment.author_id is not None and comment.author_id == viewer.pk
-        return is_author or PostPolicy.can(viewer, PostAction.DELETE, comment.post)
+        return CommentPolicy._permissions(viewer, comment).delete
 
     @staticmethod
     def can_edit(viewer: Viewer, comment: Comment) -> bool:
-        is_author = comment.author_id is not None and comment.author_id == viewer.pk
-        return is_author and PostPolicy.can(viewer, PostAction.COMMENT, comment.post)
+        return CommentPolicy._permissions(viewer, comment).edit
+
+    @staticmethod
+    def _permissions(viewer: Viewer, comment: Comment) -> CommentPermissions:
+        post = comment.post
+        if not PostPolicy.can(viewer, PostAction.VIEW, post):
+            return CommentPermissions(edit=False, delete=False)
+        return CommentPermissions.of(
+            is_author=comment.author_id is not None and comment.author_id == viewer.pk,
+            post=PostPolicy.permissions(viewer, post),
+        )
 
 
 class AttachmentPolicy:

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from cercle.access.base import Viewer, viewer_pk
 from cercle.access.communities import is_site_admin
-from cercle.access.posts import PostPolicy
+from cercle.access.posts import Moderation, PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Membership
 from cercle.feed import compiled
@@ -51,7 +51,6 @@ from cercle.posts.selectors import (
     PAGE_SIZE,
     Cursor,
     PostPage,
-    ViewerContext,
     hydrate,
     paginate,
     visible_posts,
@@ -341,8 +340,7 @@ def feed(
         role = why[post.pk].role
         if post.community_id is not None and role is not None:
             roles[post.community_id] = role
-    ctx = ViewerContext(viewer=viewer, admin=is_site_admin(viewer), roles=roles)
-    hydrate(viewer, items, ctx)
+    hydrate(viewer, items, Moderation(admin=is_site_admin(viewer), roles=roles))
     for post in items:
         post.reason = _reason(viewer, post, why.get(post.pk))  # type: ignore[attr-defined]
     return PostPage(items, next_cursor)

@@ -31,8 +31,8 @@ from django.urls import get_script_prefix, reverse
 
 from cercle.access.base import Viewer, viewer_pk
 from cercle.access.communities import is_site_admin
+from cercle.access.posts import Moderation
 from cercle.accounts.models import User
-from cercle.communities.models import Membership, Role
 from cercle.posts.models import EMOJI_LABELS, Attachment, Emoji, Post, PraiseRecipient, Reaction
 
 # Stand-ins compiled into the SQL and swapped for real values at each run.
@@ -374,30 +374,16 @@ def _add_reactions(found: list[Card], me: int | None) -> None:
 
 
 def _add_permissions(found: list[Card], viewer: Viewer, roles: dict[int, str] | None) -> None:
-    me = viewer_pk(viewer)
-    admin = is_site_admin(viewer)
-    if roles is None:
-        communities = {c.community_id for c in found if c.community_id is not None}
-        roles = (
-            dict(
-                Membership.objects.filter(user_id=me, community_id__in=communities).values_list(
-                    "community_id", "role"
-                )
-            )
-            if communities and me is not None
-            else {}
-        )
+    moderation = (
+        Moderation.of(viewer, {c.community_id for c in found if c.community_id is not None})
+        if roles is None
+        else Moderation(admin=is_site_admin(viewer), roles=roles)
+    )
     for card in found:
-        is_author = card.author_id is not None and card.author_id == me
-        moderates = card.community_id is not None and (
-            admin or roles.get(card.community_id) in (Role.OWNER, Role.MANAGER)
-        )
-        archived = card.community_archived
-        card.fields["permissions"] = {
-            "edit": is_author and not archived,
-            "delete": is_author or admin or moderates,
-            "pin": moderates and not archived and not card.hidden,
-            "comment": not archived and not card.hidden,
-            "hide": admin or moderates,
-            "move": not archived and (is_author or admin or moderates),
-        }
+        card.fields["permissions"] = moderation.permissions(
+            viewer,
+            author_id=card.author_id,
+            community_id=card.community_id,
+            archived=card.community_archived,
+            hidden=card.hidden,
+        ).as_dict()

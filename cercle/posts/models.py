@@ -7,12 +7,17 @@ A post on a profile has ``community = None``; who may see what is decided in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from cercle.access.posts import CommentPermissions, PostPermissions
 
 MAX_BODY = 10_000
 MAX_HIDDEN_REASON = 200
@@ -50,6 +55,9 @@ class PostKind(models.TextChoices):
 
 
 class Post(models.Model):
+    if TYPE_CHECKING:  # set for its viewer by posts.selectors (a card's buttons)
+        permissions: PostPermissions
+
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="posts"
     )
@@ -158,6 +166,9 @@ class PraiseRecipient(models.Model):
 
 
 class Comment(models.Model):
+    if TYPE_CHECKING:  # set for its viewer by posts.selectors.comments_for
+        permissions: CommentPermissions
+
     post = models.ForeignKey(Post, models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="comments"

@@ -152,14 +152,7 @@ class PostOut(SharedPostOut):
             "shared_post": (
                 SharedPostOut.from_post(post.shared_post) if post.shared_post else None
             ),
-            "permissions": PostPermissionsOut(
-                edit=getattr(post, "can_edit", False),
-                delete=getattr(post, "can_delete", False),
-                pin=getattr(post, "can_pin", False),
-                comment=getattr(post, "can_comment", False),
-                hide=getattr(post, "can_hide", False),
-                move=getattr(post, "can_move", False),
-            ),
+            "permissions": PostPermissionsOut(**post.permissions.as_dict()),
         }
 
 
@@ -233,10 +226,7 @@ class ReplyOut(Out):
             "reactions": [
                 ReactionOut.from_summary(r) for r in getattr(comment, "reaction_summary", [])
             ],
-            "permissions": CommentPermissionsOut(
-                edit=getattr(comment, "can_edit", False),
-                delete=getattr(comment, "can_delete", False),
-            ),
+            "permissions": CommentPermissionsOut(**comment.permissions.as_dict()),
         }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
@@ -27,11 +27,17 @@ from django.db.models import (
 )
 
 from cercle.access.base import Viewer, is_active_viewer, viewer_pk
-from cercle.access.communities import CommunityAction, CommunityPolicy, is_site_admin
+from cercle.access.communities import CommunityAction, CommunityPolicy
 from cercle.access.hashtags import HashtagPolicy
-from cercle.access.posts import CommentPolicy, PostAction, PostPolicy
+from cercle.access.posts import (
+    CommentPermissions,
+    CommentPolicy,
+    Moderation,
+    PostAction,
+    PostPolicy,
+)
 from cercle.accounts.models import User
-from cercle.communities.models import Community, Membership, Role
+from cercle.communities.models import Community
 from cercle.posts.models import (
     EMOJI_LABELS,
     Attachment,
@@ -95,33 +101,6 @@ class PostPage:
     next_cursor: str | None
 
 
-@dataclass(slots=True)
-class ViewerContext:
-    """What permission checks on a list need, fetched once (one query)."""
-
-    viewer: Viewer
-    admin: bool
-    roles: dict[int, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, viewer: Viewer) -> ViewerContext:
-        roles = (
-            dict(
-                Membership.objects.filter(user_id=viewer_pk(viewer)).values_list(
-                    "community_id", "role"
-                )
-            )
-            if is_active_viewer(viewer)
-            else {}
-        )
-        return cls(viewer=viewer, admin=is_site_admin(viewer), roles=roles)
-
-    def moderates(self, community: Community | None) -> bool:
-        return community is not None and (
-            self.admin or self.roles.get(community.pk) in (Role.OWNER, Role.MANAGER)
-        )
-
-
 def visible_posts(viewer: Viewer) -> QuerySet[Post]:
     """Every post the viewer may see, with what a card shows joined in."""
     return _base(viewer)
@@ -175,11 +154,16 @@ def _reaction_summaries(
     return out
 
 
-def hydrate(viewer: Viewer, posts: list[Post], ctx: ViewerContext | None = None) -> list[Post]:
-    """Attach what a post card shows: files, praise, reactions, permissions."""
+def hydrate(viewer: Viewer, posts: list[Post], moderation: Moderation | None = None) -> list[Post]:
+    """Attach what a post card shows: files, praise, reactions, permissions.
+
+    ``moderation``: the viewer's roles when the caller knows them already.
+    """
     if not posts:
         return posts
-    ctx = ctx or ViewerContext.of(viewer)
+    moderation = moderation or Moderation.of(
+        viewer, {p.community_id for p in posts if p.community_id is not None}
+    )
     ids = [p.pk for p in posts] + [p.shared_post_id for p in posts if p.shared_post_id]
     files: dict[int, list[Attachment]] = defaultdict(list)
     for attachment in Attachment.objects.filter(post_id__in=ids, comment__isnull=True):
@@ -196,16 +180,13 @@ def hydrate(viewer: Viewer, posts: list[Post], ctx: ViewerContext | None = None)
                 item.files = files.get(item.pk, [])  # type: ignore[attr-defined]
                 item.praised = praised.get(item.pk, [])  # type: ignore[attr-defined]
         post.reaction_summary = reactions.get((post.pk, None), [])  # type: ignore[attr-defined]
-        is_author = post.author_id is not None and post.author_id == viewer.pk
-        archived = post.community is not None and post.community.is_archived
-        hidden = post.hidden_at is not None
-        moderates = ctx.admin or ctx.moderates(post.community)
-        post.can_edit = is_author and not archived  # type: ignore[attr-defined]
-        post.can_delete = is_author or moderates  # type: ignore[attr-defined]
-        post.can_pin = ctx.moderates(post.community) and not archived and not hidden  # type: ignore[attr-defined]
-        post.can_comment = not archived and not hidden  # type: ignore[attr-defined]
-        post.can_hide = moderates  # type: ignore[attr-defined]
-        post.can_move = not archived and (is_author or moderates)  # type: ignore[attr-defined]
+        post.permissions = moderation.permissions(
+            viewer,
+            author_id=post.author_id,
+            community_id=post.community_id,
+            archived=post.community is not None and post.community.is_archived,
+            hidden=post.hidden_at is not None,
+        )
     return posts
 
 
@@ -360,13 +341,15 @@ def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:
         .order_by("created_at", "id")
     )
     reactions = _reaction_summaries(viewer, posts=[post.pk], comments=[c.pk for c in comments])
+    allowed = PostPolicy.permissions(viewer, post)
     by_parent: dict[int, list[Comment]] = defaultdict(list)
     top: list[Comment] = []
     for comment in comments:
         comment.reaction_summary = reactions.get((post.pk, comment.pk), [])  # type: ignore[attr-defined]
-        is_author = comment.author_id is not None and comment.author_id == viewer.pk
-        comment.can_delete = is_author or getattr(post, "can_delete", False)  # type: ignore[attr-defined]
-        comment.can_edit = is_author and getattr(post, "can_comment", False)  # type: ignore[attr-defined]
+        comment.permissions = CommentPermissions.of(
+            is_author=comment.author_id is not None and comment.author_id == viewer.pk,
+            post=allowed,
+        )
         if comment.parent_id is None:
             top.append(comment)
         else:
