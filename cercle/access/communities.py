@@ -48,6 +48,37 @@ def member_community_ids(viewer: Viewer) -> QuerySet[Membership, int]:
     )
 
 
+def moderated_community_ids(viewer: Viewer) -> QuerySet[Membership, int]:
+    """A subquery of the ids of the communities the viewer manages (owner or manager)."""
+    from cercle.communities.models import Membership, Role
+
+    return Membership.objects.filter(
+        user_id=viewer_pk(viewer), role__in=[Role.OWNER, Role.MANAGER]
+    ).values_list("community_id", flat=True)
+
+
+def community_q(viewer: Viewer, prefix: str = "") -> Q:
+    """The communities the viewer may see (``VIEW``), as a filter on ``prefix``.
+
+    Open and private ones (a private one shows its name), the viewer's own,
+    and a secret one they are invited to.  Usable inside any query (a
+    community's list, notifications about communities...).  Site
+    administrators see all of them: callers check ``is_site_admin`` first.
+    """
+    from cercle.communities.models import CommunityKind, Invitation, InvitationStatus
+
+    invited = Invitation.objects.filter(
+        community=OuterRef(f"{prefix}pk"),
+        user_id=viewer_pk(viewer),
+        status=InvitationStatus.PENDING,
+    )
+    return (
+        Q(**{f"{prefix}kind__in": [CommunityKind.OPEN, CommunityKind.PRIVATE]})
+        | Q(**{f"{prefix}pk__in": member_community_ids(viewer)})
+        | Q(Exists(invited))
+    )
+
+
 def membership_of(viewer: Viewer, community: Community) -> Membership | None:
     """The viewer's membership, fetched once per community object and viewer."""
     from cercle.communities.models import Membership
@@ -65,20 +96,11 @@ def membership_of(viewer: Viewer, community: Community) -> Membership | None:
 class CommunityPolicy:
     @staticmethod
     def visible(viewer: Viewer, queryset: QuerySet[Community]) -> QuerySet[Community]:
-        from cercle.communities.models import CommunityKind, Invitation, InvitationStatus
-
         if not is_active_viewer(viewer):
             return queryset.none()
         if is_site_admin(viewer):
             return queryset
-        invited = Invitation.objects.filter(
-            community=OuterRef("pk"), user_id=viewer_pk(viewer), status=InvitationStatus.PENDING
-        )
-        return queryset.filter(
-            Q(kind__in=[CommunityKind.OPEN, CommunityKind.PRIVATE])
-            | Q(pk__in=member_community_ids(viewer))
-            | Exists(invited)
-        )
+        return queryset.filter(community_q(viewer))
 
     @staticmethod
     def readable(viewer: Viewer, queryset: QuerySet[Community]) -> QuerySet[Community]:

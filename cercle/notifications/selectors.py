@@ -6,20 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from cercle.access.communities import is_site_admin, member_community_ids
+from cercle.access.communities import community_q, is_site_admin, moderated_community_ids
 from cercle.access.posts import post_q
 from cercle.accounts.models import User
-from cercle.communities.models import (
-    CommunityKind,
-    Invitation,
-    InvitationStatus,
-    Membership,
-    Role,
-)
 from cercle.notifications import describe
 from cercle.notifications.models import Event, Notification
 from cercle.realtime import events
@@ -45,25 +38,13 @@ def visible(user: User, *, in_app: bool | None = True) -> QuerySet[Notification]
         mine = mine.filter(in_app=in_app)
     if is_site_admin(user):
         return mine.order_by("-updated_at", "-id")
+    # The rules are the visibility module's: posts as everywhere, communities as
+    # their pages; a request to join speaks to those who still manage the community.
     about_posts = Q(post__isnull=True) | post_q(user, "post__")
-    still_manager = Membership.objects.filter(
-        community=OuterRef("community"),
-        user=user,
-        role__in=[Role.OWNER, Role.MANAGER],
-    )
-    still_invited = Invitation.objects.filter(
-        community=OuterRef("community"), user=user, status=InvitationStatus.PENDING
-    )
-    mine_ids = member_community_ids(user)
     about_communities = (
         Q(community__isnull=True)
-        | Q(event=Event.JOIN_REQUEST) & Exists(still_manager)
-        | ~Q(event=Event.JOIN_REQUEST)
-        & (
-            ~Q(community__kind=CommunityKind.SECRET)
-            | Q(community__in=mine_ids)
-            | Q(event=Event.INVITATION) & Exists(still_invited)
-        )
+        | Q(event=Event.JOIN_REQUEST) & Q(community__in=moderated_community_ids(user))
+        | ~Q(event=Event.JOIN_REQUEST) & community_q(user, "community__")
     )
     return mine.filter(about_posts, about_communities).order_by("-updated_at", "-id")
 
