@@ -11,20 +11,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from faker import Faker
 
 from cercle.accounts.models import Department, Endorsement, Region, User, UserSkill
 from cercle.accounts.services import department_for, region_for, skill_for
 from cercle.core.text import fold
-
-if TYPE_CHECKING:
-    from cercle.demo.social import SocialResult
 
 DOMAIN = "hexagone-services.fr"
 DEMO_PASSWORD = "cercle-demo"  # noqa: S105 - documented demo password
@@ -241,13 +236,6 @@ SOPHIE = Persona(
 PERSONAS = (CEO, THOMAS, ALEXANDRA, FRANCK, SOPHIE)
 
 
-@dataclass(slots=True)
-class DemoResult:
-    users: int
-    personas: dict[str, str] = field(default_factory=dict)  # key -> e-mail
-    social: SocialResult | None = None  # None when built without social content
-
-
 def is_database_empty() -> bool:
     return not User.objects.exists()
 
@@ -260,7 +248,7 @@ def _department_sizes(total: int) -> dict[str, int]:
     return sizes
 
 
-class _Builder:
+class CompanyBuilder:
     def __init__(self, *, users: int, seed: int) -> None:
         self.total = users
         self.rng = random.Random(seed)
@@ -483,55 +471,3 @@ class _Builder:
             for endorser in self.rng.sample(peers, k=min(len(peers), self.rng.randint(1, 4))):
                 endorsements.append(Endorsement(user_skill=user_skill, endorser=endorser))
         Endorsement.objects.bulk_create(endorsements, batch_size=1000)
-
-
-def _no_progress(_: int) -> object:
-    return None
-
-
-def _no_mail_about_the_past() -> None:
-    """The stories' notifications are history: nobody is e-mailed about them.
-
-    They stay under the bell; what happens from now on is e-mailed as usual.
-    """
-    from cercle.notifications.models import EmailChoice, Notification
-    from cercle.tasks.models import TaskRecord
-
-    Notification.objects.exclude(email=EmailChoice.OFF).update(email=EmailChoice.OFF)
-    TaskRecord.objects.filter(task_path__startswith="cercle.notifications.").delete()
-
-
-def build_demo_company(
-    *,
-    users: int = 300,
-    seed: int = 2015,
-    progress: Callable[[int], object] = _no_progress,
-    social: bool = True,
-) -> DemoResult:
-    """Create the demo company in one transaction; the database must be empty of people.
-
-    With ``social`` (the default) the people also get communities, conversations
-    and follows (``cercle.demo.social``), in the same transaction: a failure
-    leaves neither a company without its content nor content without its people.
-    """
-    if users < MIN_USERS:
-        raise ValueError(f"The demo company needs at least {MIN_USERS} people.")
-    builder = _Builder(users=users, seed=seed)
-    builder.build(progress)
-    social_result = None
-    with transaction.atomic():
-        builder.save()
-        if social:
-            from cercle.demo.social import build_social_demo  # it imports this module
-
-            social_result = build_social_demo(seed=seed, progress=progress)
-            # The stories backdate what they write: index the dates they ended with.
-            from cercle.search.index import rebuild
-
-            rebuild()
-            _no_mail_about_the_past()
-    return DemoResult(
-        users=len(builder.people),
-        personas={p.key: p.email for p in PERSONAS},
-        social=social_result,
-    )

@@ -17,13 +17,15 @@ import asyncio
 import json
 import logging
 from functools import cache
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.conf import settings
 
+from cercle.realtime.hub import Message, hub
+
 log = logging.getLogger(__name__)
 
-Message = dict[str, Any]
+__all__ = ["Message", "broker"]
 CHANNEL = "cercle:events"
 
 
@@ -39,8 +41,6 @@ class Broker(Protocol):
 
 class LocalBroker:
     def publish(self, message: Message) -> None:
-        from cercle.realtime.hub import hub
-
         hub.post(message)
 
     def start(self) -> None:
@@ -79,8 +79,6 @@ class RedisBroker:
     async def _listen(self) -> None:
         import redis.asyncio as aredis
         from redis.exceptions import RedisError
-
-        from cercle.realtime.hub import hub
 
         connected_before = False
         while True:

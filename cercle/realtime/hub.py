@@ -18,9 +18,10 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
-from cercle.realtime.broker import Message
-
 log = logging.getLogger(__name__)
+
+# What travels from a write to the streams: {"kind": ..., ...}; brokers carry it.
+Message = dict[str, Any]
 
 NOTIFICATIONS = "notifications"
 FEED = "feed"

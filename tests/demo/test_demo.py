@@ -6,7 +6,8 @@ from django.db.models import Count
 
 from cercle.accounts.models import User
 from cercle.accounts.selectors import manager_chain_ids
-from cercle.demo.company import ALEXANDRA, FRANCK, SOPHIE, THOMAS, build_demo_company
+from cercle.demo.build import build_demo_company
+from cercle.demo.company import ALEXANDRA, FRANCK, SOPHIE, THOMAS
 
 pytestmark = pytest.mark.django_db
 

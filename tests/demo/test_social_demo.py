@@ -22,7 +22,8 @@ from cercle.communities.models import (
     Role,
 )
 from cercle.core.uploads import classify_upload
-from cercle.demo.company import ALEXANDRA, CEO, FRANCK, SOPHIE, THOMAS, build_demo_company
+from cercle.demo.build import build_demo_company
+from cercle.demo.company import ALEXANDRA, CEO, FRANCK, SOPHIE, THOMAS
 from cercle.demo.social import (
     CODIR,
     CROISSANCE,

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from cercle.communities.models import Community
-from cercle.demo.company import SOPHIE, THOMAS, build_demo_company
+from cercle.demo.build import build_demo_company
+from cercle.demo.company import SOPHIE, THOMAS
 from cercle.posts.models import Post
 from tests.asgi import asgi_server
 from tests.e2e.conftest import pages_on

@@ -9,7 +9,8 @@ import pytest
 
 from cercle.accounts.models import User
 from cercle.communities.models import Community, Membership, Role
-from cercle.demo.company import THOMAS, build_demo_company
+from cercle.demo.build import build_demo_company
+from cercle.demo.company import THOMAS
 from cercle.posts import services
 from tests.e2e.test_people import TEXT, sign_in
 

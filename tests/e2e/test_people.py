@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from cercle.demo.company import ALEXANDRA, DEMO_PASSWORD, THOMAS, build_demo_company
+from cercle.demo.build import build_demo_company
+from cercle.demo.company import ALEXANDRA, DEMO_PASSWORD, THOMAS
 from tests.conftest import make_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

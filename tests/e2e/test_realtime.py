@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from cercle.accounts.models import User
-from cercle.demo.company import ALEXANDRA, THOMAS, build_demo_company
+from cercle.demo.build import build_demo_company
+from cercle.demo.company import ALEXANDRA, THOMAS
 from cercle.network import services as network
 from cercle.notifications.models import Notification
 from tests.asgi import Server, asgi_server

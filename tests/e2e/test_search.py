@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from cercle.demo.company import THOMAS, build_demo_company
+from cercle.demo.build import build_demo_company
+from cercle.demo.company import THOMAS
 from cercle.demo.social import TENDER_PDF
 from cercle.posts.models import Attachment
 from tests.e2e.test_people import TEXT, sign_in

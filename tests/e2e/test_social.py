@@ -9,7 +9,8 @@ import pytest
 
 from cercle.accounts.models import UserSkill
 from cercle.communities.models import Community, Membership
-from cercle.demo.company import THOMAS, build_demo_company
+from cercle.demo.build import build_demo_company
+from cercle.demo.company import THOMAS
 from tests.e2e.test_people import TEXT, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,13 +9,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from cercle.demo.build import build_demo_company
 from cercle.demo.company import (
     ALEXANDRA,
     DEMO_PASSWORD,
     MIN_USERS,
     SOPHIE,
     THOMAS,
-    build_demo_company,
     is_database_empty,
 )
 from cercle.demo.social import social_steps
