@@ -27,6 +27,7 @@ from cercle.access.communities import (
     membership_of,
 )
 from cercle.accounts.models import User
+from cercle.communities.events import CommunityChanged, Invited, JoinRequested, RequestAnswered
 from cercle.communities.models import (
     AuditEntry,
     Community,
@@ -38,11 +39,10 @@ from cercle.communities.models import (
     RequestStatus,
     Role,
 )
+from cercle.core import events
 from cercle.core.errors import invalid
 from cercle.core.images import Rendition, square_renditions
 from cercle.core.text import clean_label, clean_text
-from cercle.notifications import services as notify
-from cercle.search import index as search_index
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 2000
@@ -156,7 +156,7 @@ def community_create(
         community.avatar.save(picture.name, picture.content, save=False)
     community.save()
     _add_member(community, actor, Role.OWNER)
-    search_index.index_community(community)
+    events.publish(CommunityChanged(community=community))
     return community
 
 
@@ -183,7 +183,7 @@ def community_update(
             transaction.on_commit(lambda: storage.delete(old))
     community.save(update_fields=["name", "description", "kind", "avatar"])
     _audit(actor, community, "update")
-    search_index.index_community(community)
+    events.publish(CommunityChanged(community=community))
     return community
 
 
@@ -230,7 +230,7 @@ def community_request(*, actor: User, community: Community, message: str = "") -
         return JoinRequest.objects.get(
             community=community, user=actor, status=RequestStatus.PENDING
         )
-    notify.join_requested(actor=actor, community=community)
+    events.publish(JoinRequested(actor=actor, community=community))
     return join_request
 
 
@@ -247,8 +247,8 @@ def request_decide(*, actor: User, join_request: JoinRequest, approve: bool) -> 
     if approve and join_request.user.is_active:
         _add_member(community, join_request.user)
     _audit(actor, community, "approve" if approve else "deny", str(join_request.user_id))
-    notify.request_answered(
-        actor=actor, community=community, user=join_request.user, approved=approve
+    events.publish(
+        RequestAnswered(actor=actor, community=community, user=join_request.user, approved=approve)
     )
     return join_request
 
@@ -270,7 +270,7 @@ def community_invite(*, actor: User, community: Community, user: User) -> Invita
     )
     _audit(actor, community, "invite", str(user.pk))
     if created:
-        notify.invited(actor=actor, community=community, user=user)
+        events.publish(Invited(actor=actor, community=community, user=user))
     return invitation
 
 

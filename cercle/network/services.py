@@ -10,7 +10,9 @@ from cercle.access import NotFound
 from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts.models import User
+from cercle.core import events
 from cercle.core.errors import invalid
+from cercle.network.events import Followed
 from cercle.network.models import (
     AttentionLevel,
     AttentionSetting,
@@ -18,7 +20,6 @@ from cercle.network.models import (
     HashtagFollow,
     SourceKind,
 )
-from cercle.notifications import services as notify
 from cercle.posts.models import Hashtag
 
 
@@ -30,7 +31,7 @@ def follow(*, follower: User, followee: User) -> Follow:
         raise invalid("followee", _("This person cannot be followed."))
     relation, created = Follow.objects.get_or_create(follower=follower, followee=followee)
     if created:
-        notify.followed(follower=follower, followee=followee)
+        events.publish(Followed(follower=follower, followee=followee))
     return relation
 
 

@@ -8,4 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from cercle.notifications import checks  # noqa: F401  (registers the deploy checks)
+        from cercle.notifications import (
+            checks,  # noqa: F401  (registers the deploy checks)
+            subscribers,  # noqa: F401  (follows the domain's events)
+        )

@@ -29,12 +29,20 @@ from cercle.access.communities import CommunityAction, CommunityPolicy, is_site_
 from cercle.access.posts import CommentAction, PostAction, PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import AuditEntry, Community
-from cercle.core import rendering
+from cercle.core import events, rendering
 from cercle.core.errors import invalid
 from cercle.core.images import square_renditions, without_metadata
 from cercle.core.text import clean_label, clean_text
 from cercle.core.uploads import UploadKind, classify_upload, safe_filename, served_name
-from cercle.notifications import services as notify
+from cercle.posts.events import (
+    CommentEdited,
+    CommentPublished,
+    PostEdited,
+    PostHidden,
+    PostMoved,
+    PostPublished,
+    Reacted,
+)
 from cercle.posts.models import (
     MAX_BODY,
     MAX_HIDDEN_REASON,
@@ -51,8 +59,6 @@ from cercle.posts.models import (
     Reaction,
     clean_client_token,
 )
-from cercle.realtime import events as realtime
-from cercle.search import index as search_index
 
 MAX_ATTACHMENTS = 10
 MAX_PRAISED = 20
@@ -330,14 +336,15 @@ def post_publish(
             [PraiseRecipient(post=post, user=p) for p in {p.pk: p for p in praised}.values()]
         )
     stored = _store_attachments(classified, post=post, comment=None, user=author)
-    search_index.index_post(post, new_files=[a.name for a in stored])
-    notify.post_published(
-        post=post,
-        mentioned_users=rendered.mentioned,
-        hashtag_ids=[tag.pk for tag in rendered.hashtags],
-        praised=praised,
+    events.publish(
+        PostPublished(
+            post=post,
+            mentioned=list(rendered.mentioned),
+            hashtags=list(rendered.hashtags),
+            praised=list(praised),
+            file_names=[a.name for a in stored],
+        )
     )
-    realtime.post_published(post.pk)
     return Published(post, created=True)
 
 
@@ -353,8 +360,7 @@ def post_edit(*, actor: User, post: Post, body: str) -> Post:
     post.body, post.body_html, post.edited_at = body, rendered.html, timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     newly_mentioned = _sync_tags_and_mentions(post, rendered)
-    search_index.index_post(post)
-    notify.mentioned(actor=actor, post=post, users=newly_mentioned)
+    events.publish(PostEdited(post=post, actor=actor, newly_mentioned=list(newly_mentioned)))
     return post
 
 
@@ -408,7 +414,7 @@ def post_hide(*, actor: User, post: Post, reason: str = "") -> Post:
     post.pinned_at = None
     post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "pinned_at"])
     _audit(actor, post, "hide_post")
-    notify.moderated(actor=actor, post=post)
+    events.publish(PostHidden(post=post, actor=actor))
     return post
 
 
@@ -451,8 +457,7 @@ def post_move(*, actor: User, post: Post, community: Community) -> Post:
     _audit(actor, post, "move_post")  # a site admin outside the community leaves a trace there
     post.community, post.pinned_at = community, None
     post.save(update_fields=["community", "pinned_at"])
-    search_index.post_moved(post)
-    notify.moderated(actor=actor, post=post, moved_to=community)
+    events.publish(PostMoved(post=post, actor=actor, community=community))
     return post
 
 
@@ -524,12 +529,16 @@ def comment_publish(
         ignore_conflicts=True,
     )
     stored = _store_attachments(classified, post=post, comment=comment, user=author)
-    search_index.index_comment(comment, new_files=[a.name for a in stored])
     Post.objects.filter(pk=post.pk).update(
         comment_count=F("comment_count") + 1, last_activity_at=comment.created_at
     )
-    notify.mentioned(actor=author, post=post, users=rendered.mentioned, comment=comment)
-    notify.commented(comment=comment, mentioned_ids=[u.pk for u in rendered.mentioned])
+    events.publish(
+        CommentPublished(
+            comment=comment,
+            mentioned=list(rendered.mentioned),
+            file_names=[a.name for a in stored],
+        )
+    )
     return Published(comment, created=True)
 
 
@@ -546,12 +555,12 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         [Mention(post=comment.post, comment=comment, user=u) for u in rendered.mentioned],
         ignore_conflicts=True,
     )
-    search_index.index_comment(comment)
-    notify.mentioned(
-        actor=actor,
-        post=comment.post,
-        users=[u for u in rendered.mentioned if u.pk not in before],
-        comment=comment,
+    events.publish(
+        CommentEdited(
+            comment=comment,
+            actor=actor,
+            newly_mentioned=[u for u in rendered.mentioned if u.pk not in before],
+        )
     )
     return comment
 
@@ -587,7 +596,7 @@ def reaction_set(
         except IntegrityError:  # a concurrent duplicate: the reaction exists, as wanted
             created = False
         if created:
-            notify.reacted(actor=user, post=post, comment=comment)
+            events.publish(Reacted(actor=user, post=post, comment=comment))
     else:
         Reaction.objects.filter(post=post, comment=comment, user=user, emoji=emoji).delete()
     return on

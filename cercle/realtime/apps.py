@@ -6,3 +6,6 @@ class RealtimeConfig(AppConfig):
     name = "cercle.realtime"
     label = "realtime"
     verbose_name = _("Live updates")
+
+    def ready(self) -> None:
+        from cercle.realtime import subscribers  # noqa: F401  (follows the domain's events)

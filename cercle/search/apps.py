@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "cercle.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from cercle.search import subscribers  # noqa: F401  (follows the domain's events)
