@@ -55,3 +55,31 @@ def test_the_check_looks_at_every_app() -> None:
     found = {str(p.relative_to(PACKAGE)) for p in _domain_modules()}
     for expected in ("posts/services.py", "communities/services.py", "access/posts.py"):
         assert expected in found
+
+
+WRITES = {
+    "save",
+    "delete",
+    "update",
+    "create",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
+
+
+def test_selectors_only_read() -> None:
+    """Reads and writes stay apart: a selector that writes belongs in services.py."""
+    offenders: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.glob("*/selectors.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITES
+            ):
+                offenders.setdefault(str(path.relative_to(PACKAGE)), []).append(
+                    f"line {node.lineno}: .{node.func.attr}()"
+                )
+    assert not offenders, f"selectors that write: {offenders}"

@@ -13,7 +13,7 @@ from pydantic.json_schema import SkipJsonSchema
 from cercle.accounts.api import PersonOut
 from cercle.api.schema import In, NotNull, Out, PathId, one_of
 from cercle.core.http import viewer_of
-from cercle.notifications import preferences, selectors
+from cercle.notifications import preferences, selectors, services
 from cercle.notifications.describe import target_url
 from cercle.notifications.models import DigestFrequency, EmailChoice, Event
 
@@ -94,14 +94,14 @@ def mark_read(request: HttpRequest, notification_id: PathId) -> UnreadOut:
     viewer = viewer_of(request)
     if not selectors.visible(viewer).filter(pk=notification_id).exists():
         raise Http404
-    selectors.mark_read(viewer, notification_id)
+    services.mark_read(viewer, notification_id)
     return UnreadOut(unread_count=selectors.unread_count(viewer))
 
 
 @router.post("/notifications/read-all", response=UnreadOut, summary="Mark all read")
 def mark_all_read(request: HttpRequest) -> UnreadOut:
     viewer = viewer_of(request)
-    selectors.mark_all_read(viewer)
+    services.mark_all_read(viewer)
     return UnreadOut(unread_count=0)
 
 

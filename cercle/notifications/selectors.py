@@ -15,7 +15,6 @@ from cercle.access.posts import post_q
 from cercle.accounts.models import User
 from cercle.notifications import describe
 from cercle.notifications.models import Event, Notification
-from cercle.realtime import events
 
 PAGE_SIZE = 30
 
@@ -81,20 +80,3 @@ def items(notifications: Iterable[Notification]) -> list[Item]:
         Item(n, describe.text(n), describe.excerpt(n), reverse("notifications:open", args=[n.pk]))
         for n in notifications
     ]
-
-
-def mark_read(user: User, pk: int) -> None:
-    if Notification.objects.filter(recipient=user, pk=pk, in_app=True, read_at__isnull=True).update(
-        read_at=timezone.now()
-    ):
-        events.notifications_changed([user.pk])  # the bell of the user's other tabs
-
-
-def mark_all_read(user: User) -> int:
-    """Mark every unread notification of ``user`` read; how many were."""
-    count = Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    if count:
-        events.notifications_changed([user.pk])
-    return count

@@ -309,3 +309,20 @@ def moderated(*, actor: User, post: Post, moved_to: Community | None = None) -> 
     """A moderator hid ``post`` (``moved_to`` None) or moved it there: its author is told."""
     if post.author_id is not None:
         _tell([post.author_id], Event.MODERATION, actor, post=post, community=moved_to)
+
+
+def mark_read(user: User, pk: int) -> None:
+    if Notification.objects.filter(recipient=user, pk=pk, in_app=True, read_at__isnull=True).update(
+        read_at=timezone.now()
+    ):
+        events.notifications_changed([user.pk])  # the bell of the user's other tabs
+
+
+def mark_all_read(user: User) -> int:
+    """Mark every unread notification of ``user`` read; how many were."""
+    count = Notification.objects.filter(recipient=user, in_app=True, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if count:
+        events.notifications_changed([user.pk])
+    return count

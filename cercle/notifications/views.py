@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cercle.core.http import is_htmx, viewer_of
-from cercle.notifications import delivery, preferences, selectors
+from cercle.notifications import delivery, preferences, selectors, services
 from cercle.notifications.describe import target_url
 from cercle.notifications.models import DigestFrequency, EmailChoice, Event, Notification
 
@@ -50,7 +50,7 @@ def badge(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification: it is read, and the browser goes where it leads."""
     notification = _own(request, pk)
-    selectors.mark_read(viewer_of(request), notification.pk)
+    services.mark_read(viewer_of(request), notification.pk)
     return redirect(target_url(notification))
 
 
@@ -58,7 +58,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_of(request)
     notification = _own(request, pk)
-    selectors.mark_read(viewer, notification.pk)
+    services.mark_read(viewer, notification.pk)
     if is_htmx(request):
         notification = selectors.for_page(viewer).get(pk=notification.pk)
         return render(
@@ -75,7 +75,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    selectors.mark_all_read(viewer_of(request))
+    services.mark_all_read(viewer_of(request))
     return redirect("notifications:list")
 
 

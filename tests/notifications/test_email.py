@@ -18,7 +18,7 @@ from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
 from cercle.network import services as network
 from cercle.network.models import AttentionLevel, SourceKind
-from cercle.notifications import delivery, preferences, selectors
+from cercle.notifications import delivery, preferences, selectors, services
 from cercle.notifications.models import (
     DigestFrequency,
     EmailChoice,
@@ -156,7 +156,7 @@ def test_no_email_about_what_the_recipient_can_no_longer_see(smtp, user, other) 
 
 def test_what_was_read_in_the_app_is_not_emailed(smtp, user, other) -> None:
     posts.post_create(author=other, body=f"@{user.handle} merci !")
-    selectors.mark_all_read(user)
+    services.mark_all_read(user)
     deliver()
     assert smtp.mailbox.messages == []
 
@@ -217,7 +217,7 @@ def test_the_digest_tells_each_thing_once_over_several_days(smtp, user, other) -
     posts.comment_create(author=franck, post=mine, body="Moi aussi je l'ai.")
     network.follow(follower=franck, followee=user)
     follow = selectors.visible(user).get(event=Event.FOLLOW, emailed_at__isnull=True)
-    selectors.mark_read(user, follow.pk)
+    services.mark_read(user, follow.pk)
     assert _digest(smtp, tuesday + timedelta(hours=12), user) == []  # one a day
     [day2] = _digest(smtp, tuesday + timedelta(days=1), user)
     text = body(day2, "plain")

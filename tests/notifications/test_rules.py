@@ -8,7 +8,7 @@ from django.utils import translation
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind, Role
 from cercle.network import services as network
-from cercle.notifications import selectors
+from cercle.notifications import selectors, services
 from cercle.notifications.describe import target_url, text
 from cercle.notifications.models import Event, Notification
 from cercle.posts import services as posts
@@ -66,7 +66,7 @@ def test_comments_tell_the_author_and_the_participants_grouped_while_unread(user
         "Franck Morel replied in a conversation you are in"
     )
     # Once read, the next comment starts a new notification.
-    selectors.mark_all_read(user)
+    services.mark_all_read(user)
     posts.comment_create(author=other, post=post, body="On part à 8 h.", parent=first)
     assert [n.actor_count for n in selectors.visible(user)] == [1, 2]
     assert selectors.unread_count(user) == 1

@@ -10,6 +10,7 @@ import pytest
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
 from cercle.network import services as network
+from cercle.notifications import services
 from cercle.notifications.models import Event, Notification
 from cercle.posts import services as posts
 from cercle.realtime import events
@@ -214,13 +215,12 @@ def test_a_closed_stream_leaves_no_inbox(stream_for: Any, user: Any) -> None:
 def test_reading_in_another_tab_lowers_the_count_here(
     stream_for: Any, user: Any, other: Any
 ) -> None:
-    from cercle.notifications import selectors
 
     posts.post_create(author=other, body=f"Un : @{user.handle}")
     posts.post_create(author=other, body=f"Deux : @{user.handle}")
     stream = stream_for(user)
     assert stream.next().json()["unread"] == 2
-    selectors.mark_read(user, Notification.objects.filter(recipient=user).first().pk)
+    services.mark_read(user, Notification.objects.filter(recipient=user).first().pk)
     assert stream.next(timeout=1.0).json() == {"unread": 1, "notifications": []}
-    selectors.mark_all_read(user)
+    services.mark_all_read(user)
     assert stream.next(timeout=1.0).json() == {"unread": 0, "notifications": []}
