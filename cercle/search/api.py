@@ -15,7 +15,6 @@ from pydantic import Field
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import Department, Region
 from cercle.api.schema import Id, In, Out, PathId
-from cercle.communities.selectors import community_get
 from cercle.core.http import viewer_of
 from cercle.core.text import fold
 from cercle.posts.schemas import CommunityRefOut
@@ -63,18 +62,13 @@ class SearchPageOut(Out):
 @router.get("/search", response=SearchPageOut, summary="Search posts, comments, people, ...")
 def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
     viewer = viewer_of(request)
-    if query.since and query.until and query.since > query.until:
-        raise ValidationError({"until": [_("The end date is before the start date.")]})
-    community = None
-    if query.community:
-        community = community_get(viewer=viewer, slug=query.community)
-        if community is None:
-            raise ValidationError({"community": [_("No such community.")]})
-    author = None
-    if query.author:
-        author = selectors.author_get(viewer=viewer, user_id=query.author)
-        if author is None:
-            raise ValidationError({"author": [_("Nobody by that name.")]})
+    filters = selectors.filters_for(
+        viewer=viewer,
+        community=query.community or "",
+        author_id=query.author,
+        since=query.since,
+        until=query.until,
+    )
     parsed = selectors.parse_query(query.q)
     start = (query.page - 1) * query.per_page
     end = start + query.per_page
@@ -84,9 +78,7 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
         entries = selectors.conversations(
             viewer=viewer,
             query=parsed,
-            filters=selectors.Filters(
-                community=community, author=author, since=query.since, until=query.until
-            ),
+            filters=filters,
         )
         count, complete = entries.count(), entries.complete
         for entry in entries.select_related(

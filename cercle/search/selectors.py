@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import overload
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cercle.access.base import Viewer
 from cercle.access.communities import CommunityPolicy
@@ -24,7 +26,7 @@ from cercle.access.posts import post_q
 from cercle.accounts.models import User, UserSkill
 from cercle.accounts.selectors import DirectoryFilters, directory_search
 from cercle.communities.models import Community
-from cercle.communities.selectors import directory
+from cercle.communities.selectors import community_get, directory
 from cercle.core.text import fold
 from cercle.posts.models import Hashtag
 from cercle.search import engine
@@ -190,6 +192,38 @@ def parse_query(q: str, *, prefix_last: bool = False) -> SearchQuery:
 def author_get(*, viewer: Viewer, user_id: int) -> User | None:
     """The person a search is narrowed to ("written by"): listed, so active; else None."""
     return ProfilePolicy.listed(viewer, User.objects.filter(pk=user_id)).first()
+
+
+def filters_for(
+    *,
+    viewer: Viewer,
+    community: str = "",
+    author_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> Filters:
+    """The filters a search names, checked for ``viewer``: the page's and the API's.
+
+    Raises ``ValidationError`` with a translated message per wrong field (a
+    community one may not see is as unknown as a mistyped one); nothing is
+    searched then.
+    """
+    errors: dict[str, list[str]] = {}
+    where = None
+    if community:
+        where = community_get(viewer=viewer, slug=community)
+        if where is None:
+            errors["community"] = [_("No such community.")]
+    author = None
+    if author_id:
+        author = author_get(viewer=viewer, user_id=author_id)
+        if author is None:
+            errors["author"] = [_("Nobody by that name.")]
+    if since and until and since > until:
+        errors["until"] = [_("The end date is before the start date.")]
+    if errors:
+        raise ValidationError(errors)
+    return Filters(community=where, author=author, since=since, until=until)
 
 
 def _word_start(field: str, part: str) -> Q:

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cercle.accounts import selectors as people_selectors
 from cercle.accounts.models import User
 from cercle.accounts.selectors import DirectoryFilters, directory_search
-from cercle.communities.models import Community
-from cercle.communities.selectors import community_get, directory
+from cercle.communities.selectors import directory
 from cercle.core.http import is_htmx, viewer_of
 from cercle.core.text import fold
 from cercle.posts.models import Attachment
@@ -147,19 +146,12 @@ def search(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     q, tab = data["q"] or "", data["tab"] or "all"
     query = selectors.parse_query(q)
-    community: Community | None = None
-    if data["community"]:
-        community = community_get(viewer=viewer, slug=data["community"])
-        if community is None:  # a secret community is as unknown as a mistyped one
-            form.add_error("community", _("No such community."))
-    author: User | None = None
-    if data["author"]:
-        author = selectors.author_get(viewer=viewer, user_id=data["author"])
-        if author is None:
-            form.add_error("author", _("Nobody by that name."))
-    elif (data["by"] or "").lstrip("@").strip():
-        author, namesakes = _author(viewer, data["by"])
-        if author is None:
+    author_id: int | None = data["author"]
+    if not author_id and (data["by"] or "").lstrip("@").strip():
+        # "Written by" a name or @handle: the one person it names, or the namesakes.
+        named, namesakes = _author(viewer, data["by"])
+        author_id = named.pk if named is not None else None
+        if named is None:
             context["namesakes"] = namesakes
             form.add_error(
                 "by",
@@ -167,14 +159,23 @@ def search(request: HttpRequest) -> HttpResponse:
                 if namesakes
                 else _("Nobody by that name."),
             )
+    try:
+        filters = selectors.filters_for(
+            viewer=viewer,
+            community=data["community"] or "",
+            author_id=author_id,
+            since=data["since"],
+            until=data["until"],
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            form.add_error(field, messages)
     if form.errors:
         return _refuse(request, context)
+    community, author = filters.community, filters.author
     if community is not None and community not in my_communities:
         # Searching an open community one has not joined (its page links here).
         context["community_choices"] = [community, *my_communities]
-    filters = selectors.Filters(
-        community=community, author=author, since=data["since"], until=data["until"]
-    )
     conversation_entries = selectors.conversations(
         viewer=viewer, query=query, filters=filters
     ).select_related("post__author", "post__community", "comment__author")
