@@ -24,7 +24,6 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from cercle.access.people import ProfilePolicy
 from cercle.accounts import selectors as people_selectors
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import User
@@ -36,7 +35,7 @@ from cercle.core.http import viewer_of
 from cercle.core.images import too_large
 from cercle.network import selectors as network_selectors
 from cercle.network import services as network_services
-from cercle.posts import cards, selectors, services
+from cercle.posts import cards, composer, selectors, services
 from cercle.posts.files import attachment_response
 from cercle.posts.lookups import attachment_of, comment_of, hashtag_of, post_of
 from cercle.posts.models import Comment, Emoji, Hashtag, Post
@@ -185,31 +184,22 @@ def create_post(
     earlier = selectors.replayed_post_id(viewer=viewer, client_token=data.client_token)
     if earlier is not None:  # a replay: whatever was sent this time is not looked at
         return Status(200, _post_out(request, earlier))
-    community = None
-    if data.community:
-        community = community_selectors.community_get(viewer=viewer, slug=data.community)
-        if community is None:
-            raise ValidationError({"community": [_("No such community.")]})
-    praised: list[User] = []
-    if data.praised:
-        praised = list(ProfilePolicy.visible(viewer, User.objects.filter(pk__in=data.praised)))
-        if len(praised) != len(set(data.praised)):
-            raise ValidationError({"praised": [_("Some of these people do not exist.")]})
-    shared_post = None
-    if data.shared_post_id is not None:
-        shared_post = selectors.post_get(viewer=viewer, post_id=data.shared_post_id)
-        if shared_post is None:
-            raise ValidationError({"shared_post_id": [_("No such post.")]})
     uploads = _uploads(request, files)
     with fields_renamed(shared_post="shared_post_id"):
+        named = composer.targets(
+            viewer=viewer,
+            community=data.community or "",
+            praised_ids=data.praised,
+            shared_post_id=data.shared_post_id,
+        )
         published = services.post_publish(
             author=viewer,
             body=data.body,
-            community=community,
+            community=named.community,
             uploads=uploads,
             client_token=data.client_token,
-            praised=praised,
-            shared_post=shared_post,
+            praised=named.praised,
+            shared_post=named.shared_post,
         )
     if not published.created:  # the same token sent twice at once: as a replay
         return Status(200, _post_out(request, published.item.pk))
@@ -220,7 +210,7 @@ def create_post(
         viewer,
         [published.item.pk],
         just_created=True,
-        bare=not uploads and not praised and shared_post is None,
+        bare=not uploads and not named.praised and named.shared_post is None,
     )[0]
     return Status(201, PostOut.model_validate(card.fields))
 

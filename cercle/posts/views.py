@@ -23,7 +23,7 @@ from cercle.communities.models import Community
 from cercle.core.http import is_htmx, viewer_of
 from cercle.network import selectors as network_selectors
 from cercle.network import services as network_services
-from cercle.posts import selectors, services
+from cercle.posts import composer, selectors, services
 from cercle.posts.files import attachment_response
 from cercle.posts.forms import CommentForm, ComposerForm, EditForm
 from cercle.posts.lookups import post_of
@@ -44,24 +44,6 @@ def _uploads(files: list[Any]) -> list[services.Upload]:
 def _add_errors(form: Any, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
-
-
-def _praised_people(raw: str) -> list[User]:
-    handles = [h.strip().lstrip("@").lower() for h in raw.replace(",", " ").split() if h.strip()]
-    if not handles:
-        return []
-    people = list(User.objects.filter(handle__in=handles, is_active=True))
-    unknown = set(handles) - {p.handle for p in people}
-    if unknown:
-        raise ValidationError(
-            {
-                "praised": [
-                    _("Nobody has the handle %(handles)s.")
-                    % {"handles": ", ".join(f"@{h}" for h in sorted(unknown))}
-                ]
-            }
-        )
-    return people
 
 
 def _thread(viewer: User, post: Post, form: CommentForm | None = None) -> dict[str, Any]:
@@ -118,12 +100,14 @@ def post_create(request: HttpRequest) -> HttpResponse:
     form = ComposerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
+            # The community is the page's own (resolved above, 404 when not the viewer's).
+            named = composer.targets(viewer=viewer, praised_handles=form.cleaned_data["praised"])
             published = services.post_publish(
                 author=viewer,
                 community=community,
                 body=form.cleaned_data["body"],
                 uploads=_uploads(form.cleaned_data["attachments"]),
-                praised=_praised_people(form.cleaned_data["praised"]),
+                praised=named.praised,
                 client_token=form.cleaned_data["client_token"],
             )
         except ValidationError as exc:
