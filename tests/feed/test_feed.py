@@ -283,6 +283,10 @@ def test_compiled_sql_agrees_with_the_orm(user, other, staff, scene, feed_filter
                 limit=7,
                 use_compiled=False,
             )
+            # The fast path must really run: a shape the compiled SQL cannot serve
+            # falls back to the ORM, and would agree with it without proving anything.
+            field = "last_activity_at" if order == FeedOrder.ACTIVITY else "created_at"
+            assert selectors.page_sql(viewer, feed_filter, field, fast_cursor, 7) is not None
             fast = selectors.feed(
                 viewer=viewer, feed_filter=feed_filter, order=order, cursor=fast_cursor, limit=7
             )
