@@ -146,9 +146,21 @@ class CommunityPolicy:
             case CommunityAction.POST:
                 return membership is not None and not archived
             case CommunityAction.MODERATE:
-                return bool(admin or (membership is not None and membership.can_manage))
+                return bool(
+                    admin
+                    or (membership is not None and membership.role in (Role.OWNER, Role.MANAGER))
+                )
             case CommunityAction.ADMINISTER:
                 return bool(admin or (membership is not None and membership.role == Role.OWNER))
+
+    @staticmethod
+    def moderators(community: Community) -> QuerySet[Membership, int]:
+        """The ids of those who manage ``community`` (owners and managers): told of requests."""
+        from cercle.communities.models import Membership, Role
+
+        return Membership.objects.filter(
+            community=community, role__in=[Role.OWNER, Role.MANAGER]
+        ).values_list("user_id", flat=True)
 
     @staticmethod
     def audience(community: Community) -> QuerySet[User]:

@@ -23,6 +23,7 @@ class ProfileAction(StrEnum):
     VIEW = "view"
     EDIT = "edit"
     DEACTIVATE = "deactivate"
+    SET_MANAGER = "set_manager"  # who the person reports to: the org chart is the admins' to keep
 
 
 class ProfilePolicy:
@@ -37,6 +38,8 @@ class ProfilePolicy:
                 return bool(viewer.pk == person.pk or viewer.is_staff)
             case ProfileAction.DEACTIVATE:
                 return bool(viewer.is_staff and viewer.pk != person.pk)
+            case ProfileAction.SET_MANAGER:
+                return bool(viewer.is_staff)
 
     @staticmethod
     def visible(viewer: Viewer, queryset: QuerySet[User]) -> QuerySet[User]:

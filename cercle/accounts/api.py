@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -12,6 +12,8 @@ from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from cercle.access import require
+from cercle.access.people import ProfileAction
 from cercle.accounts import selectors, services
 from cercle.accounts.lookups import person_of
 from cercle.accounts.models import User, normalize_email
@@ -191,8 +193,7 @@ def get_person(request: HttpRequest, user_id: PathId) -> ProfileOut:
 )
 def patch_person(request: HttpRequest, user_id: PathId, payload: ProfileIn) -> ProfileOut:
     person = person_of(request, user_id)
-    if person.pk != viewer_of(request).pk and not viewer_of(request).is_staff:
-        raise PermissionDenied
+    require(viewer_of(request), ProfileAction.EDIT, person)
     return _update(request, person, payload)
 
 

@@ -201,7 +201,11 @@ def profile_update(
     if not ProfilePolicy.can(actor, ProfileAction.EDIT, user):
         raise Forbidden
     errors: dict[str, list[str]] = {}
-    if "manager" in data and not actor.is_staff and data["manager"] != user.manager:
+    if (
+        "manager" in data
+        and data["manager"] != user.manager
+        and not ProfilePolicy.can(actor, ProfileAction.SET_MANAGER, user)
+    ):
         # A field this person may not set is an invalid field (422), told as such,
         # whatever value it holds (oneself included): nothing is changed.
         errors["manager"] = [_("Only an administrator can change who a person reports to.")]

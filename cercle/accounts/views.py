@@ -106,7 +106,7 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None:
         raise Http404
     require(viewer, ProfileAction.EDIT, person)
-    can_edit_manager = viewer.is_staff
+    can_edit_manager = ProfilePolicy.can(viewer, ProfileAction.SET_MANAGER, person)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, can_edit_manager=can_edit_manager)
         if form.is_valid():

@@ -84,10 +84,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} in {self.community_id} ({self.role})"
 
-    @property
-    def can_manage(self) -> bool:
-        return self.role in (Role.OWNER, Role.MANAGER)
-
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Pending")

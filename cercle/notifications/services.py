@@ -22,7 +22,7 @@ from django.utils import timezone
 from cercle.access.communities import CommunityAction, CommunityPolicy
 from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
-from cercle.communities.models import Community, Membership, Role
+from cercle.communities.models import Community
 from cercle.network.models import AttentionLevel, AttentionSetting, SourceKind
 from cercle.notifications.models import (
     DEFAULT_EMAIL,
@@ -292,10 +292,13 @@ def invited(*, actor: User, community: Community, user: User) -> None:
 
 def join_requested(*, actor: User, community: Community) -> None:
     """A request to join: the community's owners and managers are told, merged per community."""
-    managers = Membership.objects.filter(
-        community=community, role__in=[Role.OWNER, Role.MANAGER]
-    ).values_list("user_id", flat=True)
-    _merge(managers, Event.JOIN_REQUEST, actor, f"join:{community.pk}", community=community)
+    _merge(
+        CommunityPolicy.moderators(community),
+        Event.JOIN_REQUEST,
+        actor,
+        f"join:{community.pk}",
+        community=community,
+    )
 
 
 def request_answered(*, actor: User, community: Community, user: User, approved: bool) -> None:
