@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from cercle.access.posts import CommentPermissions, PostPermissions
+    from cercle.accounts.models import User
+    from cercle.posts.selectors import Reactions
 
 MAX_BODY = 10_000
 MAX_HIDDEN_REASON = 200
@@ -55,8 +57,11 @@ class PostKind(models.TextChoices):
 
 
 class Post(models.Model):
-    if TYPE_CHECKING:  # set for its viewer by posts.selectors (a card's buttons)
+    if TYPE_CHECKING:  # what a card shows, set for its viewer by posts.selectors.hydrate
         permissions: PostPermissions
+        files: list[Attachment]
+        praised: list[User]
+        reaction_summary: list[Reactions]
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="posts"
@@ -168,6 +173,8 @@ class PraiseRecipient(models.Model):
 class Comment(models.Model):
     if TYPE_CHECKING:  # set for its viewer by posts.selectors.comments_for
         permissions: CommentPermissions
+        reaction_summary: list[Reactions]
+        reply_list: list[Comment]
 
     post = models.ForeignKey(Post, models.CASCADE, related_name="comments")
     author = models.ForeignKey(

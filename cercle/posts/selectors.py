@@ -177,9 +177,9 @@ def hydrate(viewer: Viewer, posts: list[Post], moderation: Moderation | None = N
     for post in posts:
         for item in (post, post.shared_post):
             if item is not None:
-                item.files = files.get(item.pk, [])  # type: ignore[attr-defined]
-                item.praised = praised.get(item.pk, [])  # type: ignore[attr-defined]
-        post.reaction_summary = reactions.get((post.pk, None), [])  # type: ignore[attr-defined]
+                item.files = files.get(item.pk, [])
+                item.praised = praised.get(item.pk, [])
+        post.reaction_summary = reactions.get((post.pk, None), [])
         post.permissions = moderation.permissions(
             viewer,
             author_id=post.author_id,
@@ -345,7 +345,7 @@ def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:
     by_parent: dict[int, list[Comment]] = defaultdict(list)
     top: list[Comment] = []
     for comment in comments:
-        comment.reaction_summary = reactions.get((post.pk, comment.pk), [])  # type: ignore[attr-defined]
+        comment.reaction_summary = reactions.get((post.pk, comment.pk), [])
         comment.permissions = CommentPermissions.of(
             is_author=comment.author_id is not None and comment.author_id == viewer.pk,
             post=allowed,
@@ -355,7 +355,7 @@ def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:
         else:
             by_parent[comment.parent_id].append(comment)
     for comment in top:
-        comment.reply_list = by_parent.get(comment.pk, [])  # type: ignore[attr-defined]
+        comment.reply_list = by_parent.get(comment.pk, [])
     return top
 
 

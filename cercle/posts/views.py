@@ -363,7 +363,7 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
             request, "posts/_reactions.html", {"target": fresh, "post": fresh, "comment": None}
         )
     comments = selectors.comments_for(viewer=viewer, post=post)
-    flat = [c for top in comments for c in [top, *top.reply_list]]  # type: ignore[attr-defined]
+    flat = [c for top in comments for c in [top, *top.reply_list]]
     target = next(c for c in flat if c.pk == comment.pk)
     return render(
         request, "posts/_reactions.html", {"target": target, "post": post, "comment": target}
