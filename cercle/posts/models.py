@@ -7,6 +7,7 @@ A post on a profile has ``community = None``; who may see what is decided in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -19,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from cercle.access.posts import CommentPermissions, PostPermissions
     from cercle.accounts.models import User
-    from cercle.posts.selectors import Reactions
 
 MAX_BODY = 10_000
 MAX_HIDDEN_REASON = 200
@@ -243,6 +243,17 @@ EMOJI_LABELS = {
     Emoji.IDEA: _("Insightful"),
     Emoji.DONE: _("Agreed"),
 }
+
+
+@dataclass(slots=True)
+class Reactions:
+    """One emoji's reactions on a post or comment, as its viewer sees them (not stored)."""
+
+    emoji: str
+    symbol: str
+    label: str
+    count: int
+    mine: bool
 
 
 class Reaction(models.Model):

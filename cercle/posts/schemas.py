@@ -12,7 +12,7 @@ from cercle.accounts.api import PersonOut
 from cercle.api.schema import Id, In, Out
 from cercle.communities.models import Community
 from cercle.posts import selectors
-from cercle.posts.models import Attachment, Comment, Hashtag, Post
+from cercle.posts.models import Attachment, Comment, Hashtag, Post, Reactions
 
 
 class CommunityRefOut(Out):
@@ -59,7 +59,7 @@ class ReactionOut(Out):
     mine: bool
 
     @staticmethod
-    def from_summary(summary: selectors.Reactions) -> ReactionOut:
+    def from_summary(summary: Reactions) -> ReactionOut:
         return ReactionOut(
             emoji=summary.emoji,
             symbol=summary.symbol,

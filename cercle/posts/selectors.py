@@ -48,6 +48,7 @@ from cercle.posts.models import (
     PostHashtag,
     PraiseRecipient,
     Reaction,
+    Reactions,
     clean_client_token,
 )
 
@@ -84,15 +85,6 @@ class Cursor:
         if not 1900 <= moment.year <= 9000:
             return None
         return position
-
-
-@dataclass(slots=True)
-class Reactions:
-    emoji: str
-    symbol: str
-    label: str
-    count: int
-    mine: bool
 
 
 @dataclass(slots=True)

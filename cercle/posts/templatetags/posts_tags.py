@@ -5,8 +5,7 @@ from typing import Any
 
 from django import template
 
-from cercle.posts.models import EMOJI_LABELS, Emoji
-from cercle.posts.selectors import Reactions
+from cercle.posts.models import EMOJI_LABELS, Emoji, Reactions
 
 register = template.Library()
 
