@@ -140,6 +140,13 @@ TEMPLATES: list[dict[str, Any]] = [
             ],
         },
     },
+    {
+        # Templates rendered once per item of long lists (post cards): see cercle/core/jinja.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "cercle.core.jinja.environment"},
+    },
 ]
 
 # --- Database -----------------------------------------------------------------

@@ -70,7 +70,7 @@ def _check_cursor(field: str, value: str | None) -> None:
 @router.get("/feed", response=FeedPageOut, summary="My feed, newest first")
 def get_feed(request: HttpRequest, query: Query[FeedQuery]) -> FeedPageOut:
     _check_cursor("cursor", query.cursor)
-    page = selectors.feed_cards(
+    page = selectors.feed(
         viewer=viewer_of(request),
         feed_filter=query.filter,
         order=query.order,
@@ -82,14 +82,14 @@ def get_feed(request: HttpRequest, query: Query[FeedQuery]) -> FeedPageOut:
             **card.fields,
             "reason": (
                 None
-                if reason is None
-                else {"kind": reason.kind, "label": reason.label, "url": reason.url}
+                if card.reason is None
+                else {"kind": card.reason.kind, "label": card.reason.label, "url": card.reason.url}
             ),
         }
-        for card, reason in page.items
+        for card in page.items
     ]
     return FeedPageOut.model_validate(
-        {"items": items, "next_cursor": page.next_cursor, "since": page.since}
+        {"items": items, "next_cursor": page.next_cursor, "since": selectors.since(page)}
     )
 
 

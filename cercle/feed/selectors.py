@@ -12,9 +12,8 @@ replace its body later without touching views or the API.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -31,12 +30,11 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from cercle.access.base import Viewer, viewer_pk
+from cercle.access.base import Viewer, is_active_viewer, viewer_pk
 from cercle.access.communities import is_site_admin
-from cercle.access.posts import Moderation, PostPolicy
+from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Membership
-from cercle.feed import compiled
 from cercle.network.models import (
     AttentionLevel,
     AttentionSetting,
@@ -44,17 +42,17 @@ from cercle.network.models import (
     HashtagFollow,
     SourceKind,
 )
-from cercle.posts.cards import Card, cards, fast_reverse
+from cercle.posts import prepared
+from cercle.posts.cards import Reason, cards
 from cercle.posts.models import Hashtag, Post, PostHashtag
 from cercle.posts.selectors import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
     Cursor,
     PostPage,
-    hydrate,
-    paginate,
+    keyset_page,
+    page_of,
     visible_posts,
-    with_card_relations,
 )
 
 NEW_COUNT_CAP = 99
@@ -70,15 +68,6 @@ class FeedFilter(StrEnum):
 class FeedOrder(StrEnum):
     RECENT = "recent"  # by publication
     ACTIVITY = "activity"  # a new comment lifts a post
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """Why a post is in the feed, for the line above it."""
-
-    kind: str  # "mine", "community", "person", "share", "hashtag"
-    label: str  # a community's name, a person's name, a hashtag
-    url: str
 
 
 # The levels that take a source's posts out of the feed: muted, or sent to the digest.
@@ -230,16 +219,36 @@ def _explain(
     return None
 
 
-def _reason(viewer: Viewer, post: Post, why: _Why | None) -> Reason | None:
-    return _explain(
-        viewer_pk(viewer),
-        why,
-        author_id=post.author_id,
-        author=(post.author.name, post.author.get_absolute_url()) if post.author else None,
-        community=(
-            (post.community.name, post.community.get_absolute_url()) if post.community else None
-        ),
-        is_share=bool(post.shared_post_id) or post.kind == "share",
+def _after(field: str, queryset: QuerySet[Post], *, newer: bool) -> QuerySet[Post]:
+    """Keyset condition on the stand-in cursor (older than it, or newer for counts)."""
+    op = "gt" if newer else "lt"
+    return queryset.filter(
+        Q(**{f"{field}__{op}": prepared.CURSOR_AT})
+        | Q(**{field: prepared.CURSOR_AT, f"id__{op}": prepared.CURSOR_ID})
+    )
+
+
+def _stand_in_viewer(viewer: Viewer) -> User:
+    """A viewer with the stand-in id, and the real one's standing (site admin or not)."""
+    return User(pk=prepared.VIEWER, is_active=True, is_staff=is_site_admin(viewer))
+
+
+def _prepared(
+    kind: str,
+    viewer: Viewer,
+    shape: tuple[Any, ...],
+    build: Callable[[User], QuerySet[Any, Any]],
+    *,
+    cursor: bool,
+) -> prepared.Prepared | None:
+    """The feed query of this shape, compiled once (None: take the ORM path)."""
+    if not is_active_viewer(viewer):  # the stand-in viewer is active: not for these
+        return None
+    stand_ins = [prepared.VIEWER, *((prepared.CURSOR_ID, prepared.CURSOR_AT) if cursor else ())]
+    return prepared.prepare(
+        ("feed", kind, is_site_admin(viewer), *shape),
+        lambda: build(_stand_in_viewer(viewer)),
+        stand_ins,
     )
 
 
@@ -254,51 +263,46 @@ def page_sql(
 
     Rows are ``(id, position, *why)``; ``limit + 1`` of them tell whether a next
     page exists.  The benchmark times this SQL alone as the database floor.
+    None: this viewer's page is not prepared (``feed()`` then asks the ORM).
     """
     position = Cursor.decode(cursor) if cursor else None
     limit = max(1, min(limit, MAX_PAGE_SIZE))
 
-    def build(sentinel: User) -> QuerySet[Post, tuple[Any, ...]]:
-        posts = feed_queryset(sentinel, feed_filter)
+    def build(stand_in: User) -> QuerySet[Post, tuple[Any, ...]]:
+        posts = feed_queryset(stand_in, feed_filter)
         if position is not None:
-            posts = compiled.after(field, posts, newer=False)
-        posts = _with_reason_columns(posts, sentinel)
+            posts = _after(field, posts, newer=False)
+        posts = _with_reason_columns(posts, stand_in)
         return posts.order_by(f"-{field}", "-id").values_list("id", field, *_WHY_COLUMNS)[
             : limit + 1
         ]
 
-    return compiled.bound(
-        kind="page",
-        viewer=viewer,
-        shape=(feed_filter, field, position is not None, limit),
-        build=build,
-        at=position.created_at if position else None,
-        pk=position.id if position else None,
-    )
+    shape = (feed_filter, field, position is not None, limit)
+    query = _prepared("page", viewer, shape, build, cursor=position is not None)
+    if query is None:
+        return None
+    values: dict[Any, Any] = {prepared.VIEWER: viewer_pk(viewer)}
+    if position is not None:
+        values |= {prepared.CURSOR_ID: position.id, prepared.CURSOR_AT: position.created_at}
+    return query.sql, query.bind(values)
 
 
 def _page_rows(
     viewer: Viewer, feed_filter: FeedFilter, field: str, cursor: str | None, limit: int
-) -> tuple[list[tuple[Any, ...]], str | None] | None:
-    """``(id, position, *why)`` of one page through the compiled SQL (None: use the ORM)."""
+) -> tuple[list[tuple[Any, ...]], str | None]:
+    """``(id, position, *why)`` of one page, and the cursor after it."""
     query = page_sql(viewer, feed_filter, field, cursor, limit)
-    if query is None:
-        return None
+    if query is None:  # the same query, compiled by the ORM for this request
+        return keyset_page(
+            _with_reason_columns(feed_queryset(viewer, feed_filter), viewer),
+            cursor,
+            limit,
+            field=field,
+            columns=_WHY_COLUMNS,
+        )
     with connection.cursor() as db:
         db.execute(*query)
-        rows = list(db.fetchall())
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = None
-    if more and rows:
-        last_at = rows[-1][1]
-        if isinstance(last_at, str):
-            last_at = datetime.fromisoformat(last_at)
-        if last_at.tzinfo is None:  # SQLite hands back naive UTC
-            last_at = last_at.replace(tzinfo=UTC)
-        next_cursor = Cursor(last_at, rows[-1][0]).encode()
-    return rows, next_cursor
+        return page_of(list(db.fetchall()), limit)
 
 
 def feed(
@@ -308,117 +312,46 @@ def feed(
     order: FeedOrder = FeedOrder.RECENT,
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
-    use_compiled: bool = True,
 ) -> PostPage:
-    """One page of the viewer's feed, each post with its ``reason``.
+    """One page of the viewer's feed, as cards, each with its ``reason``.
 
-    Four queries whatever the page: the page itself (with what explains each
-    post), the cards, then files, praise and reactions (``hydrate``).
-    ``use_compiled=False`` takes the plain ORM path (tests compare both).
+    The page query says, for each post, what explains its presence and the
+    viewer's role in its community; then the cards (``cercle.posts.cards``:
+    posts, files and praise, reactions) — four queries whatever the page.
     """
     field = "last_activity_at" if order == FeedOrder.ACTIVITY else "created_at"
-    fast = _page_rows(viewer, feed_filter, field, cursor, limit) if use_compiled else None
-    why: dict[int, _Why] = {}
-    if fast is not None:
-        rows, next_cursor = fast
-        cards = with_card_relations(Post.objects.filter(pk__in=[r[0] for r in rows]))
-        by_id = {post.pk: post for post in cards.order_by()}  # in_bulk() costs 50 % more
-        items = [by_id[r[0]] for r in rows if r[0] in by_id]
-        why = {r[0]: _Why(bool(r[2]), r[3], r[4], r[5]) for r in rows}
-    else:
-        items, next_cursor = paginate(
-            _with_reason_columns(feed_queryset(viewer, feed_filter), viewer),
-            cursor,
-            limit,
-            field=field,
-        )
-        why = {p.pk: _Why(*(getattr(p, c) for c in _WHY_COLUMNS)) for p in items}
+    rows, next_cursor = _page_rows(viewer, feed_filter, field, cursor, limit)
+    why = {r[0]: _Why(bool(r[2]), r[3], r[4], r[5]) for r in rows}
     # The page already says the viewer's role in each of its communities:
     # that is all the permission checks of these cards need.
-    roles: dict[int, str] = {}
-    for post in items:
-        role = why[post.pk].role
-        if post.community_id is not None and role is not None:
-            roles[post.community_id] = role
-    hydrate(viewer, items, Moderation(admin=is_site_admin(viewer), roles=roles))
-    for post in items:
-        post.reason = _reason(viewer, post, why.get(post.pk))  # type: ignore[attr-defined]
-    return PostPage(items, next_cursor)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedCards:
-    """A feed page as API cards (``cercle.posts.cards``), each with its reason."""
-
-    items: list[tuple[Card, Reason | None]]
-    next_cursor: str | None
-
-    @property
-    def since(self) -> str:
-        """The marker for "how many new since?" (the newest item's position, or now)."""
-        if not self.items:
-            return since_now()
-        newest = max(
-            self.items, key=lambda item: (item[0].fields["created_at"], item[0].fields["id"])
-        )
-        return Cursor(newest[0].fields["created_at"], newest[0].fields["id"]).encode()
-
-
-def feed_cards(
-    *,
-    viewer: Viewer,
-    feed_filter: FeedFilter = FeedFilter.ALL,
-    order: FeedOrder = FeedOrder.RECENT,
-    cursor: str | None = None,
-    limit: int = PAGE_SIZE,
-) -> FeedCards:
-    """The same page as ``feed()``, read as API cards (no model instances)."""
-    field = "last_activity_at" if order == FeedOrder.ACTIVITY else "created_at"
-    fast = _page_rows(viewer, feed_filter, field, cursor, limit)
-    if fast is None:  # the ORM path (a shape the compiled SQL does not cover)
-        page = feed(viewer=viewer, feed_filter=feed_filter, order=order, cursor=cursor, limit=limit)
-        found = cards(viewer, [p.pk for p in page.items])
-        reasons = {p.pk: getattr(p, "reason", None) for p in page.items}
-        return FeedCards([(c, reasons[c.fields["id"]]) for c in found], page.next_cursor)
-    rows, next_cursor = fast
-    why = {r[0]: _Why(bool(r[2]), r[3], r[4], r[5]) for r in rows}
     found = cards(viewer, [r[0] for r in rows], post_roles={pk: w.role for pk, w in why.items()})
     me = viewer_pk(viewer)
-    items = []
     for card in found:
         fields = card.fields
         author, community = fields["author"], fields["community"]
-        items.append(
-            (
-                card,
-                _explain(
-                    me,
-                    why[fields["id"]],
-                    author_id=card.author_id,
-                    author=(author["name"], author["profile_url"]) if author else None,
-                    community=(
-                        (community["name"], fast_reverse("communities:detail")(community["slug"]))
-                        if community
-                        else None
-                    ),
-                    is_share=bool(card.shared_post_id) or fields["kind"] == "share",
-                ),
-            )
+        card.reason = _explain(
+            me,
+            why[card.pk],
+            author_id=card.author_id,
+            author=(author["name"], author["profile_url"]) if author else None,
+            community=(community["name"], community["url"]) if community else None,
+            is_share=bool(card.shared_post_id) or fields["kind"] == "share",
         )
-    return FeedCards(items, next_cursor)
+    return PostPage(found, next_cursor)
 
 
-def newest_position(page: PostPage) -> str | None:
+def since(page: PostPage) -> str:
     """The marker a client keeps to ask "how many new since?".
 
     The newest post *created* among those shown, not the first item: in
     "latest activity" order the first item may be an old post lifted by a
     comment, and everything published after it would then count as new.
+    With nothing shown, only posts after now will count as new.
     """
     if not page.items:
-        return None
-    newest = max(page.items, key=lambda post: (post.created_at, post.pk))
-    return Cursor(newest.created_at, newest.pk).encode()
+        return since_now()
+    newest = max(page.items, key=lambda card: (card.fields["created_at"], card.pk))
+    return Cursor(newest.fields["created_at"], newest.pk).encode()
 
 
 def new_count(*, viewer: Viewer, since: str, feed_filter: FeedFilter = FeedFilter.ALL) -> int:
@@ -431,22 +364,20 @@ def new_count(*, viewer: Viewer, since: str, feed_filter: FeedFilter = FeedFilte
     if position is None:
         return 0
 
-    def build(sentinel: User) -> QuerySet[Post, tuple[int]]:
-        newer = compiled.after("created_at", feed_queryset(sentinel, feed_filter), newer=True)
+    def build(stand_in: User) -> QuerySet[Post, tuple[int]]:
+        newer = _after("created_at", feed_queryset(stand_in, feed_filter), newer=True)
         return (
-            newer.exclude(author_id=sentinel.pk).order_by().values_list("pk")[: NEW_COUNT_CAP + 1]
+            newer.exclude(author_id=stand_in.pk).order_by().values_list("pk")[: NEW_COUNT_CAP + 1]
         )
 
-    rows = compiled.run(
-        kind="count",
-        viewer=viewer,
-        shape=(feed_filter,),
-        build=build,
-        at=position.created_at,
-        pk=position.id,
-    )
-    if rows is not None:
-        return len(rows)
+    query = _prepared("count", viewer, (feed_filter,), build, cursor=True)
+    if query is not None:
+        values = {
+            prepared.VIEWER: viewer_pk(viewer),
+            prepared.CURSOR_ID: position.id,
+            prepared.CURSOR_AT: position.created_at,
+        }
+        return len(query.rows(values))
     newer = (
         feed_queryset(viewer, feed_filter)
         .filter(

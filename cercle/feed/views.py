@@ -41,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     page = selectors.feed(
         viewer=viewer, feed_filter=feed_filter, order=order, cursor=request.GET.get("cursor")
     )
-    mine = community_selectors.directory(viewer=viewer, mine=True)
+    mine = list(community_selectors.directory(viewer=viewer, mine=True))
     checks = [
         bool(viewer.photo),
         bool(viewer.job_title),
@@ -59,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "order": order,
             "filters": [(f.value, f) for f in FeedFilter],
             "stream_url": _stream_url(feed_filter, order),
-            "since": selectors.newest_position(page) or selectors.since_now(),
+            "since": selectors.since(page),
             "completion": round(100 * sum(checks) / len(checks)),
             "suggestions": network_selectors.suggestions(viewer=viewer),
             "invitations": community_selectors.my_invitations(viewer=viewer),

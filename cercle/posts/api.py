@@ -69,18 +69,6 @@ def _load_people(people: Iterable[User | None]) -> None:
     prefetch_related_objects([p for p in people if p is not None], "department", "region")
 
 
-def posts_out(posts: list[Post]) -> list[PostOut]:
-    """Serialise hydrated posts, loading the people they name in one batch."""
-    everyone: list[User | None] = []
-    for post in posts:
-        for item in (post, post.shared_post):
-            if item is not None:
-                everyone.append(item.author)
-                everyone.extend(getattr(item, "praised", []))
-    _load_people(everyone)
-    return [PostOut.from_post(p) for p in posts]
-
-
 def stream_out(
     viewer: User,
     query: PostPageQuery,
@@ -89,13 +77,10 @@ def stream_out(
     author: User | None = None,
     hashtag: Hashtag | None = None,
 ) -> PostPageOut:
-    """One page of a stream (``selectors.stream_ids``).
-
-    Lists of posts are read as rows (``cercle.posts.cards``), not models.
-    """
+    """One page of a stream, as cards (``selectors.stream``)."""
     if query.cursor and selectors.Cursor.decode(query.cursor) is None:
         raise ValidationError({"cursor": [_("This cursor is not valid.")]})
-    ids, next_cursor = selectors.stream_ids(
+    page = selectors.stream(
         viewer=viewer,
         community=community,
         author=author,
@@ -104,12 +89,13 @@ def stream_out(
         limit=query.limit,
     )
     return PostPageOut.model_validate(
-        {"items": [card.fields for card in cards.cards(viewer, ids)], "next_cursor": next_cursor}
+        {"items": [card.fields for card in page.items], "next_cursor": page.next_cursor}
     )
 
 
 def _post_out(request: HttpRequest, post_id: PathId) -> PostOut:
-    return posts_out([post_of(request, post_id)])[0]
+    card = selectors.post_card(viewer=viewer_of(request), post=post_of(request, post_id))
+    return PostOut.model_validate(card.fields)
 
 
 def _comments(request: HttpRequest, post: Post) -> list[Comment]:

@@ -1,19 +1,21 @@
-"""Post cards for the JSON API, read as rows: the hot path of every list of posts.
+"""Post cards, read as rows: what every list of posts shows, in HTML and in JSON.
 
-``PostOut`` used to be built from model instances (``selectors.hydrate``):
-a page of 20 posts meant about 120 instances (posts, authors, departments,
-regions, communities, shared originals), five queries compiled by the ORM
-on every request and some sixty ``reverse()`` calls — 5 ms of Python per
-page at 1M posts, more than everything else in the request together.
+A card is one post as a reader sees it: author, community, text, files,
+praise, the shared original, reaction counts, why it is in the feed, and
+what this viewer may do with it.  Every page and every API answer that shows
+posts reads its cards here and nowhere else: the templates
+(``posts/jinja2/posts/card.html``) and ``PostOut`` render the same ``fields``.
 
-Here the same data comes as tuples from four queries (posts with their
-people and communities joined, praise, files, reactions), each written with
-the ORM once per shape and kept compiled, and is assembled into the plain
-dicts ``PostOut`` validates.  The caller has already decided what the viewer
-may see (a policy-filtered page, ``post_get``): this module only reads the
-cards of those ids.  The HTML pages keep the model path (``hydrate``), which
-their templates need; ``tests/posts/test_cards.py`` checks that both give the
-same card for every kind of post.
+Built from model instances, a page of 20 posts meant about 120 instances
+(posts, authors, departments, regions, communities, shared originals), five
+queries compiled by the ORM on every request and some sixty ``reverse()``
+calls — 5 ms of Python per page at 1M posts.  Here the same data comes as
+tuples from four queries (posts with their people and communities joined,
+praise, files, reactions), each written with the ORM once per shape and kept
+compiled (``cercle.posts.prepared``), assembled into plain dicts.  The caller
+has already decided what the viewer may see (a policy-filtered page,
+``post_get``): this module only reads the cards of those ids, and asks
+``cercle.access`` what the viewer may do with each, in one batch per page.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.core.files.storage import Storage
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.urls import get_script_prefix, reverse
 
@@ -33,12 +34,8 @@ from cercle.access.base import Viewer, viewer_pk
 from cercle.access.communities import is_site_admin
 from cercle.access.posts import Moderation
 from cercle.accounts.models import User
+from cercle.posts import prepared
 from cercle.posts.models import EMOJI_LABELS, Attachment, Emoji, Post, PraiseRecipient, Reaction
-
-# Stand-ins compiled into the SQL and swapped for real values at each run.
-# Negative, 32-bit (Django drops out-of-range lookups), and never real ids.
-_ID_BASE = -1_900_000_000
-_VIEWER = -1_987_654_323
 
 PERSON = (
     "id",
@@ -87,15 +84,6 @@ _SLICES = _slices(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    sql: str
-    params: tuple[Any, ...]
-
-
-_compiled: dict[tuple[Any, ...], _Compiled] = {}
-
-
 def _rows(
     name: str,
     ids: Sequence[int],
@@ -104,25 +92,17 @@ def _rows(
     uses_viewer: bool = False,
     viewer: int | None = None,
 ) -> list[tuple[Any, ...]]:
-    """Run ``build(ids)``'s SQL, compiled once per (database, query, number of ids)."""
+    """Rows of ``build(ids)``, its SQL compiled once per (query, number of ids)."""
     if not ids:
         return []
-    key = (connection.alias, name, len(ids))
-    if key not in _compiled:
-        stand_ins = [_ID_BASE - i for i in range(len(ids))]
-        sql, params = build(stand_ins).query.sql_with_params()
-        for value in (*stand_ins, *([_VIEWER] if uses_viewer else [])):
-            if list(params).count(value) != 1:  # each must be swapped exactly once
-                raise RuntimeError(f"cards query {name!r}: stand-in {value} not bound once")
-        _compiled[key] = _Compiled(sql, tuple(params))
-    compiled = _compiled[key]
-    real: dict[int, int | None] = {_ID_BASE - i: pk for i, pk in enumerate(ids)}
-    real[_VIEWER] = viewer
-    bound = [real.get(p, p) if type(p) is int else p for p in compiled.params]
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, bound)
-        # Raw rows: no ORM converters (see ``_aware`` for SQLite's datetimes).
-        return [tuple(row) for row in cursor.fetchall()]
+    stand_ins = prepared.id_stand_ins(len(ids))
+    values: dict[int, int | None] = dict(zip(stand_ins, ids, strict=True))
+    if uses_viewer:
+        values[prepared.VIEWER] = viewer
+    query = prepared.prepare((f"cards-{name}", len(ids)), lambda: build(stand_ins), list(values))
+    if query is None:  # never for these shapes: a test runs each one
+        raise RuntimeError(f"cards query {name!r} cannot be prepared")
+    return query.rows(values)
 
 
 def _aware(value: Any) -> datetime | None:
@@ -183,9 +163,18 @@ def _person(values: Sequence[Any]) -> dict[str, Any] | None:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a post is in the reader's feed, for the line above it."""
+
+    kind: str  # "mine", "community", "person", "share", "hashtag"
+    label: str  # a community's name, a person's name, a hashtag
+    url: str
+
+
 @dataclass(slots=True)
 class Card:
-    """One post's card: ``fields`` is what ``PostOut`` validates."""
+    """One post's card: ``fields`` is what ``PostOut`` validates and the templates show."""
 
     fields: dict[str, Any]
     author_id: int | None
@@ -193,13 +182,23 @@ class Card:
     community_archived: bool
     shared_post_id: int | None
     hidden: bool = False
+    reason: Reason | None = None  # set by the feed
+
+    @property
+    def pk(self) -> int:
+        return int(self.fields["id"])
 
 
 def _community(values: Sequence[Any]) -> dict[str, Any] | None:
     pk, slug, name, kind, _archived = values
     if pk is None:
         return None
-    return {"slug": slug, "name": name, "kind": kind}
+    return {
+        "slug": slug,
+        "name": name,
+        "kind": kind,
+        "url": fast_reverse("communities:detail")(slug),
+    }
 
 
 def _shared_fields(
@@ -346,7 +345,7 @@ def _add_reactions(found: list[Card], me: int | None) -> None:
         lambda stand_ins: (
             Reaction.objects.filter(post_id__in=stand_ins, comment__isnull=True)
             .values("post_id", "emoji")
-            .annotate(n=Count("id"), by_me=Count("id", filter=Q(user_id=_VIEWER)))
+            .annotate(n=Count("id"), by_me=Count("id", filter=Q(user_id=prepared.VIEWER)))
             .order_by()
             .values_list("post_id", "emoji", "n", "by_me")
         ),

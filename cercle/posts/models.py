@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from cercle.access.posts import CommentPermissions, PostPermissions
-    from cercle.accounts.models import User
+    from cercle.access.posts import CommentPermissions
 
 MAX_BODY = 10_000
 MAX_HIDDEN_REASON = 200
@@ -57,12 +56,6 @@ class PostKind(models.TextChoices):
 
 
 class Post(models.Model):
-    if TYPE_CHECKING:  # what a card shows, set for its viewer by posts.selectors.hydrate
-        permissions: PostPermissions
-        files: list[Attachment]
-        praised: list[User]
-        reaction_summary: list[Reactions]
-
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="posts"
     )

@@ -12,17 +12,23 @@ from cercle.accounts.api import PersonOut
 from cercle.api.schema import Id, In, Out
 from cercle.communities.models import Community
 from cercle.posts import selectors
-from cercle.posts.models import Attachment, Comment, Hashtag, Post, Reactions
+from cercle.posts.models import Attachment, Comment, Hashtag, Reactions
 
 
 class CommunityRefOut(Out):
     slug: str
     name: str
     kind: str
+    url: str = Field(description="The community's page.")
 
     @staticmethod
     def from_community(community: Community) -> CommunityRefOut:
-        return CommunityRefOut(slug=community.slug, name=community.name, kind=community.kind)
+        return CommunityRefOut(
+            slug=community.slug,
+            name=community.name,
+            kind=community.kind,
+            url=community.get_absolute_url(),
+        )
 
 
 class AttachmentOut(Out):
@@ -93,33 +99,10 @@ class SharedPostOut(Out):
     praised: list[PersonOut]
     url: str
 
-    @staticmethod
-    def fields_of(post: Post) -> dict[str, object]:
-        """The fields shared by a post and the original it shares (``hydrate``d)."""
-        community = post.community
-        return {
-            "id": post.pk,
-            "kind": post.kind,
-            "author": PersonOut.from_user(post.author) if post.author else None,
-            "community": CommunityRefOut.from_community(community) if community else None,
-            "body": post.body,
-            "body_html": post.body_html,
-            "created_at": post.created_at,
-            "edited_at": post.edited_at,
-            "attachments": [
-                AttachmentOut.from_attachment(a)
-                for a in getattr(post, "files", [])  # set by selectors.hydrate
-            ],
-            "praised": [PersonOut.from_user(u) for u in getattr(post, "praised", [])],
-            "url": post.get_absolute_url(),
-        }
-
-    @staticmethod
-    def from_post(post: Post) -> SharedPostOut:
-        return SharedPostOut.model_validate(SharedPostOut.fields_of(post))
-
 
 class PostOut(SharedPostOut):
+    """A post card (``cercle.posts.cards``): built from ``Card.fields``."""
+
     pinned: bool
     hidden_at: datetime | None = Field(
         description="Set when a moderator hid the post: only its author and the moderators see it."
@@ -131,29 +114,6 @@ class PostOut(SharedPostOut):
         description="The original of a share; null for other posts or a deleted original."
     )
     permissions: PostPermissionsOut
-
-    @staticmethod
-    def from_post(post: Post) -> PostOut:
-        """Serialise a post prepared by ``selectors.hydrate`` (directly or via a stream)."""
-        return PostOut.model_validate(PostOut.card_fields(post))
-
-    @staticmethod
-    def card_fields(post: Post) -> dict[str, object]:
-        """The fields of a post card (for shapes that add their own, like the feed's)."""
-        return {
-            **SharedPostOut.fields_of(post),
-            "pinned": post.pinned_at is not None,
-            "hidden_at": post.hidden_at,
-            "hidden_reason": post.hidden_reason,
-            "comment_count": post.comment_count,
-            "reactions": [
-                ReactionOut.from_summary(r) for r in getattr(post, "reaction_summary", [])
-            ],
-            "shared_post": (
-                SharedPostOut.from_post(post.shared_post) if post.shared_post else None
-            ),
-            "permissions": PostPermissionsOut(**post.permissions.as_dict()),
-        }
 
 
 class PostPageOut(Out):

@@ -1,9 +1,10 @@
 """Reads on conversations, always through the access policies.
 
-``stream()`` is the one machinery behind every list of posts (community page,
-profile, hashtag page and, later, the personal feed): visibility filter,
-keyset pagination on ``(created_at, id)`` and ``hydrate()``, which loads
-everything a post card shows in a constant number of queries.
+Every list of posts is a page of ids chosen through ``PostPolicy`` (keyset
+pagination on ``(created_at, id)``: ``keyset_page``), then read as cards by
+``cercle.posts.cards`` — the community page, the profile, the hashtag page,
+pinned and hidden posts, one post's page, and the personal feed
+(``cercle.feed.selectors``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import base64
 import binascii
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from django.db.models import (
     BigIntegerField,
@@ -32,12 +34,12 @@ from cercle.access.hashtags import HashtagPolicy
 from cercle.access.posts import (
     CommentPermissions,
     CommentPolicy,
-    Moderation,
     PostAction,
     PostPolicy,
 )
 from cercle.accounts.models import User
 from cercle.communities.models import Community
+from cercle.posts.cards import Card, cards
 from cercle.posts.models import (
     EMOJI_LABELS,
     Attachment,
@@ -89,29 +91,18 @@ class Cursor:
 
 @dataclass(slots=True)
 class PostPage:
-    items: list[Post]
+    items: list[Card]
     next_cursor: str | None
 
 
 def visible_posts(viewer: Viewer) -> QuerySet[Post]:
-    """Every post the viewer may see, with what a card shows joined in."""
-    return _base(viewer)
+    """Every post the viewer may see."""
+    return PostPolicy.visible(viewer, Post.objects.all())
 
 
-def with_card_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
-    """Join what a post card shows (author, community, the shared original)."""
-    return posts.select_related(
-        "author__department",
-        "author__region",
-        "community",
-        "shared_post__author__department",
-        "shared_post__author__region",
-        "shared_post__community",
-    )
-
-
-def _base(viewer: Viewer) -> QuerySet[Post]:
-    return with_card_relations(PostPolicy.visible(viewer, Post.objects.all()))
+def _with_rule_relations(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Join what the policies read of one post (its community, a share's original)."""
+    return posts.select_related("author", "community", "shared_post__community")
 
 
 def _reaction_summaries(
@@ -146,49 +137,19 @@ def _reaction_summaries(
     return out
 
 
-def hydrate(viewer: Viewer, posts: list[Post], moderation: Moderation | None = None) -> list[Post]:
-    """Attach what a post card shows: files, praise, reactions, permissions.
-
-    ``moderation``: the viewer's roles when the caller knows them already.
-    """
-    if not posts:
-        return posts
-    moderation = moderation or Moderation.of(
-        viewer, {p.community_id for p in posts if p.community_id is not None}
-    )
-    ids = [p.pk for p in posts] + [p.shared_post_id for p in posts if p.shared_post_id]
-    files: dict[int, list[Attachment]] = defaultdict(list)
-    for attachment in Attachment.objects.filter(post_id__in=ids, comment__isnull=True):
-        files[attachment.post_id].append(attachment)
-    praised: dict[int, list[User]] = defaultdict(list)
-    for praise in PraiseRecipient.objects.filter(post_id__in=ids).select_related(
-        "user__department", "user__region"
-    ):
-        praised[praise.post_id].append(praise.user)
-    reactions = _reaction_summaries(viewer, posts=[p.pk for p in posts])
-    for post in posts:
-        for item in (post, post.shared_post):
-            if item is not None:
-                item.files = files.get(item.pk, [])
-                item.praised = praised.get(item.pk, [])
-        post.reaction_summary = reactions.get((post.pk, None), [])
-        post.permissions = moderation.permissions(
-            viewer,
-            author_id=post.author_id,
-            community_id=post.community_id,
-            archived=post.community is not None and post.community.is_archived,
-            hidden=post.hidden_at is not None,
-        )
-    return posts
-
-
-def paginate(
-    queryset: QuerySet[Post], cursor: str | None, limit: int, *, field: str = "created_at"
-) -> tuple[list[Post], str | None]:
-    """One keyset page, newest ``field`` first (ties broken by id).
+def keyset_page(
+    queryset: QuerySet[Post],
+    cursor: str | None,
+    limit: int,
+    *,
+    field: str = "created_at",
+    columns: tuple[str, ...] = (),
+) -> tuple[list[tuple[Any, ...]], str | None]:
+    """One keyset page as rows ``(id, position, *columns)``, newest ``field`` first.
 
     The cursor is the last item's position, not an offset: posts published
     meanwhile never shift the next page (nothing skipped, nothing repeated).
+    Ties are broken by id.
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     position = Cursor.decode(cursor) if cursor else None
@@ -197,13 +158,25 @@ def paginate(
             Q(**{f"{field}__lt": position.created_at})
             | Q(**{field: position.created_at, "id__lt": position.id})
         )
-    items = list(queryset.order_by(f"-{field}", "-id")[: limit + 1])
-    more = len(items) > limit
-    items = items[:limit]
-    next_cursor = (
-        Cursor(getattr(items[-1], field), items[-1].pk).encode() if more and items else None
+    rows = list(
+        queryset.order_by(f"-{field}", "-id").values_list("id", field, *columns)[: limit + 1]
     )
-    return items, next_cursor
+    return page_of(rows, limit)
+
+
+def page_of(rows: list[tuple[Any, ...]], limit: int) -> tuple[list[tuple[Any, ...]], str | None]:
+    """``limit + 1`` rows ``(id, position, ...)`` → the page and the cursor after it."""
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not (more and rows):
+        return rows, None
+    last_at = rows[-1][1]
+    if isinstance(last_at, str):  # raw rows from SQLite
+        last_at = datetime.fromisoformat(last_at)
+    if last_at.tzinfo is None:  # SQLite stores naive UTC
+        last_at = last_at.replace(tzinfo=UTC)
+    return rows, Cursor(last_at, rows[-1][0]).encode()
 
 
 def _stream_queryset(
@@ -212,7 +185,7 @@ def _stream_queryset(
     author: User | None,
     hashtag: Hashtag | None,
 ) -> QuerySet[Post]:
-    posts = _base(viewer)
+    posts = visible_posts(viewer)
     if community is not None:
         posts = posts.filter(community=community)
     if author is not None:
@@ -232,39 +205,15 @@ def stream(
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
 ) -> PostPage:
-    """Visible posts of one source, newest first, one keyset page at a time.
+    """Visible posts of one source, newest first, one keyset page of cards at a time.
 
     ``author`` gives a person's profile stream: what they wrote, and the
     praise they received.
     """
-    posts = _stream_queryset(viewer, community, author, hashtag)
-    items, next_cursor = paginate(posts, cursor, limit)
-    return PostPage(hydrate(viewer, items), next_cursor)
-
-
-def stream_ids(
-    *,
-    viewer: Viewer,
-    community: Community | None = None,
-    author: User | None = None,
-    hashtag: Hashtag | None = None,
-    cursor: str | None = None,
-    limit: int = PAGE_SIZE,
-) -> tuple[list[int], str | None]:
-    """The same page as ``stream()``, as post ids (for ``cercle.posts.cards``)."""
-    posts = _stream_queryset(viewer, community, author, hashtag)
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    position = Cursor.decode(cursor) if cursor else None
-    if position is not None:
-        posts = posts.filter(
-            Q(created_at__lt=position.created_at)
-            | Q(created_at=position.created_at, id__lt=position.id)
-        )
-    rows = list(posts.order_by("-created_at", "-id").values_list("id", "created_at")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = Cursor(rows[-1][1], rows[-1][0]).encode() if more and rows else None
-    return [pk for pk, _ in rows], next_cursor
+    rows, next_cursor = keyset_page(
+        _stream_queryset(viewer, community, author, hashtag), cursor, limit
+    )
+    return PostPage(cards(viewer, [row[0] for row in rows]), next_cursor)
 
 
 # From this many posts on, a tag is "common": its page walks the newest posts
@@ -288,38 +237,44 @@ def _tagged(posts: QuerySet[Post], hashtag: Hashtag) -> QuerySet[Post]:
     return posts.alias(_tag=Subquery(carries)).filter(_tag__isnull=False)
 
 
-def pinned(*, viewer: Viewer, community: Community) -> list[Post]:
-    posts = list(
-        _base(viewer)
+def pinned(*, viewer: Viewer, community: Community) -> list[Card]:
+    ids = (
+        visible_posts(viewer)
         .filter(community=community, pinned_at__isnull=False)
-        .order_by("-pinned_at")[:5]
+        .order_by("-pinned_at")
+        .values_list("pk", flat=True)[:5]
     )
-    return hydrate(viewer, posts)
+    return cards(viewer, list(ids))
 
 
-def hidden_in(*, viewer: Viewer, community: Community) -> list[Post]:
+def hidden_in(*, viewer: Viewer, community: Community) -> list[Card]:
     """The posts a moderator hid in ``community``, latest first: for its moderators only."""
     if not CommunityPolicy.can(viewer, CommunityAction.MODERATE, community):
         return []
-    posts = list(
-        with_card_relations(
-            Post.objects.filter(community=community, hidden_at__isnull=False)
-        ).order_by("-hidden_at", "-id")[:HIDDEN_SHOWN]
+    ids = (
+        Post.objects.filter(community=community, hidden_at__isnull=False)
+        .order_by("-hidden_at", "-id")
+        .values_list("pk", flat=True)[:HIDDEN_SHOWN]
     )
-    return hydrate(viewer, posts)
+    return cards(viewer, list(ids))
 
 
 def post_get(*, viewer: Viewer, post_id: int) -> Post | None:
-    """One post, if the viewer may see it.
+    """One post, if the viewer may see it (to act on it; ``post_card`` to show it).
 
     Fetched by its key and checked with ``PostPolicy.can`` (the same rule as
     ``PostPolicy.visible``): for one row this is cheaper than compiling the
     policy's subqueries into the query.
     """
-    post = with_card_relations(Post.objects.filter(pk=post_id)).first()
+    post = _with_rule_relations(Post.objects.filter(pk=post_id)).first()
     if post is None or not PostPolicy.can(viewer, PostAction.VIEW, post):
         return None
-    return hydrate(viewer, [post])[0]
+    return post
+
+
+def post_card(*, viewer: Viewer, post: Post) -> Card:
+    """The card of a post the viewer may see (``post_get`` said so)."""
+    return cards(viewer, [post.pk])[0]
 
 
 def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:

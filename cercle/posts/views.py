@@ -16,14 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cercle.access import require
 from cercle.access.communities import CommunityAction, CommunityPolicy
-from cercle.access.posts import PostAction
+from cercle.access.posts import PostAction, PostPolicy
 from cercle.accounts.models import User
 from cercle.communities import selectors as community_selectors
 from cercle.communities.models import Community
 from cercle.core.http import is_htmx, viewer_of
 from cercle.network import selectors as network_selectors
 from cercle.network import services as network_services
-from cercle.posts import composer, selectors, services
+from cercle.posts import composer, html, selectors, services
 from cercle.posts.files import attachment_response
 from cercle.posts.forms import CommentForm, ComposerForm, EditForm
 from cercle.posts.lookups import post_of
@@ -51,7 +51,15 @@ def _thread(viewer: User, post: Post, form: CommentForm | None = None) -> dict[s
         "post": post,
         "comments": selectors.comments_for(viewer=viewer, post=post),
         "comment_form": form or CommentForm(),
+        "can_comment": PostPolicy.permissions(viewer, post).comment,
     }
+
+
+def _card_answer(request: HttpRequest, post: Post) -> HttpResponse:
+    """The post's card, as a list shows it (an htmx answer)."""
+    return HttpResponse(
+        html.cards_html(request, [selectors.post_card(viewer=viewer_of(request), post=post)])
+    )
 
 
 def _comment_param(request: HttpRequest, raw: str | None, post: Post) -> Comment | None:
@@ -76,7 +84,8 @@ def composer_context(
 
 def _created(request: HttpRequest, post: Post, community: Community | None) -> HttpResponse:
     """The composer's answer: the new card, and a fresh composer for ``community``."""
-    context = {"post": post, **composer_context(request, community=community)}
+    card = selectors.post_card(viewer=viewer_of(request), post=post)
+    context = {"card": card, **composer_context(request, community=community)}
     return render(request, "posts/_created.html", context)
 
 
@@ -131,7 +140,8 @@ def post_create(request: HttpRequest) -> HttpResponse:
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = viewer_of(request)
     post = post_of(request, post_id)
-    return render(request, "posts/detail.html", {**_thread(viewer, post), "expanded": True})
+    card = selectors.post_card(viewer=viewer, post=post)
+    return render(request, "posts/detail.html", {**_thread(viewer, post), "card": card})
 
 
 @require_GET
@@ -153,9 +163,8 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                fresh = selectors.post_get(viewer=viewer, post_id=post.pk)
                 if is_htmx(request):
-                    return render(request, "posts/_post.html", {"post": fresh})
+                    return _card_answer(request, post_of(request, post.pk))
                 return redirect(post.get_absolute_url())
         return render(request, "posts/_edit.html", {"post": post, "form": form}, status=422)
     return render(
@@ -211,7 +220,12 @@ def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(
         request,
         "posts/hide.html",
-        {"post": post, "error": error, "reason": reason},
+        {
+            "post": post,
+            "card": selectors.post_card(viewer=viewer, post=post),
+            "error": error,
+            "reason": reason,
+        },
         status=422 if error else 200,
     )
 
@@ -246,7 +260,13 @@ def post_move(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(
         request,
         "posts/move.html",
-        {"post": post, "destinations": destinations, "chosen": chosen, "error": error},
+        {
+            "post": post,
+            "card": selectors.post_card(viewer=viewer, post=post),
+            "destinations": destinations,
+            "chosen": chosen,
+            "error": error,
+        },
         status=422 if error else 200,
     )
 
@@ -278,6 +298,7 @@ def post_share(request: HttpRequest, post_id: int) -> HttpResponse:
         "posts/share.html",
         {
             "post": post,
+            "card": selectors.post_card(viewer=viewer, post=post),
             "destinations": destinations,
             "error": error,
             "client_token": uuid.uuid4().hex,
@@ -316,16 +337,15 @@ def comment_create(request: HttpRequest, post_id: int) -> HttpResponse:
         else:
             if not is_htmx(request):
                 return redirect(post.get_absolute_url())
-            fresh = selectors.post_get(viewer=viewer, post_id=post.pk)
-            assert fresh is not None
-            return render(request, "posts/_thread.html", _thread(viewer, fresh))
+            return render(request, "posts/_thread.html", _thread(viewer, post_of(request, post.pk)))
     if is_htmx(request):
         context = {"post": post, "form": form, "parent": parent}
         response = render(request, "posts/_comment_form.html", context, status=422)
         response["HX-Retarget"] = f"#comment-form-{post.pk}-{parent.pk if parent else 0}"
         response["HX-Reswap"] = "outerHTML"
         return response
-    context = {**_thread(viewer, post, form), "expanded": True}
+    card = selectors.post_card(viewer=viewer, post=post)
+    context = {**_thread(viewer, post, form), "card": card}
     return render(request, "posts/detail.html", context, status=422)
 
 
@@ -346,28 +366,29 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
     post = post_of(request, post_id)
     comment = _comment_param(request, request.POST.get("comment"), post)
     try:
+        # The pressed button of the bar: "add" or "remove", and the emoji.
+        on = "add" in request.POST
         services.reaction_set(
             user=viewer,
             post=post,
             comment=comment,
-            emoji=request.POST.get("emoji", ""),
-            on=request.POST.get("on") == "1",
+            emoji=request.POST.get("add" if on else "remove", ""),
+            on=on,
         )
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
     if not is_htmx(request):
         return redirect(post.get_absolute_url())
     if comment is None:
-        fresh = selectors.post_get(viewer=viewer, post_id=post.pk)
-        return render(
-            request, "posts/_reactions.html", {"target": fresh, "post": fresh, "comment": None}
-        )
-    comments = selectors.comments_for(viewer=viewer, post=post)
-    flat = [c for top in comments for c in [top, *top.reply_list]]
-    target = next(c for c in flat if c.pk == comment.pk)
-    return render(
-        request, "posts/_reactions.html", {"target": target, "post": post, "comment": target}
+        reactions = selectors.post_card(viewer=viewer, post=post).fields["reactions"]
+    else:
+        comments = selectors.comments_for(viewer=viewer, post=post)
+        flat = [c for top in comments for c in [top, *top.reply_list]]
+        reactions = next(c for c in flat if c.pk == comment.pk).reaction_summary
+    bar = html.reactions_html(
+        request, post_id=post.pk, comment_id=comment.pk if comment else None, reactions=reactions
     )
+    return HttpResponse(bar)
 
 
 @require_GET

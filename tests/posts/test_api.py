@@ -86,7 +86,12 @@ def test_post_in_a_community_with_files(client: Client, user: User) -> None:
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["community"] == {"slug": rail.slug, "name": "Rail", "kind": "open"}
+    assert body["community"] == {
+        "slug": rail.slug,
+        "name": "Rail",
+        "kind": "open",
+        "url": f"/communities/{rail.slug}/",
+    }
     assert body["permissions"]["pin"] is True
     image, pdf = body["attachments"]
     assert image["kind"] == "image" and image["name"] == "photo.png"

@@ -92,18 +92,20 @@ def test_comment_reply_and_reaction_with_htmx(logged_client, user, other) -> Non
     assert reply.status_code == 200
     assert Comment.objects.filter(parent=comment).count() == 1
     for _ in range(2):  # pressing twice (same intent) is one reaction
-        logged_client.post(
-            reverse("posts:react", args=[post.pk]), {"emoji": "like", "on": "1"}, headers=HTMX
-        )
+        logged_client.post(reverse("posts:react", args=[post.pk]), {"add": "like"}, headers=HTMX)
     assert Reaction.objects.filter(post=post, comment=None).count() == 1
     bar = logged_client.post(
         reverse("posts:react", args=[post.pk]),
-        {"emoji": "idea", "on": "1", "comment": comment.pk},
+        {"add": "idea", "comment": comment.pk},
         headers=HTMX,
     )
     assert 'aria-pressed="true"' in bar.content.decode()
+    assert 'name="remove" value="idea"' in bar.content.decode()  # pressing again takes it back
     who = logged_client.get(reverse("posts:reactors", args=[post.pk, "like"]))
     assert user.name in who.content.decode()
+    for _ in range(2):
+        logged_client.post(reverse("posts:react", args=[post.pk]), {"remove": "like"}, headers=HTMX)
+    assert not Reaction.objects.filter(post=post, comment=None).exists()
 
 
 def test_empty_comment_is_refused(logged_client, other) -> None:

@@ -4,20 +4,33 @@ import uuid
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 
-from cercle.posts.models import EMOJI_LABELS, Emoji, Reactions
+from cercle.posts import html
+from cercle.posts.cards import Card
+from cercle.posts.models import Comment
 
 register = template.Library()
 
 
-@register.simple_tag
-def reaction_bar(target: Any) -> list[Reactions]:
-    """Every emoji of the fixed set, with the target's counts and the viewer's choice."""
-    summary = {r.emoji: r for r in getattr(target, "reaction_summary", [])}
-    return [
-        summary.get(e.value) or Reactions(e.value, e.label, str(EMOJI_LABELS[e]), 0, False)
-        for e in Emoji
-    ]
+@register.simple_tag(takes_context=True)
+def post_cards(
+    context: template.Context, cards: Card | list[Card], expanded: bool = False
+) -> SafeString:
+    """Post cards (``cercle.posts.cards``) rendered by ``posts/card.html`` (Jinja2)."""
+    items = [cards] if isinstance(cards, Card) else cards
+    return html.cards_html(context.get("request"), items, expanded=expanded)
+
+
+@register.simple_tag(takes_context=True)
+def comment_reactions(context: template.Context, comment: Comment) -> SafeString:
+    """A comment's reaction bar (prepared by ``selectors.comments_for``)."""
+    return html.reactions_html(
+        context.get("request"),
+        post_id=comment.post_id,
+        comment_id=comment.pk,
+        reactions=comment.reaction_summary,
+    )
 
 
 @register.simple_tag

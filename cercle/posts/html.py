@@ -1,0 +1,96 @@
+"""Post cards and reaction bars as HTML, for pages and htmx answers alike.
+
+The templates are Jinja2 (``cercle/posts/jinja2/posts/``, see
+``cercle.core.jinja`` for why); Django templates embed them through the
+``post_cards`` and ``reactions`` tags of ``posts_tags``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import HttpRequest
+from django.template import engines
+from django.template.backends.utils import csrf_input
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
+from markupsafe import Markup, escape
+
+from cercle.accounts.models import initials_of
+from cercle.posts.cards import Card
+from cercle.posts.models import EMOJI_LABELS, Emoji, Reactions
+
+
+def _emojis() -> list[tuple[Markup, Markup, Markup]]:
+    """(value, symbol, label) of each emoji, escaped once per language and process."""
+    language = get_language()
+    if language not in _EMOJIS:
+        _EMOJIS[language] = [
+            (escape(e.value), escape(e.label), escape(str(EMOJI_LABELS[e]))) for e in Emoji
+        ]
+    return _EMOJIS[language]
+
+
+_EMOJIS: dict[str, list[tuple[Markup, Markup, Markup]]] = {}
+
+
+def reaction_bar(reactions: Iterable[Reactions | dict[str, Any]]) -> list[Reactions]:
+    """Every emoji of the fixed set, with the target's counts and the reader's choice.
+
+    ``reactions``: a card's (dicts, as the API shows them) or a comment's.
+    Six buttons per card: their texts come escaped already, so that rendering
+    them costs no escaping.
+    """
+    counted: dict[str, tuple[int, bool]] = {}
+    for r in reactions:
+        if isinstance(r, dict):
+            counted[r["emoji"]] = (r["count"], r["mine"])
+        else:
+            counted[r.emoji] = (r.count, r.mine)
+    return [
+        Reactions(value, symbol, label, *counted.get(value, (0, False)))
+        for value, symbol, label in _emojis()
+    ]
+
+
+def comments_label(count: int) -> str:
+    return ngettext("%(counter)s comment", "%(counter)s comments", count) % {"counter": count}
+
+
+def initials(person: dict[str, Any]) -> str:
+    return initials_of(person["first_name"], person["last_name"], person["email"])
+
+
+def _render(name: str, context: dict[str, Any], request: HttpRequest | None) -> SafeString:
+    # The backend's own ``csrf_input`` masks the token anew each time a form
+    # shows it (160 times on a feed page): computed once per render instead.
+    context["csrf"] = csrf_input(request) if request is not None else ""
+    # Autoescaped by the engine: what it returns is safe to embed.
+    return mark_safe(engines["jinja2"].get_template(name).render(context, request))  # noqa: S308
+
+
+def cards_html(
+    request: HttpRequest | None, cards: Sequence[Card], *, expanded: bool = False
+) -> SafeString:
+    """The cards, as every list of posts shows them (``expanded``: the post's own page)."""
+    context = {
+        "cards": cards,
+        "expanded": expanded,
+        "reaction_bar": reaction_bar,
+        "comments_label": comments_label,
+        "initials": initials,
+    }
+    return _render("posts/card.html", context, request)
+
+
+def reactions_html(
+    request: HttpRequest | None,
+    *,
+    post_id: int,
+    comment_id: int | None,
+    reactions: Iterable[Reactions | dict[str, Any]],
+) -> SafeString:
+    """One reaction bar (a post's, or with ``comment_id`` a comment's)."""
+    context = {"post_id": post_id, "comment_id": comment_id or 0, "bar": reaction_bar(reactions)}
+    return _render("posts/reactions.html", context, request)
