@@ -20,13 +20,17 @@ from cercle.core.text import fold
 
 def directory(*, viewer: Viewer, q: str = "", mine: bool = False) -> QuerySet[Community]:
     """Communities the viewer may see, each marked ``is_member`` (no N+1)."""
-    communities = CommunityPolicy.visible(viewer, Community.objects.all()).annotate(
-        is_member=Exists(
-            Membership.objects.filter(community=OuterRef("pk"), user_id=viewer_pk(viewer))
+    if mine:  # from the viewer's memberships: a handful of rows, not every community
+        mine_only = Community.objects.filter(
+            pk__in=Membership.objects.filter(user_id=viewer_pk(viewer)).values("community_id")
         )
-    )
-    if mine:
-        communities = communities.filter(is_member=True)
+        communities = CommunityPolicy.visible(viewer, mine_only).annotate(is_member=Value(True))
+    else:
+        communities = CommunityPolicy.visible(viewer, Community.objects.all()).annotate(
+            is_member=Exists(
+                Membership.objects.filter(community=OuterRef("pk"), user_id=viewer_pk(viewer))
+            )
+        )
     for word in fold(q).split():
         communities = communities.filter(search_key__contains=word)
     return communities.order_by("archived_at", "-member_count", "name")

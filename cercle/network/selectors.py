@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import operator
+from functools import reduce
+
+from django.core.cache import cache
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from cercle.access.base import Viewer, is_active_viewer
 from cercle.access.people import ProfilePolicy
@@ -11,6 +15,7 @@ from cercle.network.models import AttentionLevel, AttentionSetting, Follow, Hash
 from cercle.posts.models import Hashtag
 
 SUGGESTIONS = 6
+SUGGESTIONS_KEPT = 600  # seconds
 
 
 def _people() -> QuerySet[User]:
@@ -40,36 +45,64 @@ def is_following(*, viewer: Viewer, user: User) -> bool:
     )
 
 
-def suggestions(*, viewer: User, limit: int = SUGGESTIONS) -> list[User]:
-    """People to follow: manager, direct reports, then same department and region.
-
-    Each suggestion carries ``reason`` (a short code the template explains).
-    """
-    followed = Follow.objects.filter(follower=viewer).values("followee_id")
-    candidates = (
-        ProfilePolicy.listed(viewer, _people()).exclude(pk=viewer.pk).exclude(pk__in=followed)
-    )
-    picked: list[User] = []
-    rules: list[tuple[str, Q]] = [
-        ("manager", Q(pk=viewer.manager_id) if viewer.manager_id else Q(pk__in=[])),
-        ("report", Q(manager_id=viewer.pk)),
-    ]
+def _ranked_candidates(viewer: User, limit: int) -> list[tuple[int, str]]:
+    """(id, reason) of the best people to suggest, the first rule each meets, in order."""
+    rules: list[tuple[str, Q]] = []
+    if viewer.manager_id:
+        rules.append(("manager", Q(pk=viewer.manager_id)))
+    rules.append(("report", Q(manager_id=viewer.pk)))
     if viewer.department_id and viewer.region_id:
         rules.append(("team", Q(department_id=viewer.department_id, region_id=viewer.region_id)))
     if viewer.department_id:
         rules.append(("department", Q(department_id=viewer.department_id)))
     if viewer.region_id:
         rules.append(("region", Q(region_id=viewer.region_id)))
-    for reason, rule in rules:
-        if len(picked) >= limit:
-            break
-        for person in (
-            candidates.filter(rule)
-            .exclude(pk__in=[p.pk for p in picked])
-            .order_by("last_name")[: limit - len(picked)]
-        ):
-            person.reason = reason  # type: ignore[attr-defined]
-            picked.append(person)
+    rank = Case(
+        *(When(rule, then=Value(i)) for i, (_, rule) in enumerate(rules)),
+        output_field=IntegerField(),
+    )
+    followed = Follow.objects.filter(follower=viewer).values("followee_id")
+    rows = (
+        ProfilePolicy.listed(viewer, User.objects.all())
+        .filter(reduce(operator.or_, (rule for _, rule in rules)))
+        .exclude(pk=viewer.pk)
+        .exclude(pk__in=followed)
+        .annotate(rank=rank)
+        .order_by("rank", "last_name", "pk")
+        .values_list("pk", "rank")[:limit]
+    )
+    return [(pk, rules[rank][0]) for pk, rank in rows]
+
+
+def suggestions(*, viewer: User, limit: int = SUGGESTIONS) -> list[User]:
+    """People to follow: manager, direct reports, then same department and region.
+
+    Each suggestion carries ``reason`` (a short code the template explains).
+    Ranking the whole department and region is the costly part (a sort of a
+    few thousand people): it is kept for ten minutes per viewer and per
+    position in the organisation, with spares.  Who is listed and who is
+    already followed are asked again at every read, so following someone
+    takes them out at once.
+    """
+    key = (
+        f"cercle:suggestions:{viewer.pk}:{viewer.manager_id}:"
+        f"{viewer.department_id}:{viewer.region_id}"
+    )
+    ranked: list[tuple[int, str]] | None = cache.get(key)
+    if ranked is None:
+        ranked = _ranked_candidates(viewer, 2 * limit)
+        cache.set(key, ranked, SUGGESTIONS_KEPT)
+    reasons = dict(ranked)
+    followed = Follow.objects.filter(follower=viewer).values("followee_id")
+    people = {
+        p.pk: p
+        for p in ProfilePolicy.listed(viewer, _people())
+        .filter(pk__in=reasons)
+        .exclude(pk__in=followed)
+    }
+    picked = [people[pk] for pk, _ in ranked if pk in people][:limit]
+    for person in picked:
+        person.reason = reasons[person.pk]  # type: ignore[attr-defined]
     return picked
 
 
