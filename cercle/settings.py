@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above everything that writes the body: it compresses what they wrote.
+    "cercle.core.middleware.CompressionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cercle.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
