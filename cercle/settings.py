@@ -163,6 +163,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with write transactions queued by the system (see its docstring).
+    DATABASES["default"]["ENGINE"] = "cercle.core.sqlite"
     # WAL lets readers run while one writer writes; IMMEDIATE transactions take
     # the write lock up front so concurrent writers queue instead of failing
     # with "database is locked" half-way through a transaction.

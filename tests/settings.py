@@ -20,7 +20,7 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cercle-test-media-"))
 LANGUAGE_CODE = "fr"
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="cercle-test-static-"))
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "cercle.core.sqlite":  # noqa: F405
     # A file, not memory: the browser tests' live server answers several requests at
     # once from its threads, and an in-memory SQLite database is one shared connection.
     DATABASES["default"]["TEST"] = {  # noqa: F405

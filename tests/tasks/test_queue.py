@@ -145,7 +145,7 @@ def test_a_killed_worker_loses_no_task(queue: str, tmp_path: Path) -> None:
     marker = tmp_path / "started"
     result = jobs.stuck_once.enqueue(str(marker))  # autocommit: pushed at once
     db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         database_url = f"sqlite:///{db['NAME']}"
     else:
         database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
