@@ -1,4 +1,4 @@
-"""Check the measured figures against the budgets of the feed (#4) and search (#5) issues.
+"""Check the measured figures against the budgets of the feed (#4), search (#5) and pages (#19).
 
     python bench/budgets.py [results/latest.json] [--posts 1000000]
 
@@ -47,7 +47,7 @@ def _get(records: Records, db: str, posts: int, endpoint: str, kind: str, key: s
 
 
 def checks(records: Records, db: str, posts: int = SCALE) -> list[Check]:
-    """Every budget of the two issues, for one database."""
+    """Every budget of the issues, for one database."""
 
     def get(endpoint: str, kind: str, key: str, at: int = posts) -> Any:
         return _get(records, db, at, endpoint, kind, key)
@@ -88,7 +88,44 @@ def checks(records: Records, db: str, posts: int = SCALE) -> list[Check]:
         Check("search (API) p95", get("search_api", "warm", "p95_ms"), 50),
         Check("Qui sait ? (API) p95", get("experts_api", "warm", "p95_ms"), 150),
         Check("Qui sait ? in a region (API) p95", get("experts_api_region", "warm", "p95_ms"), 150),
+        # #19: a page costs at most twice the same data through the API, and 15 ms.
+        *(
+            check
+            for page, api in PAGES
+            for check in (
+                Check(f"{page} p50", get(page, "warm", "p50_ms"), 15),
+                Check(
+                    f"{page} p50 / {api} p50",
+                    derived(
+                        lambda a, b: a / b,
+                        get(page, "warm", "p50_ms"),
+                        get(api, "warm", "p50_ms"),
+                    ),
+                    2,
+                    unit="x",
+                ),
+            )
+        ),
+        Check("search page p95", get("search_html", "warm", "p95_ms"), 50),
+        Check(
+            "feed page, compressed",
+            get("feed_html_page1", "warm", "compressed_kb"),
+            40,
+            unit="kB",
+        ),
+        Check(
+            "load: post creation at c=8, p99", get("load_post_create", "load c=8", "p99_ms"), 100
+        ),
     ]
+
+
+# Each page and the API request that gives the same data.
+PAGES = (
+    ("feed_html_page1", "feed_api_page1"),
+    ("hashtag_page", "hashtag_api"),
+    ("community_page", "community_stream"),
+    ("profile_page", "profile_stream"),
+)
 
 
 def report(path: Path, posts: int) -> tuple[str, bool]:

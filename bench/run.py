@@ -57,7 +57,7 @@ from django.test import Client
 
 from cercle.accounts.models import Region, User
 from cercle.communities.models import Community, CommunityKind
-from cercle.feed.selectors import feed_cards, page_sql
+from cercle.feed.selectors import feed, page_sql
 from cercle.network.models import Follow
 from cercle.posts.models import Hashtag, Post, PostHashtag
 
@@ -107,6 +107,7 @@ class Record:
     ratio_to_floor: float | None = None
     label: str = ""
     rps: float | None = None  # requests per second (load test records, bench/load.py)
+    compressed_kb: float | None = None  # what one response weighs on the wire (gzip)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -148,7 +149,8 @@ def choose_scene() -> Scene:
     viewers = list(User.objects.filter(pk__in=viewer_ids).order_by("pk"))
     clients = []
     for viewer in viewers:
-        client = Client()
+        # As browsers and apps do: every answer may come compressed, and its cost is counted.
+        client = Client(headers={"accept-encoding": "gzip, deflate, br"})
         client.force_login(viewer)
         clients.append(client)
     communities = list(
@@ -250,7 +252,7 @@ def db_floor(scene: Scene, samples: int, label: str) -> tuple[list[float], str]:
 def db_floor_all(scene: Scene, samples: int) -> tuple[list[float], int]:
     """Every statement a feed page runs (page, cards, files, praise, reactions), replayed.
 
-    The statements are captured from ``feed_cards`` — what ``GET /api/v1/feed``
+    The statements are captured from ``feed`` — what ``GET /api/v1/feed``
     calls after authentication — then executed directly, one viewer's set per
     sample: the database's share of a feed request, without any Python around it.
     """
@@ -263,7 +265,7 @@ def db_floor_all(scene: Scene, samples: int) -> tuple[list[float], int]:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(capture):
-            feed_cards(viewer=viewer)
+            feed(viewer=viewer)
         sets.append(captured)
     times = []
     with connection.cursor() as cursor:
@@ -344,6 +346,22 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
             lambda i: client(i).get(f"/tags/{scene.hashtags[i % len(scene.hashtags)]}/"),
         ),
         (
+            "hashtag_api",
+            lambda i: client(i).get(
+                f"/api/v1/hashtags/{scene.hashtags[i % len(scene.hashtags)]}/posts"
+            ),
+        ),
+        (
+            "community_page",
+            lambda i: client(i).get(
+                f"/communities/{scene.communities[i % len(scene.communities)].slug}/"
+            ),
+        ),
+        (
+            "profile_page",
+            lambda i: client(i).get(f"/people/{scene.profiles[i % len(scene.profiles)]}/"),
+        ),
+        (
             "new_since_count",
             lambda i: client(i).get("/api/v1/feed/new-count", {"since": since[i % n]}),
         ),
@@ -376,6 +394,9 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
         times, queries = time_requests(call, samples, warmup)
         kind = "floor" if name == "framework_floor" else "warm"
         records.append(summarise(name, times, queries, {**base, "kind": kind}))
+        if name.endswith(("_html", "_html_page1", "_page")):
+            sizes = sorted(len(call(i).content) for i in range(n))  # as sent: compressed
+            records[-1].compressed_kb = round(sizes[len(sizes) // 2] / 1024, 1)
         print(
             f"{name:>18}: p50 {records[-1].p50_ms:7.2f} ms  p99 {records[-1].p99_ms:7.2f} ms"
             f"  ({queries} queries)",
@@ -415,17 +436,18 @@ def write(records: list[Record], append: bool) -> None:
 def markdown(data: list[dict[str, Any]]) -> str:
     lines = [
         "| db | users | posts | endpoint | kind | samples | p50 ms | p95 ms | p99 ms | max ms "
-        "| queries | p50 / floor | req/s |",
-        "|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| queries | p50 / floor | req/s | kB sent |",
+        "|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in sorted(data, key=lambda r: (r["db"], r["posts"])):
         ratio = "" if r.get("ratio_to_floor") is None else f"{r['ratio_to_floor']:.2f}"
         rps = "" if r.get("rps") is None else f"{r['rps']:.0f}"
         queries = "" if r["kind"].startswith("load") else r["queries"]
+        size = "" if r.get("compressed_kb") is None else f"{r['compressed_kb']:.1f}"
         lines.append(
             f"| {r['db']} | {r['users']:,} | {r['posts']:,} | {r['endpoint']} | {r['kind']} "
             f"| {r['samples']} | {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['p99_ms']:.2f} "
-            f"| {r['max_ms']:.2f} | {queries} | {ratio} | {rps} |"
+            f"| {r['max_ms']:.2f} | {queries} | {ratio} | {rps} | {size} |"
         )
     return "\n".join(lines) + "\n"
 

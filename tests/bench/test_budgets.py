@@ -36,6 +36,15 @@ def _all_met() -> list[dict[str, Any]]:
         _record(big, "search_api", "warm", p95_ms=30.0),
         _record(big, "experts_api", "warm", p95_ms=90.0),
         _record(big, "experts_api_region", "warm", p95_ms=50.0),
+        _record(big, "feed_html_page1", "warm", p50_ms=7.0, compressed_kb=14.0),
+        _record(big, "hashtag_page", "warm", p50_ms=9.0),
+        _record(big, "hashtag_api", "warm", p50_ms=5.0),
+        _record(big, "community_page", "warm", p50_ms=10.0),
+        _record(big, "community_stream", "warm", p50_ms=6.0),
+        _record(big, "profile_page", "warm", p50_ms=11.0),
+        _record(big, "profile_stream", "warm", p50_ms=6.0),
+        _record(big, "search_html", "warm", p95_ms=40.0),
+        _record(big, "load_post_create", "load c=8", p99_ms=80.0),
     ]
 
 
