@@ -11,13 +11,9 @@ through the visibility policy, never with what this service holds.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -31,9 +27,9 @@ from cercle.accounts.models import User
 from cercle.communities.models import AuditEntry, Community
 from cercle.core import events, rendering
 from cercle.core.errors import invalid
-from cercle.core.images import square_renditions, without_metadata
 from cercle.core.text import clean_label, clean_text
-from cercle.core.uploads import UploadKind, classify_upload, safe_filename, served_name
+from cercle.posts import attachments
+from cercle.posts.attachments import Upload as Upload  # in the services' signatures
 from cercle.posts.events import (
     CommentEdited,
     CommentPublished,
@@ -60,17 +56,7 @@ from cercle.posts.models import (
     clean_client_token,
 )
 
-MAX_ATTACHMENTS = 10
 MAX_PRAISED = 20
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """A file as received: name and declared type as the sender gave them, raw bytes."""
-
-    name: str
-    data: bytes
-    content_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,66 +126,6 @@ def _check_body(body: str, *, required: bool) -> str:
     if len(body) > MAX_BODY:
         raise invalid("body", _("At most %(max)d characters.") % {"max": MAX_BODY})
     return body
-
-
-def _classify(uploads: Sequence[Upload]) -> list[tuple[Upload, UploadKind]]:
-    """Check every file by its content before anything is written."""
-    if len(uploads) > MAX_ATTACHMENTS:
-        raise invalid(
-            "attachments", _("At most %(max)d files per message.") % {"max": MAX_ATTACHMENTS}
-        )
-    classified = []
-    errors: list[str] = []
-    for upload in uploads:
-        try:
-            classified.append(
-                (
-                    upload,
-                    classify_upload(
-                        upload.name,
-                        upload.data,
-                        max_bytes=settings.CERCLE_MAX_ATTACHMENT_BYTES,
-                        declared=upload.content_type,
-                    ),
-                )
-            )
-        except ValidationError as exc:
-            errors.extend(f"{safe_filename(upload.name)}: {m}" for m in exc.messages)
-    if errors:
-        raise ValidationError({"attachments": errors})
-    return classified
-
-
-def _store_attachments(
-    classified: list[tuple[Upload, UploadKind]], *, post: Post, comment: Comment | None, user: User
-) -> list[Attachment]:
-    stored = []
-    for upload, kind in classified:
-        data = upload.data
-        if kind.kind == "image":  # no GPS position or device reaches the readers
-            data = without_metadata(data, max_bytes=settings.CERCLE_MAX_ATTACHMENT_BYTES)
-        attachment = Attachment(
-            post=post,
-            comment=comment,
-            uploaded_by=user,
-            name=served_name(upload.name, kind),
-            kind=kind.kind,
-            content_type=kind.content_type,
-            size=len(data),
-        )
-        stem = uuid.uuid4().hex
-        attachment.file.save(f"{stem}{kind.extension}", ContentFile(data), save=False)
-        if attachment.kind == "image":
-            thumb = square_renditions(
-                data,
-                stem=stem,
-                sizes={"thumb": 480},
-                max_bytes=settings.CERCLE_MAX_ATTACHMENT_BYTES,
-            )["thumb"]
-            attachment.thumbnail.save(thumb.name, thumb.content, save=False)
-        attachment.save()
-        stored.append(attachment)
-    return stored
 
 
 def _sync_tags_and_mentions(post: Post, rendered: _Rendered, *, fresh: bool = False) -> list[User]:
@@ -306,7 +232,7 @@ def post_publish(
             )
         kind = PostKind.PRAISE
     body = _check_body(body, required=kind == PostKind.POST and not uploads)
-    classified = _classify(uploads)
+    classified = attachments.classify(uploads)
     rendered = _render(body)
     now = timezone.now()
     post = Post(
@@ -335,7 +261,7 @@ def post_publish(
         PraiseRecipient.objects.bulk_create(
             [PraiseRecipient(post=post, user=p) for p in {p.pk: p for p in praised}.values()]
         )
-    stored = _store_attachments(classified, post=post, comment=None, user=author)
+    stored = attachments.store(classified, post=post, comment=None, user=author)
     events.publish(
         PostPublished(
             post=post,
@@ -364,24 +290,11 @@ def post_edit(*, actor: User, post: Post, body: str) -> Post:
     return post
 
 
-def _delete_files(attachments: list[Attachment]) -> None:
-    names = [f.name for a in attachments for f in (a.file, a.thumbnail) if f.name]
-    if not names:
-        return
-    storage = attachments[0].file.storage
-
-    def remove() -> None:
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(remove)
-
-
 @transaction.atomic
 def post_delete(*, actor: User, post: Post) -> None:
     require(actor, PostAction.DELETE, post)
     _audit(actor, post, "delete_post")
-    _delete_files(list(post.attachments.all()))
+    attachments.delete_files(list(post.attachments.all()))
     post.delete()
 
 
@@ -507,7 +420,7 @@ def comment_publish(
             raise invalid("parent", _("This reply does not belong to this post."))
         parent = parent.parent or parent
     body = _check_body(body, required=not uploads)
-    classified = _classify(uploads)
+    classified = attachments.classify(uploads)
     rendered = _render(body)
     comment = Comment(
         post=post,
@@ -528,7 +441,7 @@ def comment_publish(
         [Mention(post=post, comment=comment, user=u) for u in rendered.mentioned],
         ignore_conflicts=True,
     )
-    stored = _store_attachments(classified, post=post, comment=comment, user=author)
+    stored = attachments.store(classified, post=post, comment=comment, user=author)
     Post.objects.filter(pk=post.pk).update(
         comment_count=F("comment_count") + 1, last_activity_at=comment.created_at
     )
@@ -570,7 +483,9 @@ def comment_delete(*, actor: User, comment: Comment) -> None:
     post = comment.post
     require(actor, CommentAction.DELETE, comment)
     removed = 1 + comment.replies.count()
-    _delete_files(list(Attachment.objects.filter(comment__in=[comment, *comment.replies.all()])))
+    attachments.delete_files(
+        list(Attachment.objects.filter(comment__in=[comment, *comment.replies.all()]))
+    )
     comment.delete()
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") - removed)
     _audit(actor, post, "delete_comment")
