@@ -1,7 +1,8 @@
 """The whole demo in one transaction: the company's people, then its social life.
 
 ``cercle.demo.company`` makes the people and the organisation;
-``cercle.demo.social`` (a package: the words, the plans, the stories) their communities, conversations and follows, naming
+``cercle.demo.social`` (the words, the stories, the background activity)
+their communities, conversations and follows, naming
 the company's personas.  This module runs both, in that order (neither
 imports the other's builder).
 """
