@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from pydantic import Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
@@ -157,6 +159,9 @@ def settings_get(request: HttpRequest) -> SettingsOut:
     "never; and the digest's frequency. A wrong value changes nothing (422).",
 )
 def settings_put(request: HttpRequest, payload: SettingsIn) -> SettingsOut:
+    events = [c.event for c in payload.channels]
+    if len(set(events)) < len(events):  # which one would count? Say so, change nothing.
+        raise ValidationError({"channels": [_("Each kind of notification may appear once.")]})
     current = preferences.update(
         viewer_of(request),
         channels={c.event: (c.in_app, c.email) for c in payload.channels},

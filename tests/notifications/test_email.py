@@ -372,6 +372,21 @@ def test_settings_through_the_api(client_for, user) -> None:
     assert refused.status_code == 422
     assert "Type de notification inconnu : telepathy" in refused.content.decode()
     assert preferences.current(user).digest == DigestFrequency.WEEKLY  # nothing changed
+    # The same event twice, a wrong value hidden behind a right one (found by schemathesis).
+    twice = client.put(
+        "/api/v1/notifications/settings",
+        {
+            "channels": [
+                {"event": "reaction", "email": "__not_in_enum__"},
+                {"event": "reaction", "email": "immediate"},
+            ],
+            "digest": "daily",
+        },
+        content_type="application/json",
+    )
+    assert twice.status_code == 422
+    assert "Chaque type de notification ne peut figurer qu'une fois." in twice.content.decode()
+    assert preferences.current(user).digest == DigestFrequency.WEEKLY
 
 
 def test_one_task_per_event_and_a_retry_sends_only_the_rest(smtp, user, other) -> None:
