@@ -27,6 +27,7 @@ table in ``bench/results/latest.md``.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import statistics
@@ -108,6 +109,14 @@ class Record:
     label: str = ""
     rps: float | None = None  # requests per second (load test records, bench/load.py)
     compressed_kb: float | None = None  # what one response weighs on the wire (gzip)
+
+
+def body(response: Any) -> Any:
+    """A JSON answer, decompressed (the bench's clients accept gzip, as browsers do)."""
+    content = response.content
+    if response.get("Content-Encoding") == "gzip":
+        content = gzip.decompress(content)
+    return json.loads(content)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -302,10 +311,10 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
     since: list[str] = []
     for c in scene.clients:
         cursor = None
-        first = c.get("/api/v1/feed").json()
+        first = body(c.get("/api/v1/feed"))
         since.append(first["since"])
         for _ in range(9):
-            data = c.get("/api/v1/feed", {"cursor": cursor} if cursor else {}).json()
+            data = body(c.get("/api/v1/feed", {"cursor": cursor} if cursor else {}))
             cursor = data["next_cursor"] or cursor
         page10.append(cursor or "")
 
@@ -321,7 +330,7 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
         )
         response = client(i).post("/api/v1/posts", {"body": body})
         if response.status_code == 201:
-            created.append(response.json()["id"])
+            created.append(body(response)["id"])
         return response
 
     endpoints: list[tuple[str, Callable[[int], Any]]] = [

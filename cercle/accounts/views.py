@@ -63,7 +63,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(viewer=viewer, user_id=pk)
     if person is None:
         raise Http404
-    chart = selectors.org_chart(viewer=viewer, user_id=pk)
+    chart = selectors.org_chart(viewer=viewer, user_id=pk, person=person)
     followers, following = network_selectors.counts(user=person)
     return render(
         request,

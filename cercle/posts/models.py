@@ -110,6 +110,12 @@ class Post(models.Model):
                 condition=Q(hidden_at__isnull=False),
                 name="post_hidden",
             ),
+            # A community's pinned posts: a handful among tens of thousands.
+            models.Index(
+                fields=["community", "-pinned_at"],
+                condition=Q(pinned_at__isnull=False),
+                name="post_pinned",
+            ),
         ]
 
     def __str__(self) -> str:
