@@ -28,6 +28,7 @@ from cercle.communities.models import AuditEntry, Community
 from cercle.core import events, rendering
 from cercle.core.errors import invalid
 from cercle.core.text import clean_label, clean_text
+from cercle.core.uploads import UploadKind
 from cercle.posts import attachments
 from cercle.posts.attachments import Upload as Upload  # in the services' signatures
 from cercle.posts.events import (
@@ -80,7 +81,23 @@ class _Rendered:
     mentioned: list[User]
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A text rendered, its #topics named but not yet created (that writes)."""
+
+    html: str
+    hashtag_names: list[str]
+    mentioned: list[User]
+
+    def rendered(self) -> _Rendered:
+        return _Rendered(self.html, _hashtags(self.hashtag_names), self.mentioned)
+
+
 def _render(body: str) -> _Rendered:
+    return _prepare(body).rendered()
+
+
+def _prepare(body: str) -> _Prepared:
     handles = rendering.extract_mentions(body)
     people = (
         {
@@ -95,9 +112,9 @@ def _render(body: str) -> _Rendered:
         hashtag_url=lambda key: reverse("posts:hashtag", args=[key]),
         mention_url=lambda handle: people[handle].get_absolute_url() if handle in people else None,
     )
-    return _Rendered(
+    return _Prepared(
         html,
-        _hashtags(rendering.extract_hashtags(body)),
+        list(rendering.extract_hashtags(body)),
         [people[h] for h in handles if h in people],
     )
 
@@ -184,7 +201,6 @@ def post_create(
     ).item
 
 
-@transaction.atomic
 def post_publish(
     *,
     author: User,
@@ -200,6 +216,9 @@ def post_publish(
     ``praised`` makes it a "Merci / Bravo" post thanking those colleagues;
     ``shared_post`` makes it a share of another post (the body is optional).
     A ``client_token`` the author already used returns that post, not created.
+
+    What needs no write (checks, the Markdown, the files' types) is done
+    before the transaction: on SQLite, writers wait for each other.
     """
     if not author.is_active:
         raise Forbidden
@@ -233,7 +252,35 @@ def post_publish(
         kind = PostKind.PRAISE
     body = _check_body(body, required=kind == PostKind.POST and not uploads)
     classified = attachments.classify(uploads)
-    rendered = _render(body)
+    prepared = _prepare(body)
+    with transaction.atomic():
+        return _publish(
+            author=author,
+            community=community,
+            kind=kind,
+            body=body,
+            prepared=prepared,
+            classified=classified,
+            client_token=client_token,
+            praised=praised,
+            shared_post=shared_post,
+        )
+
+
+def _publish(
+    *,
+    author: User,
+    community: Community | None,
+    kind: str,
+    body: str,
+    prepared: _Prepared,
+    classified: list[tuple[Upload, UploadKind]],
+    client_token: str,
+    praised: Sequence[User],
+    shared_post: Post | None,
+) -> Published[Post]:
+    """``post_publish``'s writes, in its transaction."""
+    rendered = prepared.rendered()
     now = timezone.now()
     post = Post(
         author=author,
