@@ -87,7 +87,7 @@ from cercle.accounts.models import Department, Endorsement, Region, Skill, User,
 from cercle.communities.models import Community, CommunityKind, Membership, Role
 from cercle.core.rendering import HASHTAG_RE, hashtag_key
 from cercle.core.text import fold
-from cercle.network.models import Follow, HashtagFollow
+from cercle.follows.models import Follow, HashtagFollow
 from cercle.posts.models import Comment, Emoji, Hashtag, Post, PostHashtag, Reaction
 from cercle.search.index import index_community
 from cercle.search.models import EntryKind, SearchEntry

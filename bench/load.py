@@ -40,7 +40,7 @@ from server import free_port, start_server
 
 from cercle.accounts.models import ApiToken, User
 from cercle.accounts.services import api_token_create
-from cercle.network.models import Follow
+from cercle.follows.models import Follow
 from cercle.posts.models import Post
 
 VIEWERS = 20

@@ -45,7 +45,7 @@ from django.db import connection  # noqa: E402
 
 from cercle.accounts.models import ApiToken, User  # noqa: E402
 from cercle.accounts.services import api_token_create  # noqa: E402
-from cercle.network.models import Follow  # noqa: E402
+from cercle.follows.models import Follow  # noqa: E402
 from cercle.posts.models import Post  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -59,7 +59,7 @@ from django.test import Client
 from cercle.accounts.models import Region, User
 from cercle.communities.models import Community, CommunityKind
 from cercle.feed.selectors import feed, page_sql
-from cercle.network.models import Follow
+from cercle.follows.models import Follow
 from cercle.posts.models import Hashtag, Post, PostHashtag
 
 RESULTS = REPO / "bench" / "results"

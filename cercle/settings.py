@@ -91,7 +91,7 @@ INSTALLED_APPS = [
     "cercle.core",
     "cercle.accounts",
     "cercle.communities",
-    "cercle.network",
+    "cercle.follows",
     "cercle.posts",
     "cercle.search",
     "cercle.notifications",

@@ -44,7 +44,7 @@ urlpatterns = [
     path("", include(auth_patterns)),
     path("", include("cercle.accounts.urls")),
     path("", include("cercle.communities.urls")),
-    path("", include("cercle.network.urls")),
+    path("", include("cercle.follows.urls")),
     path("", include("cercle.posts.urls")),
     path("", include("cercle.search.urls")),
     path("", include("cercle.notifications.urls")),

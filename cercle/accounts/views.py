@@ -28,7 +28,7 @@ from cercle.accounts import selectors, services
 from cercle.accounts.forms import ApiTokenForm, ProfileForm
 from cercle.accounts.models import ApiToken
 from cercle.core.http import viewer_of
-from cercle.network import selectors as network_selectors
+from cercle.follows import selectors as follow_selectors
 from cercle.posts import selectors as post_selectors
 from cercle.posts.views import composer_context, stream_url
 
@@ -64,7 +64,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None:
         raise Http404
     chart = selectors.org_chart(viewer=viewer, user_id=pk, person=person)
-    followers, following = network_selectors.counts(user=person)
+    followers, following = follow_selectors.counts(user=person)
     return render(
         request,
         "accounts/profile.html",
@@ -72,8 +72,8 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "chart": chart,
             "can_edit": ProfilePolicy.can(viewer, ProfileAction.EDIT, person),
-            "following": network_selectors.is_following(viewer=viewer, user=person),
-            "attention": network_selectors.attention_of(
+            "following": follow_selectors.is_following(viewer=viewer, user=person),
+            "attention": follow_selectors.attention_of(
                 user=viewer, source_kind="person", source_id=person.pk
             ),
             "skills": selectors.skills_of(viewer=viewer, person=person),

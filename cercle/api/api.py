@@ -39,7 +39,7 @@ from cercle.api.schema import ErrorOut
 from cercle.api.throttling import AddressThrottle, PersonThrottle
 from cercle.communities.api import router as communities_router
 from cercle.feed.api import router as feed_router
-from cercle.network.api import router as network_router
+from cercle.follows.api import router as follows_router
 from cercle.notifications.api import router as notifications_router
 from cercle.posts.api import router as posts_router
 from cercle.search.api import router as search_router
@@ -153,7 +153,7 @@ api = CercleAPI(
 api.add_router("/", people_router)
 api.add_router("/", communities_router)
 api.add_router("/", posts_router)
-api.add_router("/", network_router)
+api.add_router("/", follows_router)
 api.add_router("/", feed_router)
 api.add_router("/", search_router)
 api.add_router("/", notifications_router)

@@ -19,8 +19,8 @@ from cercle.communities.forms import CommunityForm
 from cercle.communities.lookups import community_of
 from cercle.communities.models import Community, Invitation, JoinRequest
 from cercle.core.http import safe_next, viewer_of
-from cercle.network import selectors as network_selectors
-from cercle.network.models import SourceKind
+from cercle.follows import selectors as follow_selectors
+from cercle.follows.models import SourceKind
 from cercle.posts import selectors as post_selectors
 from cercle.posts.views import composer_context, stream_url
 
@@ -86,7 +86,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         context["stream_url"] = stream_url(community=community.slug)
         context.update(composer_context(request, community=community))
-        context["attention"] = network_selectors.attention_of(
+        context["attention"] = follow_selectors.attention_of(
             user=viewer, source_kind=SourceKind.COMMUNITY, source_id=community.pk
         )
     return render(request, "communities/detail.html", context)

@@ -16,7 +16,7 @@ def shell(request: HttpRequest) -> dict[str, object]:
         section = "notifications"
     elif view.startswith("communities:"):
         section = "communities"
-    elif view.startswith(("accounts:", "network:")):
+    elif view.startswith(("accounts:", "follows:")):
         section = "people"
         user = getattr(request, "user", None)
         pk = match.kwargs.get("pk") if match is not None else None

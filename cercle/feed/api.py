@@ -12,8 +12,8 @@ from cercle.api.schema import In, Out, PathId
 from cercle.core.http import viewer_of
 from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
-from cercle.network import services as network_services
-from cercle.network.models import AttentionLevel, SourceKind
+from cercle.follows import services as follow_services
+from cercle.follows.models import AttentionLevel, SourceKind
 from cercle.posts.schemas import PostOut
 from cercle.posts.selectors import MAX_PAGE_SIZE, PAGE_SIZE, Cursor
 
@@ -110,7 +110,7 @@ def get_new_count(request: HttpRequest, query: Query[NewCountQuery]) -> NewCount
 def put_attention(
     request: HttpRequest, source_kind: SourceKind, source_id: PathId, payload: AttentionIn
 ) -> AttentionOut:
-    network_services.attention_set(
+    follow_services.attention_set(
         user=viewer_of(request), source_kind=source_kind, source_id=source_id, level=payload.level
     )
     return AttentionOut(source_kind=source_kind, source_id=source_id, level=payload.level)

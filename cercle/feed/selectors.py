@@ -35,7 +35,7 @@ from cercle.access.communities import is_site_admin
 from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Membership
-from cercle.network.models import (
+from cercle.follows.models import (
     AttentionLevel,
     AttentionSetting,
     Follow,

@@ -13,7 +13,7 @@ from cercle.communities import selectors as community_selectors
 from cercle.core.http import viewer_of
 from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
-from cercle.network import selectors as network_selectors
+from cercle.follows import selectors as follow_selectors
 from cercle.posts.forms import ComposerForm
 
 
@@ -61,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "stream_url": _stream_url(feed_filter, order),
             "since": selectors.since(page),
             "completion": round(100 * sum(checks) / len(checks)),
-            "suggestions": network_selectors.suggestions(viewer=viewer),
+            "suggestions": follow_selectors.suggestions(viewer=viewer),
             "invitations": community_selectors.my_invitations(viewer=viewer),
             "my_communities": mine[:8],
             "composer": ComposerForm(),

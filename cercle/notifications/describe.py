@@ -138,7 +138,7 @@ def target_url(notification: Notification) -> str:
         return community.get_absolute_url()
     if notification.event == Event.FOLLOW:
         if notification.actor_count > 1:
-            return reverse("network:followers", args=[notification.recipient_id])
+            return reverse("follows:followers", args=[notification.recipient_id])
         if notification.actor is not None:
             return notification.actor.get_absolute_url()
     return reverse("notifications:list")

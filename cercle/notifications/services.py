@@ -23,7 +23,7 @@ from cercle.access.communities import CommunityAction, CommunityPolicy
 from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Community
-from cercle.network.models import AttentionLevel, AttentionSetting, SourceKind
+from cercle.follows.models import AttentionLevel, AttentionSetting, SourceKind
 from cercle.notifications.models import (
     DEFAULT_EMAIL,
     EmailChoice,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cercle.communities.events import Invited, JoinRequested, RequestAnswered
 from cercle.core.events import subscribe
-from cercle.network.events import Followed
+from cercle.follows.events import Followed
 from cercle.notifications import services as notify
 from cercle.posts.events import (
     CommentEdited,

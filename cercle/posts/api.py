@@ -33,8 +33,8 @@ from cercle.communities import selectors as community_selectors
 from cercle.communities.models import Community
 from cercle.core.http import viewer_of
 from cercle.core.images import too_large
-from cercle.network import selectors as network_selectors
-from cercle.network import services as network_services
+from cercle.follows import selectors as follow_selectors
+from cercle.follows import services as follow_services
 from cercle.posts import cards, composer, selectors, services
 from cercle.posts.files import attachment_response
 from cercle.posts.lookups import attachment_of, comment_of, hashtag_of, post_of
@@ -437,20 +437,20 @@ def hashtag_posts(request: HttpRequest, key: str, query: Query[PostPageQuery]) -
 @router.put("/hashtags/{key}/follow", response=HashtagOut, summary="Follow a #hashtag")
 def follow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
     hashtag = hashtag_of(request, key)
-    network_services.hashtag_follow(user=viewer_of(request), hashtag=hashtag)
+    follow_services.hashtag_follow(user=viewer_of(request), hashtag=hashtag)
     return HashtagOut.from_hashtag(
         hashtag,
-        following=network_selectors.follows_hashtag(user=viewer_of(request), hashtag=hashtag),
+        following=follow_selectors.follows_hashtag(user=viewer_of(request), hashtag=hashtag),
     )
 
 
 @router.delete("/hashtags/{key}/follow", response=HashtagOut, summary="Stop following a #hashtag")
 def unfollow_hashtag(request: HttpRequest, key: str) -> HashtagOut:
     hashtag = hashtag_of(request, key)
-    network_services.hashtag_unfollow(user=viewer_of(request), hashtag=hashtag)
+    follow_services.hashtag_unfollow(user=viewer_of(request), hashtag=hashtag)
     return HashtagOut.from_hashtag(
         hashtag,
-        following=network_selectors.follows_hashtag(user=viewer_of(request), hashtag=hashtag),
+        following=follow_selectors.follows_hashtag(user=viewer_of(request), hashtag=hashtag),
     )
 
 

@@ -21,8 +21,8 @@ from cercle.accounts.models import User
 from cercle.communities import selectors as community_selectors
 from cercle.communities.models import Community
 from cercle.core.http import is_htmx, viewer_of
-from cercle.network import selectors as network_selectors
-from cercle.network import services as network_services
+from cercle.follows import selectors as follow_selectors
+from cercle.follows import services as follow_services
 from cercle.posts import composer, html, selectors, services
 from cercle.posts.files import attachment_response
 from cercle.posts.forms import CommentForm, ComposerForm, EditForm
@@ -429,8 +429,8 @@ def hashtag(request: HttpRequest, key: str) -> HttpResponse:
         {
             "hashtag": tag,
             "page": page,
-            "following": network_selectors.follows_hashtag(user=viewer, hashtag=tag),
-            "attention": network_selectors.attention_of(
+            "following": follow_selectors.follows_hashtag(user=viewer, hashtag=tag),
+            "attention": follow_selectors.attention_of(
                 user=viewer, source_kind="hashtag", source_id=tag.pk
             ),
             "stream_url": stream_url(tag=tag.key),
@@ -445,9 +445,9 @@ def hashtag_follow(request: HttpRequest, key: str) -> HttpResponse:
     if tag is None:
         raise Http404
     if request.POST.get("on") == "1":
-        network_services.hashtag_follow(user=viewer, hashtag=tag)
+        follow_services.hashtag_follow(user=viewer, hashtag=tag)
     else:
-        network_services.hashtag_unfollow(user=viewer, hashtag=tag)
+        follow_services.hashtag_unfollow(user=viewer, hashtag=tag)
     if is_htmx(request):
         return render(
             request,

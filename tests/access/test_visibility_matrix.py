@@ -455,7 +455,7 @@ def _viewer(world: World, name: str) -> User:
 
 def _follow_every_source(world: World, person: User) -> None:
     """So that the feed's sources cover every post: what is left out is left out by the policy."""
-    from cercle.network.models import Follow, HashtagFollow
+    from cercle.follows.models import Follow, HashtagFollow
     from cercle.posts.models import Hashtag
 
     if person.pk != world.author.pk:

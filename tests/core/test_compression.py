@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from cercle.network import services as network
+from cercle.follows import services as network
 from cercle.posts import services as posts
 from tests.conftest import make_image
 

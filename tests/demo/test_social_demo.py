@@ -36,7 +36,7 @@ from cercle.demo.social import (
     demo_pdf,
     social_steps,
 )
-from cercle.network.models import Follow, HashtagFollow
+from cercle.follows.models import Follow, HashtagFollow
 from cercle.posts.models import Attachment, Comment, Emoji, Mention, Post, PostKind, Reaction
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from cercle.accounts.models import User
 from cercle.demo.build import build_demo_company
 from cercle.demo.company import ALEXANDRA, THOMAS
-from cercle.network.models import AttentionLevel, AttentionSetting, SourceKind
+from cercle.follows.models import AttentionLevel, AttentionSetting, SourceKind
 from cercle.notifications import preferences
 from cercle.notifications.models import Event, Notification
 from cercle.posts import services as posts

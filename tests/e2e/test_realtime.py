@@ -15,7 +15,7 @@ import pytest
 from cercle.accounts.models import User
 from cercle.demo.build import build_demo_company
 from cercle.demo.company import ALEXANDRA, THOMAS
-from cercle.network import services as network
+from cercle.follows import services as network
 from cercle.notifications.models import Notification
 from tests.asgi import Server, asgi_server
 from tests.e2e.conftest import pages_on

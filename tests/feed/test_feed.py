@@ -10,7 +10,7 @@ from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind, Membership
 from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
-from cercle.network import services as network
+from cercle.follows import services as network
 from cercle.posts import prepared
 from cercle.posts import services as posts
 from cercle.posts.models import Hashtag
@@ -258,7 +258,7 @@ def test_what_reaches_me_on_community_page(client_for, user, scene) -> None:
     client = client_for(user)
     for level in ("mute", "digest"):  # both take the community's posts out of the feed
         response = client.post(
-            reverse("network:attention"),
+            reverse("follows:attention"),
             {"source_kind": "community", "source_id": scene["sud_ouest"].pk, "level": level},
             headers={"HX-Request": "true"},
         )
@@ -266,7 +266,7 @@ def test_what_reaches_me_on_community_page(client_for, user, scene) -> None:
         assert f'<option value="{level}" selected>' in response.content.decode()
         assert scene["community"].pk not in ids(selectors.feed(viewer=user))
     bad = client.post(
-        reverse("network:attention"), {"source_kind": "planet", "source_id": 1, "level": "mute"}
+        reverse("follows:attention"), {"source_kind": "planet", "source_id": 1, "level": "mute"}
     )
     assert bad.status_code == 400
 

@@ -7,8 +7,8 @@ import pytest
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
 from cercle.feed import selectors
-from cercle.network import services as network
-from cercle.network.models import AttentionLevel, SourceKind
+from cercle.follows import services as network
+from cercle.follows.models import AttentionLevel, SourceKind
 from cercle.posts import services as posts
 from cercle.posts.models import Hashtag
 from tests.factories import UserFactory

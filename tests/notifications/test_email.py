@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
-from cercle.network import services as network
-from cercle.network.models import AttentionLevel, SourceKind
+from cercle.follows import services as network
+from cercle.follows.models import AttentionLevel, SourceKind
 from cercle.notifications import delivery, preferences, selectors, services
 from cercle.notifications.models import (
     DigestFrequency,

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind, Role
-from cercle.network import services as network
+from cercle.follows import services as network
 from cercle.notifications import selectors, services
 from cercle.notifications.describe import target_url, text
 from cercle.notifications.models import Event, Notification

@@ -8,7 +8,7 @@ from cercle.accounts import services as account_services
 from cercle.accounts.models import User
 from cercle.communities import services as community_services
 from cercle.communities.models import Community, CommunityKind
-from cercle.network.models import HashtagFollow
+from cercle.follows.models import HashtagFollow
 from cercle.posts import services
 from cercle.posts.models import Attachment, Comment, Post, Reaction
 from tests.accounts.test_api import assert_error_shape, bearer

@@ -128,7 +128,7 @@ def test_a_failing_broker_never_fails_the_write(monkeypatch: pytest.MonkeyPatch,
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(brokers.LocalBroker, "publish", down)
-    from cercle.network import services as network
+    from cercle.follows import services as network
     from tests.factories import UserFactory
 
     network.follow(follower=UserFactory(), followee=user)  # logged, not raised

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cercle.network import services as network
+from cercle.follows import services as network
 from cercle.notifications.models import Notification
 from cercle.posts import services as posts
 from cercle.realtime.stream import Stream, decode, encode

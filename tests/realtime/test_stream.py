@@ -9,7 +9,7 @@ import pytest
 
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
-from cercle.network import services as network
+from cercle.follows import services as network
 from cercle.notifications import services
 from cercle.notifications.models import Event, Notification
 from cercle.posts import services as posts

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from cercle.network import services as network
+from cercle.follows import services as network
 from cercle.notifications.models import Event, Notification
 from tests.asgi import SSEClient
 from tests.realtime.conftest import bearer

@@ -18,8 +18,8 @@ from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.accounts.models import User
 from cercle.communities import services as community_services
 from cercle.communities.models import CommunityKind
-from cercle.network import services as network_services
-from cercle.network.models import AttentionSetting, HashtagFollow
+from cercle.follows import services as follow_services
+from cercle.follows.models import AttentionSetting, HashtagFollow
 from cercle.posts import services
 from cercle.posts.models import Hashtag
 from tests.accounts.test_api import bearer
@@ -90,5 +90,5 @@ def test_the_policy_answers_for_members_only(user: User, other: User, secret_tag
     assert list(HashtagPolicy.visible(user, Hashtag.objects.all())) == []
 
     with pytest.raises(NotFound):
-        network_services.hashtag_follow(user=user, hashtag=secret_tag)
-    network_services.hashtag_follow(user=other, hashtag=secret_tag)  # a member may
+        follow_services.hashtag_follow(user=user, hashtag=secret_tag)
+    follow_services.hashtag_follow(user=other, hashtag=secret_tag)  # a member may

@@ -45,8 +45,8 @@ from cercle.demo.social.texts import (
     REPLIES,
     TECHS,
 )
-from cercle.network.models import Follow, HashtagFollow
-from cercle.network.services import follow, hashtag_follow
+from cercle.follows.models import Follow, HashtagFollow
+from cercle.follows.services import follow, hashtag_follow
 from cercle.posts import services as posts
 from cercle.posts.models import Attachment, Comment, Emoji, Hashtag, Post, Reaction
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from cercle.accounts import services as accounts
-from cercle.network import selectors
-from cercle.network.models import Follow
+from cercle.follows import selectors
+from cercle.follows.models import Follow
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,26 +14,26 @@ pytestmark = pytest.mark.django_db
 def test_follow_is_one_way_and_idempotent(logged_client, user, other) -> None:
     for _ in range(2):
         response = logged_client.post(
-            reverse("network:follow", args=[other.pk]), {"on": "1"}, headers={"HX-Request": "true"}
+            reverse("follows:follow", args=[other.pk]), {"on": "1"}, headers={"HX-Request": "true"}
         )
     assert response.status_code == 200 and 'aria-pressed="true"' in response.content.decode()
     assert Follow.objects.filter(follower=user, followee=other).count() == 1
     assert not Follow.objects.filter(follower=other, followee=user).exists()
-    page = logged_client.get(reverse("network:followers", args=[other.pk]))
+    page = logged_client.get(reverse("follows:followers", args=[other.pk]))
     assert user.name in page.content.decode()
-    logged_client.post(reverse("network:follow", args=[other.pk]), {"on": "0"})
+    logged_client.post(reverse("follows:follow", args=[other.pk]), {"on": "0"})
     assert not Follow.objects.exists()
 
 
 def test_cannot_follow_yourself(logged_client, user) -> None:
-    response = logged_client.post(reverse("network:follow", args=[user.pk]), {"on": "1"})
+    response = logged_client.post(reverse("follows:follow", args=[user.pk]), {"on": "1"})
     assert response.status_code == 400
     assert not Follow.objects.exists()
 
 
 def test_unknown_person_is_404(logged_client) -> None:
     assert (
-        logged_client.post(reverse("network:follow", args=[999999]), {"on": "1"}).status_code == 404
+        logged_client.post(reverse("follows:follow", args=[999999]), {"on": "1"}).status_code == 404
     )
 
 

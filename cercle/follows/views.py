@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cercle.accounts.lookups import person_of
 from cercle.core.http import is_htmx, safe_next, viewer_of
-from cercle.network import selectors, services
+from cercle.follows import selectors, services
 
 
 @require_POST
@@ -27,7 +27,7 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
     if is_htmx(request):
-        return render(request, "network/_follow_button.html", {"person": person, "following": on})
+        return render(request, "follows/_follow_button.html", {"person": person, "following": on})
     return redirect(person.get_absolute_url())
 
 
@@ -40,7 +40,7 @@ def _list(request: HttpRequest, pk: int, *, kind: str) -> HttpResponse:
     page = Paginator(query.order_by("last_name", "first_name"), 24).get_page(
         request.GET.get("page")
     )
-    return render(request, "network/list.html", {"person": person, "page": page, "kind": kind})
+    return render(request, "follows/list.html", {"person": person, "page": page, "kind": kind})
 
 
 def followers(request: HttpRequest, pk: int) -> HttpResponse:
@@ -69,7 +69,7 @@ def attention(request: HttpRequest) -> HttpResponse:
     if is_htmx(request):
         return render(
             request,
-            "network/_attention.html",
+            "follows/_attention.html",
             {"source_kind": kind, "source_id": int(raw_id), "level": level},
         )
     return redirect(safe_next(request, reverse("home")))

@@ -1,4 +1,4 @@
-"""Writes on the network: follow people and #topics (idempotent both ways)."""
+"""Writes on follows: follow people and #topics (idempotent both ways), attention."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts.models import User
 from cercle.core import events
 from cercle.core.errors import invalid
-from cercle.network.events import Followed
-from cercle.network.models import (
+from cercle.follows.events import Followed
+from cercle.follows.models import (
     AttentionLevel,
     AttentionSetting,
     Follow,

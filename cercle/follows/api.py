@@ -18,9 +18,9 @@ from cercle.accounts.lookups import person_of
 from cercle.accounts.models import User
 from cercle.api.schema import Out, PathId
 from cercle.core.http import viewer_of
-from cercle.network import selectors, services
+from cercle.follows import selectors, services
 
-router = Router(tags=["network"])
+router = Router(tags=["follows"])
 
 
 class FollowOut(Out):

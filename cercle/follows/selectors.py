@@ -1,4 +1,4 @@
-"""Reads on the network: followers, following, suggestions, followed topics."""
+"""Reads on follows: followers, following, suggestions, followed topics, attention."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from cercle.access.base import Viewer, is_active_viewer
 from cercle.access.people import ProfilePolicy
 from cercle.accounts.models import User
-from cercle.network.models import AttentionLevel, AttentionSetting, Follow, HashtagFollow
+from cercle.follows.models import AttentionLevel, AttentionSetting, Follow, HashtagFollow
 from cercle.posts.models import Hashtag
 
 SUGGESTIONS = 6

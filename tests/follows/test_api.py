@@ -5,8 +5,8 @@ from django.test import Client
 
 from cercle.accounts import services as account_services
 from cercle.accounts.models import User
-from cercle.network import services
-from cercle.network.models import Follow
+from cercle.follows import services
+from cercle.follows.models import Follow
 from tests.accounts.test_api import assert_error_shape, bearer
 from tests.factories import UserFactory
 
@@ -107,4 +107,4 @@ def test_openapi_lists_every_endpoint_with_a_summary(logged_client: Client) -> N
         assert set(paths[path]) == methods, path
         for method in methods:
             assert paths[path][method]["summary"], (path, method)
-            assert paths[path][method]["tags"] == ["network"]
+            assert paths[path][method]["tags"] == ["follows"]

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from cercle.network import views
+from cercle.follows import views
 
-app_name = "network"
+app_name = "follows"
 
 urlpatterns = [
     path("people/<int:pk>/follow/", views.follow, name="follow"),
