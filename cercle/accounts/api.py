@@ -193,6 +193,8 @@ def get_person(request: HttpRequest, user_id: PathId) -> ProfileOut:
 )
 def patch_person(request: HttpRequest, user_id: PathId, payload: ProfileIn) -> ProfileOut:
     person = person_of(request, user_id)
+    # Before _update looks the manager's e-mail up: whether an address exists is
+    # not for someone who may not edit this profile to learn (the service asks again).
     require(viewer_of(request), ProfileAction.EDIT, person)
     return _update(request, person, payload)
 

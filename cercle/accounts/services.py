@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cercle.access import Forbidden, NotFound
+from cercle.access import Forbidden, NotFound, require
 from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts.models import (
     ApiToken,
@@ -198,8 +198,7 @@ def profile_update(
     None, staff only) and ``skills`` (a list of labels).  ``photo`` is the raw
     upload, re-encoded into square renditions; ``remove_photo`` clears it.
     """
-    if not ProfilePolicy.can(actor, ProfileAction.EDIT, user):
-        raise Forbidden
+    require(actor, ProfileAction.EDIT, user)
     errors: dict[str, list[str]] = {}
     if (
         "manager" in data

@@ -170,14 +170,15 @@ def create_post(
     earlier = selectors.replayed_post_id(viewer=viewer, client_token=data.client_token)
     if earlier is not None:  # a replay: whatever was sent this time is not looked at
         return Status(200, _post_out(request, earlier))
-    uploads = _uploads(request, files)
     with fields_renamed(shared_post="shared_post_id"):
+        # What the post names first: a wrong name is told before any file is read.
         named = composer.targets(
             viewer=viewer,
             community=data.community or "",
             praised_ids=data.praised,
             shared_post_id=data.shared_post_id,
         )
+        uploads = _uploads(request, files)
         published = services.post_publish(
             author=viewer,
             body=data.body,
