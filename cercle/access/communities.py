@@ -103,6 +103,17 @@ class CommunityPolicy:
         return queryset.filter(community_q(viewer))
 
     @staticmethod
+    def joined(viewer: Viewer, queryset: QuerySet[Community]) -> QuerySet[Community]:
+        """The viewer's own communities: a member sees every community they belong to.
+
+        ``visible`` narrowed to memberships, written as one join rather than the
+        general rule's subqueries (menus and the composer list them on every page).
+        """
+        if not is_active_viewer(viewer):
+            return queryset.none()
+        return queryset.filter(memberships__user_id=viewer_pk(viewer))
+
+    @staticmethod
     def readable(viewer: Viewer, queryset: QuerySet[Community]) -> QuerySet[Community]:
         """Communities whose content (posts, files, members) the viewer may read."""
         from cercle.communities.models import CommunityKind

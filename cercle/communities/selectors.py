@@ -21,10 +21,9 @@ from cercle.core.text import fold
 def directory(*, viewer: Viewer, q: str = "", mine: bool = False) -> QuerySet[Community]:
     """Communities the viewer may see, each marked ``is_member`` (no N+1)."""
     if mine:  # from the viewer's memberships: a handful of rows, not every community
-        mine_only = Community.objects.filter(
-            pk__in=Membership.objects.filter(user_id=viewer_pk(viewer)).values("community_id")
+        communities = CommunityPolicy.joined(viewer, Community.objects.all()).annotate(
+            is_member=Value(True)
         )
-        communities = CommunityPolicy.visible(viewer, mine_only).annotate(is_member=Value(True))
     else:
         communities = CommunityPolicy.visible(viewer, Community.objects.all()).annotate(
             is_member=Exists(

@@ -8,6 +8,7 @@ The templates are Jinja2 (``cercle/posts/jinja2/posts/``, see
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,32 +16,52 @@ from django.template import engines
 from django.template.backends.utils import csrf_input
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
-from markupsafe import Markup, escape
 
 from cercle.accounts.models import initials_of
 from cercle.posts.cards import Card
 from cercle.posts.models import EMOJI_LABELS, Emoji, Reactions
 
 
-def _emojis() -> list[tuple[Markup, Markup, Markup]]:
-    """(value, symbol, label) of each emoji, escaped once per language and process."""
-    language = get_language()
-    if language not in _EMOJIS:
-        _EMOJIS[language] = [
-            (escape(e.value), escape(e.label), escape(str(EMOJI_LABELS[e]))) for e in Emoji
-        ]
-    return _EMOJIS[language]
+@dataclass(frozen=True, slots=True)
+class ReactionButton:
+    """One emoji of a reaction bar as the reader sees it; ``button`` is its opening markup."""
+
+    emoji: str
+    symbol: str
+    count: int
+    mine: bool
+    button: SafeString
 
 
-_EMOJIS: dict[str, list[tuple[Markup, Markup, Markup]]] = {}
+# language -> (emoji, mine) -> the button's opening markup, rendered once
+# (posts/reaction_button.html): six buttons a card, twenty cards a page.
+_buttons: dict[str, dict[tuple[str, bool], SafeString]] = {}
 
 
-def reaction_bar(reactions: Iterable[Reactions | dict[str, Any]]) -> list[Reactions]:
+def _buttons_in(language: str) -> dict[tuple[str, bool], SafeString]:
+    found = _buttons.get(language)
+    if found is None:
+        found = _buttons[language] = {
+            (emoji.value, mine): _render(
+                "posts/reaction_button.html",
+                {
+                    "emoji": emoji.value,
+                    "symbol": emoji.label,
+                    "label": str(EMOJI_LABELS[emoji]),
+                    "mine": mine,
+                },
+                None,
+            )
+            for emoji in Emoji
+            for mine in (False, True)
+        }
+    return found
+
+
+def reaction_bar(reactions: Iterable[Reactions | dict[str, Any]]) -> list[ReactionButton]:
     """Every emoji of the fixed set, with the target's counts and the reader's choice.
 
     ``reactions``: a card's (dicts, as the API shows them) or a comment's.
-    Six buttons per card: their texts come escaped already, so that rendering
-    them costs no escaping.
     """
     counted: dict[str, tuple[int, bool]] = {}
     for r in reactions:
@@ -48,10 +69,14 @@ def reaction_bar(reactions: Iterable[Reactions | dict[str, Any]]) -> list[Reacti
             counted[r["emoji"]] = (r["count"], r["mine"])
         else:
             counted[r.emoji] = (r.count, r.mine)
-    return [
-        Reactions(value, symbol, label, *counted.get(value, (0, False)))
-        for value, symbol, label in _emojis()
-    ]
+    buttons = _buttons_in(get_language() or "")
+    bar = []
+    for emoji in Emoji:
+        count, mine = counted.get(emoji.value, (0, False))
+        bar.append(
+            ReactionButton(emoji.value, emoji.label, count, mine, buttons[emoji.value, mine])
+        )
+    return bar
 
 
 def comments_label(count: int) -> str:
@@ -65,7 +90,7 @@ def initials(person: dict[str, Any]) -> str:
 def _render(name: str, context: dict[str, Any], request: HttpRequest | None) -> SafeString:
     # The backend's own ``csrf_input`` masks the token anew each time a form
     # shows it (160 times on a feed page): computed once per render instead.
-    context["csrf"] = csrf_input(request) if request is not None else ""
+    context.setdefault("csrf", csrf_input(request) if request is not None else "")
     # Autoescaped by the engine: what it returns is safe to embed.
     return mark_safe(engines["jinja2"].get_template(name).render(context, request))  # noqa: S308
 
