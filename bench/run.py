@@ -111,7 +111,7 @@ class Record:
     compressed_kb: float | None = None  # what one response weighs on the wire (gzip)
 
 
-def body(response: Any) -> Any:
+def json_of(response: Any) -> Any:
     """A JSON answer, decompressed (the bench's clients accept gzip, as browsers do)."""
     content = response.content
     if response.get("Content-Encoding") == "gzip":
@@ -311,10 +311,10 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
     since: list[str] = []
     for c in scene.clients:
         cursor = None
-        first = body(c.get("/api/v1/feed"))
+        first = json_of(c.get("/api/v1/feed"))
         since.append(first["since"])
         for _ in range(9):
-            data = body(c.get("/api/v1/feed", {"cursor": cursor} if cursor else {}))
+            data = json_of(c.get("/api/v1/feed", {"cursor": cursor} if cursor else {}))
             cursor = data["next_cursor"] or cursor
         page10.append(cursor or "")
 
@@ -330,7 +330,7 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
         )
         response = client(i).post("/api/v1/posts", {"body": body})
         if response.status_code == 201:
-            created.append(body(response)["id"])
+            created.append(json_of(response)["id"])
         return response
 
     endpoints: list[tuple[str, Callable[[int], Any]]] = [
