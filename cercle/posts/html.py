@@ -2,7 +2,7 @@
 
 The templates are Jinja2 (``cercle/posts/jinja2/posts/``, see
 ``cercle.core.jinja`` for why); Django templates embed them through the
-``post_cards`` and ``reactions`` tags of ``posts_tags``.
+``post_cards`` and ``comment_reactions`` tags of ``posts_tags``.
 """
 
 from __future__ import annotations
