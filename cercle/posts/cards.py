@@ -28,12 +28,12 @@ from typing import Any
 
 from django.core.files.storage import Storage
 from django.db.models import Count, Q, QuerySet
-from django.urls import get_script_prefix, reverse
 
 from cercle.access.base import Viewer, viewer_pk
 from cercle.access.communities import is_site_admin
 from cercle.access.posts import Moderation
 from cercle.accounts.models import User
+from cercle.core.urls import fast_reverse
 from cercle.posts import prepared
 from cercle.posts.models import EMOJI_LABELS, Attachment, Emoji, Post, PraiseRecipient, Reaction
 
@@ -115,24 +115,6 @@ def _aware(value: Any) -> datetime | None:
     return moment
 
 
-def _url_maker(name: str) -> Callable[[Any], str]:
-    """``reverse(name, args=[x])`` for any x, at the cost of a string format."""
-    marker = "987654321"
-    head, tail = reverse(name, args=[marker]).split(marker)
-    return lambda arg: f"{head}{arg}{tail}"
-
-
-_urls: dict[tuple[str, str], Callable[[Any], str]] = {}
-
-
-def fast_reverse(name: str) -> Callable[[Any], str]:
-    """A function giving ``reverse(name, args=[x])``, kept per URL prefix."""
-    key = (name, get_script_prefix())
-    if key not in _urls:
-        _urls[key] = _url_maker(name)
-    return _urls[key]
-
-
 def _storage_url(storage: Storage, name: str | None) -> str | None:
     return storage.url(name) if name else None
 
@@ -159,7 +141,7 @@ def _person(values: Sequence[Any]) -> dict[str, Any] | None:
         "photo_url": _storage_url(_photo_storage, photo),
         "thumb_url": _storage_url(_thumb_storage, thumb),
         "is_active": bool(active),
-        "profile_url": fast_reverse("accounts:profile")(pk),
+        "profile_url": fast_reverse("accounts:profile", pk),
     }
 
 
@@ -197,7 +179,7 @@ def _community(values: Sequence[Any]) -> dict[str, Any] | None:
         "slug": slug,
         "name": name,
         "kind": kind,
-        "url": fast_reverse("communities:detail")(slug),
+        "url": fast_reverse("communities:detail", slug),
     }
 
 
@@ -216,7 +198,7 @@ def _shared_fields(
         "edited_at": _aware(edited_at),
         "attachments": [],
         "praised": [],
-        "url": fast_reverse("posts:detail")(pk),
+        "url": fast_reverse("posts:detail", pk),
     }
 
 
@@ -299,10 +281,6 @@ def _add_files_and_praise(found: list[Card]) -> None:
         for part in _parts(card):
             parts[part["id"]].append(part)
     ids = list(parts)
-    file_url, thumb_url = (
-        fast_reverse("api:attachment_file"),
-        fast_reverse("api:attachment_thumbnail"),
-    )
     for post_id, pk, name, kind, content_type, size, thumbnail in _rows(
         "files",
         ids,
@@ -318,8 +296,8 @@ def _add_files_and_praise(found: list[Card]) -> None:
             "kind": kind,
             "content_type": content_type,
             "size": size,
-            "url": file_url(pk),
-            "thumbnail_url": thumb_url(pk) if thumbnail else None,
+            "url": fast_reverse("api:attachment_file", pk),
+            "thumbnail_url": fast_reverse("api:attachment_thumbnail", pk) if thumbnail else None,
         }
         for part in parts[post_id]:
             part["attachments"].append(attachment)
