@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "cercle.core.middleware.UserLocaleMiddleware",
     # After the user and their language (its 413 page or JSON speaks it), before
     # anything reads the body.
+    "cercle.core.middleware.NulPathMiddleware",
     "cercle.core.middleware.BodySizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

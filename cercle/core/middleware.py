@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
@@ -48,6 +48,25 @@ class UserLocaleMiddleware(LocaleMiddleware):
             request.LANGUAGE_CODE = translation.get_language()
             return
         super().process_request(request)
+
+
+class NulPathMiddleware:
+    """A path holding a NUL character is a 400, before any view looks it up.
+
+    PostgreSQL refuses NUL in text: ``GET /api/v1/communities/a%00b`` reached
+    the slug lookup and failed as a 500.  No name in Cercle holds one, so the
+    request cannot mean anything; the 400 handler answers it (JSON under
+    ``/api/``, a page elsewhere).  Request bodies and queries are cleaned where
+    they are read (``cercle.api.schema.In``, ``cercle.core.text``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if "\x00" in request.path_info:
+            raise BadRequest("NUL character in the path.")
+        return self.get_response(request)
 
 
 class BodySizeMiddleware:

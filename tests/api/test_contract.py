@@ -151,6 +151,41 @@ def test_an_id_out_of_range_is_a_422_not_a_server_error(
     assert not Post.objects.exists()
 
 
+def test_a_nul_character_in_any_field_never_reaches_the_database(
+    client: Client, user: User, other: User
+) -> None:
+    """PostgreSQL refuses NUL in text: a slug holding one made ``/move`` a 500 (schemathesis).
+
+    Every request shape drops NUL characters, in bodies, lists and queries alike.
+    """
+    headers = bearer(user)
+    ateliers = communities.community_create(actor=other, name="Atelier", description="")
+    communities.community_join(actor=user, community=ateliers)
+    post = posts.post_create(author=user, body="Bonjour")
+    moved = _json(
+        client, "post", f"/api/v1/posts/{post.pk}/move", {"community": "ate\x00lier"}, headers
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["community"]["slug"] == "atelier"
+    nowhere = _json(
+        client, "post", f"/api/v1/posts/{post.pk}/move", {"community": "\x00nulle"}, headers
+    )
+    assert_error_shape(nowhere, 422, "invalid")
+    created = client.post("/api/v1/posts", data={"body": "a\x00b"}, headers=headers)
+    assert created.status_code == 201, created.content
+    assert Post.objects.get(pk=created.json()["id"]).body == "ab"
+    searched = client.get("/api/v1/search", {"q": "Bon\x00jour"}, headers=headers)
+    assert searched.status_code == 200, searched.content
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/communities/a%00b", "/api/v1/hashtags/a%00b", "/api/v1/users/a%00b"]
+)
+def test_a_nul_character_in_a_path_is_a_400(client: Client, user: User, path: str) -> None:
+    """A slug holding NUL reached PostgreSQL (500); it is a malformed request."""
+    assert_error_shape(client.get(path, headers=bearer(user)), 400, "bad_request")
+
+
 def test_a_field_that_cannot_be_cleared_refuses_null(client: Client, user: User) -> None:
     """The schema says the kind is one of three values; null was read as "unchanged"."""
     community = communities.community_create(actor=user, name="Atelier", description="")

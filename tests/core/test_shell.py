@@ -83,3 +83,6 @@ def test_nul_bytes_never_reach_the_database(logged_client, user) -> None:
     assert logged_client.get("/people/", {"q": "a\x00b"}).status_code == 200
     assert logged_client.get("/communities/", {"q": "a\x00b"}).status_code == 200
     assert logged_client.get("/search/suggest/", {"q": "ab\x00c"}).status_code == 200
+    # A path holding one means nothing: a 400 page, before any lookup.
+    malformed = logged_client.get("/tags/a%00b/")
+    assert malformed.status_code == 400 and "<html" in malformed.content.decode()
