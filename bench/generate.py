@@ -1220,8 +1220,11 @@ class Generator:
             base = self.post_base + 1
             self.counts["post_hashtags"] = self.writer.insert(
                 PostHashtag,
-                ("post_id", "hashtag_id"),
-                ((base + p, tag_ids[t]) for p, t in self.post_tags),
+                ("post_id", "hashtag_id", "created_at"),
+                (
+                    (base + p, tag_ids[t], clock.stamp(self.post_created[p]))
+                    for p, t in self.post_tags
+                ),
                 bar,
             )
             stamp, ids, start = clock.stamp, self.user_ids, clock.start_us

@@ -21,7 +21,7 @@ from cercle.access.base import Viewer, is_active_viewer
 from cercle.access.posts import post_q
 
 if TYPE_CHECKING:
-    from cercle.posts.models import Hashtag
+    from cercle.posts.models import Hashtag, PostHashtag
 
 NO_TOPIC = -1  # an id no topic has: the check runs (and costs) the same without one
 
@@ -35,12 +35,17 @@ class HashtagPolicy:
     @staticmethod
     def can_by_id(viewer: Viewer, action: HashtagAction, hashtag_id: int) -> bool:
         """``can`` for a topic known by its id only (the API's attention settings)."""
-        from cercle.posts.models import Post
-
         if not is_active_viewer(viewer):
             return False
         # Both actions need what VIEW needs; following adds nothing (anyone who sees may).
-        return Post.objects.filter(post_q(viewer), post_hashtags__hashtag_id=hashtag_id).exists()
+        return HashtagPolicy.uses(viewer, hashtag_id).exists()
+
+    @staticmethod
+    def uses(viewer: Viewer, hashtag_id: int) -> QuerySet[PostHashtag]:
+        """The topic's uses on the posts the viewer sees (its page walks them newest first)."""
+        from cercle.posts.models import PostHashtag
+
+        return PostHashtag.objects.filter(post_q(viewer, "post__"), hashtag_id=hashtag_id)
 
     @staticmethod
     def can(viewer: Viewer, action: HashtagAction, hashtag: Hashtag) -> bool:
@@ -62,7 +67,7 @@ class HashtagPolicy:
         For a handful of topics; to walk many candidates, ask ``can_by_id`` one
         by one and stop early (see ``cercle.search.selectors.topics``).
         """
-        from cercle.posts.models import Post
+        from cercle.posts.models import PostHashtag
 
-        carried = Post.objects.filter(post_q(viewer), post_hashtags__hashtag_id=OuterRef("pk"))
+        carried = PostHashtag.objects.filter(post_q(viewer, "post__"), hashtag_id=OuterRef("pk"))
         return queryset.filter(Exists(carried))

@@ -30,8 +30,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from cercle.access.base import Viewer, is_active_viewer, viewer_pk
-from cercle.access.communities import is_site_admin
+from cercle.access.base import Viewer, viewer_pk
 from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Membership
@@ -51,6 +50,7 @@ from cercle.posts.selectors import (
     Cursor,
     PostPage,
     keyset_page,
+    keyset_q,
     page_of,
     visible_posts,
 )
@@ -219,20 +219,6 @@ def _explain(
     return None
 
 
-def _after(field: str, queryset: QuerySet[Post], *, newer: bool) -> QuerySet[Post]:
-    """Keyset condition on the stand-in cursor (older than it, or newer for counts)."""
-    op = "gt" if newer else "lt"
-    return queryset.filter(
-        Q(**{f"{field}__{op}": prepared.CURSOR_AT})
-        | Q(**{field: prepared.CURSOR_AT, f"id__{op}": prepared.CURSOR_ID})
-    )
-
-
-def _stand_in_viewer(viewer: Viewer) -> User:
-    """A viewer with the stand-in id, and the real one's standing (site admin or not)."""
-    return User(pk=prepared.VIEWER, is_active=True, is_staff=is_site_admin(viewer))
-
-
 def _prepared(
     kind: str,
     viewer: Viewer,
@@ -242,14 +228,8 @@ def _prepared(
     cursor: bool,
 ) -> prepared.Prepared | None:
     """The feed query of this shape, compiled once (None: take the ORM path)."""
-    if not is_active_viewer(viewer):  # the stand-in viewer is active: not for these
-        return None
-    stand_ins = [prepared.VIEWER, *((prepared.CURSOR_ID, prepared.CURSOR_AT) if cursor else ())]
-    return prepared.prepare(
-        ("feed", kind, is_site_admin(viewer), *shape),
-        lambda: build(_stand_in_viewer(viewer)),
-        stand_ins,
-    )
+    stand_ins = (prepared.CURSOR_ID, prepared.CURSOR_AT) if cursor else ()
+    return prepared.for_viewer(("feed", kind, *shape), viewer, build, stand_ins)
 
 
 def page_sql(
@@ -271,7 +251,7 @@ def page_sql(
     def build(stand_in: User) -> QuerySet[Post, tuple[Any, ...]]:
         posts = feed_queryset(stand_in, feed_filter)
         if position is not None:
-            posts = _after(field, posts, newer=False)
+            posts = posts.filter(keyset_q(field, prepared.CURSOR_AT, prepared.CURSOR_ID))
         posts = _with_reason_columns(posts, stand_in)
         return posts.order_by(f"-{field}", "-id").values_list("id", field, *_WHY_COLUMNS)[
             : limit + 1
@@ -365,7 +345,9 @@ def new_count(*, viewer: Viewer, since: str, feed_filter: FeedFilter = FeedFilte
         return 0
 
     def build(stand_in: User) -> QuerySet[Post, tuple[int]]:
-        newer = _after("created_at", feed_queryset(stand_in, feed_filter), newer=True)
+        newer = feed_queryset(stand_in, feed_filter).filter(
+            keyset_q("created_at", prepared.CURSOR_AT, prepared.CURSOR_ID, newer=True)
+        )
         return (
             newer.exclude(author_id=stand_in.pk).order_by().values_list("pk")[: NEW_COUNT_CAP + 1]
         )
@@ -380,10 +362,7 @@ def new_count(*, viewer: Viewer, since: str, feed_filter: FeedFilter = FeedFilte
         return len(query.rows(values))
     newer = (
         feed_queryset(viewer, feed_filter)
-        .filter(
-            Q(created_at__gt=position.created_at)
-            | Q(created_at=position.created_at, id__gt=position.id)
-        )
+        .filter(keyset_q("created_at", position.created_at, position.id, newer=True))
         .exclude(author_id=viewer_pk(viewer))
     )
     return len(newer.order_by().values_list("pk", flat=True)[: NEW_COUNT_CAP + 1])

@@ -143,14 +143,24 @@ class PostRevision(models.Model):
 
 
 class PostHashtag(models.Model):
+    """A topic carried by a post.
+
+    ``created_at`` is the post's own, copied: a topic's page walks its index
+    newest first and stops after one page, where sorting the posts of a
+    common topic (25,000 at 1M posts) by their date would read them all.
+    """
+
     post = models.ForeignKey(Post, models.CASCADE, related_name="post_hashtags")
     hashtag = models.ForeignKey(Hashtag, models.CASCADE, related_name="post_hashtags")
+    created_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["post", "hashtag"], name="posthashtag_unique")
         ]
-        indexes = [models.Index(fields=["hashtag", "post"])]
+        indexes = [
+            models.Index(fields=["hashtag", "-created_at", "-post"], name="posthashtag_newest")
+        ]
 
     def __str__(self) -> str:
         return f"{self.post_id} #{self.hashtag_id}"

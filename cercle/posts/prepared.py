@@ -26,12 +26,17 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
+from cercle.access.base import Viewer, is_active_viewer
+from cercle.access.communities import is_site_admin
+from cercle.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 # Negative, and inside 32 bits: Django drops lookups whose value is out of the
 # field's range (it would silently drop the clause).  Real ids are positive.
 VIEWER = -1_987_654_321
 CURSOR_ID = -1_987_654_322
+SOURCE = -1_987_654_323  # the community, person or topic a stream shows
 CURSOR_AT = datetime(1901, 2, 3, 4, 5, 6, 789_000, tzinfo=UTC)
 _ID_BASE = -1_900_000_000
 
@@ -90,3 +95,29 @@ def prepare(
         else:
             _prepared[full] = Prepared(sql, tuple(params))
     return _prepared[full]
+
+
+def stand_in_viewer(viewer: Viewer) -> User:
+    """A viewer with the stand-in id, and the real one's standing (site admin or not)."""
+    return User(pk=VIEWER, is_active=True, is_staff=is_site_admin(viewer))
+
+
+def for_viewer(
+    key: Sequence[Hashable],
+    viewer: Viewer,
+    build: Callable[[User], QuerySet[Any, Any]],
+    stand_ins: Sequence[Any],
+) -> Prepared | None:
+    """A query about ``viewer``'s posts (``build(stand_in_viewer)``), compiled once per shape.
+
+    Site administrators see through a different rule: their queries are
+    another shape.  None for an inactive viewer (who sees nothing: the ORM
+    path answers that at no cost) or a shape that cannot be kept.
+    """
+    if not is_active_viewer(viewer):
+        return None
+    return prepare(
+        (*key, is_site_admin(viewer)),
+        lambda: build(stand_in_viewer(viewer)),
+        [VIEWER, *stand_ins],
+    )

@@ -14,18 +14,16 @@ import binascii
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import (
-    BigIntegerField,
     Count,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
 
 from cercle.access.base import Viewer, is_active_viewer, viewer_pk
@@ -39,6 +37,7 @@ from cercle.access.posts import (
 )
 from cercle.accounts.models import User
 from cercle.communities.models import Community
+from cercle.posts import prepared
 from cercle.posts.cards import Card, cards
 from cercle.posts.models import (
     EMOJI_LABELS,
@@ -47,7 +46,6 @@ from cercle.posts.models import (
     Emoji,
     Hashtag,
     Post,
-    PostHashtag,
     PraiseRecipient,
     Reaction,
     Reactions,
@@ -137,30 +135,47 @@ def _reaction_summaries(
     return out
 
 
+def keyset_q(field: str, at: datetime, pk: int, *, newer: bool = False, key: str = "id") -> Q:
+    """Rows after the position ``(at, pk)`` in ``(field, key)`` order: older, or newer."""
+    op = "gt" if newer else "lt"
+    return Q(**{f"{field}__{op}": at}) | Q(**{field: at, f"{key}__{op}": pk})
+
+
+def keyset_rows(
+    queryset: QuerySet[Any],
+    after: tuple[datetime, int] | None,
+    limit: int,
+    *,
+    field: str = "created_at",
+    columns: tuple[str, ...] = (),
+    key: str = "id",
+) -> QuerySet[Any, tuple[Any, ...]]:
+    """The query of one keyset page: ``limit + 1`` rows ``(key, field, *columns)``."""
+    if after is not None:
+        queryset = queryset.filter(keyset_q(field, *after, key=key))
+    return queryset.order_by(f"-{field}", f"-{key}").values_list(key, field, *columns)[: limit + 1]
+
+
 def keyset_page(
-    queryset: QuerySet[Post],
+    queryset: QuerySet[Any],
     cursor: str | None,
     limit: int,
     *,
     field: str = "created_at",
     columns: tuple[str, ...] = (),
+    key: str = "id",
 ) -> tuple[list[tuple[Any, ...]], str | None]:
     """One keyset page as rows ``(id, position, *columns)``, newest ``field`` first.
 
     The cursor is the last item's position, not an offset: posts published
     meanwhile never shift the next page (nothing skipped, nothing repeated).
-    Ties are broken by id.
+    Ties are broken by ``key``, the post's id (``post_id`` when ``queryset``
+    holds rows about posts, such as a topic's uses).
     """
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     position = Cursor.decode(cursor) if cursor else None
-    if position is not None:
-        queryset = queryset.filter(
-            Q(**{f"{field}__lt": position.created_at})
-            | Q(**{field: position.created_at, "id__lt": position.id})
-        )
-    rows = list(
-        queryset.order_by(f"-{field}", "-id").values_list("id", field, *columns)[: limit + 1]
-    )
+    after = (position.created_at, position.id) if position is not None else None
+    rows = list(keyset_rows(queryset, after, limit, field=field, columns=columns, key=key))
     return page_of(rows, limit)
 
 
@@ -179,21 +194,32 @@ def page_of(rows: list[tuple[Any, ...]], limit: int) -> tuple[list[tuple[Any, ..
     return rows, Cursor(last_at, rows[-1][0]).encode()
 
 
-def _stream_queryset(
+class Source(StrEnum):
+    """What a stream shows: one community, one person, or one topic."""
+
+    COMMUNITY = "community"
+    AUTHOR = "author"
+    HASHTAG = "hashtag"
+
+
+def _stream_rows(
     viewer: Viewer,
-    community: Community | None,
-    author: User | None,
-    hashtag: Hashtag | None,
-) -> QuerySet[Post]:
-    posts = visible_posts(viewer)
-    if community is not None:
-        posts = posts.filter(community=community)
-    if author is not None:
-        thanked = PraiseRecipient.objects.filter(post=OuterRef("pk"), user=author)
-        posts = posts.filter(Q(author=author) | Exists(thanked))
-    if hashtag is not None:
-        posts = _tagged(posts, hashtag)
-    return posts
+    source: Source,
+    source_id: int,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> QuerySet[Any, tuple[Any, ...]]:
+    """One page of a stream: ``(post id, created_at)`` rows, newest first."""
+    match source:
+        case Source.COMMUNITY:
+            posts = visible_posts(viewer).filter(community_id=source_id)
+        case Source.AUTHOR:
+            thanked = PraiseRecipient.objects.filter(post=OuterRef("pk"), user_id=source_id)
+            posts = visible_posts(viewer).filter(Q(author_id=source_id) | Exists(thanked))
+        case Source.HASHTAG:  # its uses carry their post's date: one index, newest first
+            uses = HashtagPolicy.uses(viewer, source_id)
+            return keyset_rows(uses, after, limit, key="post_id")
+    return keyset_rows(posts, after, limit)
 
 
 def stream(
@@ -208,33 +234,41 @@ def stream(
     """Visible posts of one source, newest first, one keyset page of cards at a time.
 
     ``author`` gives a person's profile stream: what they wrote, and the
-    praise they received.
+    praise they received.  The page query is compiled once per shape
+    (``cercle.posts.prepared``), as the feed's is.
     """
-    rows, next_cursor = keyset_page(
-        _stream_queryset(viewer, community, author, hashtag), cursor, limit
+    if community is not None:
+        source, source_id = Source.COMMUNITY, community.pk
+    elif author is not None:
+        source, source_id = Source.AUTHOR, author.pk
+    elif hashtag is not None:
+        source, source_id = Source.HASHTAG, hashtag.pk
+    else:
+        raise ValueError("stream() shows a community, a person or a topic")
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    position = Cursor.decode(cursor) if cursor else None
+    after = (position.created_at, position.id) if position is not None else None
+    query = prepared.for_viewer(
+        ("stream", source, after is not None, limit),
+        viewer,
+        lambda stand_in: _stream_rows(
+            stand_in,
+            source,
+            prepared.SOURCE,
+            (prepared.CURSOR_AT, prepared.CURSOR_ID) if after else None,
+            limit,
+        ),
+        [prepared.SOURCE, *((prepared.CURSOR_ID, prepared.CURSOR_AT) if after else ())],
     )
+    if query is None:  # the same query, compiled by the ORM for this request
+        rows = list(_stream_rows(viewer, source, source_id, after, limit))
+    else:
+        values: dict[Any, Any] = {prepared.VIEWER: viewer_pk(viewer), prepared.SOURCE: source_id}
+        if position is not None:
+            values |= {prepared.CURSOR_ID: position.id, prepared.CURSOR_AT: position.created_at}
+        rows = query.rows(values)
+    rows, next_cursor = page_of(rows, limit)
     return PostPage(cards(viewer, [row[0] for row in rows]), next_cursor)
-
-
-# From this many posts on, a tag is "common": its page walks the newest posts
-# and keeps those carrying it, instead of gathering all of its posts and sorting
-# them (at 1M posts, 25k for the most common tag: 300 ms on SQLite that way).
-COMMON_TAG_POSTS = 2000
-
-
-def _tagged(posts: QuerySet[Post], hashtag: Hashtag) -> QuerySet[Post]:
-    """Posts carrying ``hashtag``, written so that the database finds one page cheaply."""
-    uses = PostHashtag.objects.filter(hashtag=hashtag)[:COMMON_TAG_POSTS].count()
-    if uses < COMMON_TAG_POSTS:
-        return posts.filter(post_hashtags__hashtag=hashtag)
-    # "id + 0": no index can serve it, so the planner walks (created_at, id) newest
-    # first and probes the tag row by row (a scalar subquery, which PostgreSQL
-    # never turns into a hash of every tagged post, as it does with EXISTS).
-    carries = PostHashtag.objects.filter(
-        post_id=ExpressionWrapper(OuterRef("id") + 0, output_field=BigIntegerField()),
-        hashtag=hashtag,
-    ).values("hashtag_id")[:1]
-    return posts.alias(_tag=Subquery(carries)).filter(_tag__isnull=False)
 
 
 def pinned(*, viewer: Viewer, community: Community) -> list[Card]:

@@ -162,7 +162,10 @@ def _sync_tags_and_mentions(post: Post, rendered: _Rendered, *, fresh: bool = Fa
             user__in=rendered.mentioned
         ).delete()
     PostHashtag.objects.bulk_create(
-        [PostHashtag(post=post, hashtag=tag) for tag in rendered.hashtags],
+        [
+            PostHashtag(post=post, hashtag=tag, created_at=post.created_at)
+            for tag in rendered.hashtags
+        ],
         ignore_conflicts=True,
     )
     Mention.objects.bulk_create(

@@ -48,7 +48,7 @@ from cercle.demo.social.texts import (
 from cercle.follows.models import Follow, HashtagFollow
 from cercle.follows.services import follow, hashtag_follow
 from cercle.posts import services as posts
-from cercle.posts.models import Attachment, Comment, Emoji, Hashtag, Post, Reaction
+from cercle.posts.models import Attachment, Comment, Emoji, Hashtag, Post, PostHashtag, Reaction
 
 
 class SocialBuilder:
@@ -293,6 +293,7 @@ class SocialBuilder:
         self.result.posts += 1
         self.result.attachments += len(plan.uploads)
         Post.objects.filter(pk=post.pk).update(created_at=posted_at, last_activity_at=posted_at)
+        PostHashtag.objects.filter(post=post).update(created_at=posted_at)
         if plan.uploads:
             Attachment.objects.filter(post=post).update(created_at=posted_at)
         if plan.pin:
