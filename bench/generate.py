@@ -119,6 +119,7 @@ HASHTAG_FOLLOWER_SHARE = 0.30  # people who follow 1-5 hashtags
 SECOND_PARAGRAPH_SHARE = 0.20
 ENGLISH_SHARE = 0.05  # posts written in English (international projects, suppliers)
 RARE_DETAIL_SHARE = 0.002  # a specialist's detail: the rare terms of the search bench
+TEAM_SIZE = 8  # direct reports per manager in the organisation chart
 SKILLS_PER_USER_WEIGHTS = (15, 25, 25, 20, 15)  # 0..4 declared skills
 ENDORSED_SHARE = 0.40  # declared skills that colleagues endorse (1-6 of them)
 SEARCH_BATCH = 20_000
@@ -745,6 +746,27 @@ class Generator:
 
     # --- People ----------------------------------------------------------------------
 
+    def build_org_chart(self) -> None:
+        """Managers: a head per department under the first one's, then teams of ``TEAM_SIZE``.
+
+        A company of 10,000 has a hierarchy about four levels deep: profiles
+        show a manager chain and reports, and suggestions start from them.
+        """
+        members: dict[int, list[int]] = {}
+        for i, d in enumerate(self.department_of):
+            members.setdefault(d, []).append(i)
+        heads = [people[0] for _, people in sorted(members.items())]
+        top = heads[0]
+        pairs = [(self.user_ids[top], self.user_ids[head]) for head in heads[1:]]
+        for people in members.values():
+            pairs.extend(
+                (self.user_ids[people[(k - 1) // TEAM_SIZE]], self.user_ids[people[k]])
+                for k in range(1, len(people))
+            )
+        table = connection.ops.quote_name(User._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET manager_id = %s WHERE id = %s", pairs)
+
     def build_users(self) -> None:
         """People with a department, a region and a Zipf activity rank."""
         o = self.options
@@ -795,6 +817,7 @@ class Generator:
                 User.objects.bulk_create(batch)
                 bar.update(len(batch))
         self.user_ids: list[int] = [user.pk for user in users]
+        self.build_org_chart()
 
         # Activity: a shuffled Zipf rank per person; user #1 sits at the 10th percentile.
         ranks = list(range(o.users))

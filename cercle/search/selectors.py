@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import overload
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from cercle.access.communities import CommunityPolicy
 from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.access.people import ProfilePolicy
 from cercle.access.posts import post_q
-from cercle.accounts.models import User, UserSkill
+from cercle.accounts.models import Skill, User, UserSkill
 from cercle.accounts.selectors import DirectoryFilters, directory_search
 from cercle.communities.models import Community
 from cercle.communities.selectors import community_get, directory
@@ -243,15 +243,26 @@ def people(*, viewer: Viewer, q: str) -> QuerySet[User]:
     if not wanted:
         return User.objects.none()
     found = directory_search(viewer=viewer, filters=DirectoryFilters())
+    matching = found.order_by()
     for word in wanted:
-        parts = {word, *(stem for stem in stems(word) if len(stem) >= 5)}
-        condition = Q()
-        for part in sorted(parts):
-            condition |= _word_start("search_key", part)
-            skills = UserSkill.objects.filter(_word_start("skill__key", part), user=OuterRef("pk"))
-            condition |= Q(Exists(skills))
-        found = found.filter(condition)
-    return found
+        parts = sorted({word, *(stem for stem in stems(word) if len(stem) >= 5)})
+        named, skill_named, somewhere = Q(), Q(), Q()
+        for part in parts:
+            named |= _word_start("search_key", part)
+            skill_named |= _word_start("key", part)
+            if not any(other in part for other in parts if other != part):
+                somewhere |= Q(search_key__contains=part)
+        # One cheap test ("contains") rejects most people before the word-start
+        # tests: 6.7 → 3.5 ms on SQLite for 10,000 people.
+        named = somewhere & named
+        # The few skills that match first, then their holders: a correlated
+        # subquery matched the skills of each of 10,000 people (15 ms at 1M posts).
+        skills = Skill.objects.filter(skill_named)
+        skilled = UserSkill.objects.filter(skill__in=skills).values("user_id")
+        matching = matching.filter(named | Q(pk__in=skilled))
+    # Who matches, then their rows in name order: found together, SQLite walked the
+    # name index and read every person's row to test the words (8 → 2 ms).
+    return found.filter(pk__in=matching.values("pk"))
 
 
 # Topics whose name starts with what was typed, looked at.

@@ -184,3 +184,8 @@ def test_people_search_ignores_plurals_and_finds_skills(logged_client, other) ->
     for q in ("soudure python", "rard", "oudure"):  # every word; word starts only
         nobody = logged_client.get("/api/v1/search", {"q": q, "type": "people"})
         assert nobody.json()["count"] == 0, q
+    other.is_active = False  # gone: found neither by name nor by skill
+    other.save()
+    for q in ("girard", "soudure"):
+        gone = logged_client.get("/api/v1/search", {"q": q, "type": "people"})
+        assert gone.json()["count"] == 0, q
