@@ -141,6 +141,8 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.i18n",
                 "cercle.core.context_processors.shell",
             ],
+            # Django's {% url %}, formatted from a cached pattern (see the module).
+            "builtins": ["cercle.core.template_urls"],
         },
     },
     {
