@@ -31,10 +31,15 @@ def following(*, viewer: Viewer, user: User) -> QuerySet[User]:
 
 
 def counts(*, user: User) -> tuple[int, int]:
-    """(followers, following) of active people."""
+    """(followers, following) of active people.
+
+    Counted in the follows' index, minus the few people who left: joined to
+    each follower's row instead, a colleague followed by 6,000 took 2 ms.
+    """
+    gone = User.objects.filter(is_active=False).values("pk")
     return (
-        Follow.objects.filter(followee=user, follower__is_active=True).count(),
-        Follow.objects.filter(follower=user, followee__is_active=True).count(),
+        Follow.objects.filter(followee=user).exclude(follower__in=gone).count(),
+        Follow.objects.filter(follower=user).exclude(followee__in=gone).count(),
     )
 
 

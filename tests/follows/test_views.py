@@ -52,3 +52,17 @@ def test_suggestions_explain_themselves(staff, user, other) -> None:
     assert found[colleague.pk] == "team"
     Follow.objects.create(follower=user, followee=other)
     assert other.pk not in {p.pk for p in selectors.suggestions(viewer=user)}
+
+
+def test_follow_counts_leave_out_people_who_left(user, other) -> None:
+    from cercle.follows import services as follows
+
+    gone, staying = UserFactory(), UserFactory()
+    for person in (other, gone, staying):
+        follows.follow(follower=person, followee=user)
+    follows.follow(follower=user, followee=gone)
+    follows.follow(follower=user, followee=other)
+    assert selectors.counts(user=user) == (3, 2)
+    gone.is_active = False
+    gone.save()
+    assert selectors.counts(user=user) == (2, 1)
