@@ -271,14 +271,31 @@ def stream(
     return PostPage(cards(viewer, [row[0] for row in rows]), next_cursor)
 
 
-def pinned(*, viewer: Viewer, community: Community) -> list[Card]:
-    ids = (
+PINNED_SHOWN = 5
+
+
+def _pinned_ids(viewer: Viewer, community_id: int) -> QuerySet[Post, tuple[int]]:
+    return (
         visible_posts(viewer)
-        .filter(community=community, pinned_at__isnull=False)
-        .order_by("-pinned_at")
-        .values_list("pk", flat=True)[:5]
+        .filter(community_id=community_id, pinned_at__isnull=False)
+        .order_by("-pinned_at", "-id")
+        .values_list("pk")[:PINNED_SHOWN]
     )
-    return cards(viewer, list(ids))
+
+
+def pinned(*, viewer: Viewer, community: Community) -> list[Card]:
+    """The posts pinned to the top of a community, latest pinned first (compiled once)."""
+    query = prepared.for_viewer(
+        ("pinned",),
+        viewer,
+        lambda stand_in: _pinned_ids(stand_in, prepared.SOURCE),
+        [prepared.SOURCE],
+    )
+    if query is None:
+        rows = list(_pinned_ids(viewer, community.pk))
+    else:
+        rows = query.rows({prepared.VIEWER: viewer_pk(viewer), prepared.SOURCE: community.pk})
+    return cards(viewer, [row[0] for row in rows])
 
 
 def hidden_in(*, viewer: Viewer, community: Community) -> list[Card]:

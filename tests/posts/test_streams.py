@@ -52,6 +52,8 @@ def test_compiled_stream_queries_agree_with_the_orm(user, other, staff, caplog) 
     posts.post_hide(actor=staff, post=made[4])  # in Ateliers: its author still lists it
     communities.community_join(actor=user, community=ateliers)
     posts.post_create(author=user, community=ateliers, body="Moi aussi #veille")
+    for post in (made[1], made[7], made[10]):  # in Ateliers
+        posts.post_pin(actor=other, post=post, pinned=True)
     tag = Hashtag.objects.get(key="veille")
     sources = [{"community": ateliers}, {"author": other}, {"author": user}, {"hashtag": tag}]
     for viewer in (user, other, staff):
@@ -60,10 +62,15 @@ def test_compiled_stream_queries_agree_with_the_orm(user, other, staff, caplog) 
                 expected = pages(source, viewer)
             assert pages(source, viewer) == expected, (viewer, source)
             assert sum(map(len, expected)) > 0
+        with orm_only():
+            expected_pins = [c.pk for c in selectors.pinned(viewer=viewer, community=ateliers)]
+        pins = [c.pk for c in selectors.pinned(viewer=viewer, community=ateliers)]
+        assert pins == expected_pins and pins, viewer
     assert not caplog.records, [r.getMessage() for r in caplog.records]
     # Each source's shape was kept, with and without a cursor.
     kept = {key[2:4] for key, query in prepared._prepared.items() if query and key[1] == "stream"}
     assert kept == {(s, c) for s in selectors.Source for c in (False, True)}
+    assert any(key[1] == "pinned" and query for key, query in prepared._prepared.items())
 
 
 def test_a_stream_hides_what_its_viewer_cannot_see(user, other) -> None:
