@@ -19,13 +19,14 @@ Names are looked up in dicts first: the cards are dicts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
@@ -52,6 +53,25 @@ class _Environment(Environment):
             except KeyError:
                 pass
         return super().getattr(obj, attribute)
+
+
+# language -> message -> translation: a card asks for a dozen labels, twenty cards a
+# page, and each gettext() call looks the active language up again.
+_translated: dict[str, dict[str, str]] = {}
+
+
+def gettext_in(language: str) -> Callable[[str], str]:
+    """``gettext`` for one language, remembered: bound as ``_`` for one render."""
+    known = _translated.setdefault(language, {})
+
+    def translate(message: str) -> str:
+        found = known.get(message)
+        if found is None:
+            with translation.override(language):
+                found = known[message] = gettext(message)
+        return found
+
+    return translate
 
 
 def datetime_format(value: datetime | None, format_name: str = "SHORT_DATETIME_FORMAT") -> str:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template import engines
 from django.template.backends.utils import csrf_input
@@ -18,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 
 from cercle.accounts.models import initials_of
+from cercle.core.jinja import gettext_in
 from cercle.posts.cards import Card
 from cercle.posts.models import EMOJI_LABELS, Emoji, Reactions
 
@@ -91,6 +93,7 @@ def _render(name: str, context: dict[str, Any], request: HttpRequest | None) -> 
     # The backend's own ``csrf_input`` masks the token anew each time a form
     # shows it (160 times on a feed page): computed once per render instead.
     context.setdefault("csrf", csrf_input(request) if request is not None else "")
+    context.setdefault("_", gettext_in(get_language() or settings.LANGUAGE_CODE))
     # Autoescaped by the engine: what it returns is safe to embed.
     return mark_safe(engines["jinja2"].get_template(name).render(context, request))  # noqa: S308
 

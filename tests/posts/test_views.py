@@ -217,3 +217,15 @@ def test_list_pages_have_a_constant_number_of_queries(
         assert client.get(reverse("communities:members", args=[community.slug])).status_code == 200
     with django_assert_max_num_queries(16):
         assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_cards_speak_each_readers_language_one_after_the_other(client_for, user, other) -> None:
+    """The cards' labels are remembered per language: readers in turn never get another's."""
+    from cercle.posts.services import post_create
+
+    post_create(author=user, body="Bonjour à tous")
+    french, english = client_for(user, language="fr"), client_for(other, language="en")
+    for _ in range(2):
+        assert "Supprimer" in french.get(reverse("home")).content.decode()
+        page = english.get(reverse("accounts:profile", args=[user.pk])).content.decode()
+        assert "Share" in page and "Supprimer" not in page and "Partager" not in page
