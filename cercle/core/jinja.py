@@ -74,11 +74,35 @@ def gettext_in(language: str) -> Callable[[str], str]:
     return translate
 
 
+# Django format characters that are plain numbers, as ``strftime`` writes them.
+_NUMERIC = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y", "H": "%H", "i": "%M", "s": "%S"}
+# (language, format name) -> a strftime pattern, or None: Django formats that one.
+_patterns: dict[tuple[str, str], str | None] = {}
+
+
+def _pattern(language: str, format_name: str) -> str | None:
+    """The ``strftime`` equivalent of a format made of numbers only ("d/m/Y H:i")."""
+    key = (language, format_name)
+    if key not in _patterns:
+        django_format = str(formats.get_format(format_name))
+        numeric = all(c in _NUMERIC or not c.isalpha() and c not in "\\%" for c in django_format)
+        _patterns[key] = "".join(_NUMERIC.get(c, c) for c in django_format) if numeric else None
+    return _patterns[key]
+
+
 def datetime_format(value: datetime | None, format_name: str = "SHORT_DATETIME_FORMAT") -> str:
-    """As Django's ``date`` filter: in the active time zone and language."""
+    """As Django's ``date`` filter: in the active time zone and language.
+
+    Numeric formats (French: "d/m/Y H:i") are written by ``strftime``: Django's
+    formatter parses the format anew for each value, 40 µs a card.
+    """
     if value is None:
         return ""
-    return formats.date_format(timezone.localtime(value), format_name)
+    local = timezone.localtime(value)
+    pattern = _pattern(translation.get_language() or "", format_name)
+    if pattern is None:
+        return formats.date_format(local, format_name)
+    return local.strftime(pattern)
 
 
 def iso(value: datetime | None) -> str:
