@@ -85,7 +85,7 @@ def _pattern(language: str, format_name: str) -> str | None:
     key = (language, format_name)
     if key not in _patterns:
         django_format = str(formats.get_format(format_name))
-        numeric = all(c in _NUMERIC or not c.isalpha() and c not in "\\%" for c in django_format)
+        numeric = all(c in _NUMERIC or (not c.isalpha() and c not in "\\%") for c in django_format)
         _patterns[key] = "".join(_NUMERIC.get(c, c) for c in django_format) if numeric else None
     return _patterns[key]
 
