@@ -51,6 +51,7 @@ from cercle.posts.selectors import (
     PostPage,
     keyset_page,
     keyset_q,
+    keyset_rows,
     page_of,
     visible_posts,
 )
@@ -249,13 +250,9 @@ def page_sql(
     limit = max(1, min(limit, MAX_PAGE_SIZE))
 
     def build(stand_in: User) -> QuerySet[Post, tuple[Any, ...]]:
-        posts = feed_queryset(stand_in, feed_filter)
-        if position is not None:
-            posts = posts.filter(keyset_q(field, prepared.CURSOR_AT, prepared.CURSOR_ID))
-        posts = _with_reason_columns(posts, stand_in)
-        return posts.order_by(f"-{field}", "-id").values_list("id", field, *_WHY_COLUMNS)[
-            : limit + 1
-        ]
+        posts = _with_reason_columns(feed_queryset(stand_in, feed_filter), stand_in)
+        after = (prepared.CURSOR_AT, prepared.CURSOR_ID) if position is not None else None
+        return keyset_rows(posts, after, limit, field=field, columns=_WHY_COLUMNS)
 
     shape = (feed_filter, field, position is not None, limit)
     query = _prepared("page", viewer, shape, build, cursor=position is not None)
