@@ -130,6 +130,29 @@ ASGI_APPLICATION = "cercle.asgi.application"
 
 TEMPLATES: list[dict[str, Any]] = [
     {
+        # Every page and fragment a person sees (``<app>/jinja2/``): see cercle/core/jinja.py.
+        "BACKEND": "cercle.core.jinja.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "cercle.core.jinja.environment",
+            # The apps' functions the templates call, beside the environment's own.
+            "globals": {
+                "post_cards": "cercle.posts.html.post_cards",
+                "comment_reactions": "cercle.posts.html.comment_reactions",
+                "client_token": "cercle.posts.html.client_token",
+            },
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "cercle.core.context_processors.shell",
+            ],
+        },
+    },
+    {
+        # The admin, the form widgets and the e-mails.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
         "APP_DIRS": True,
@@ -139,18 +162,8 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "cercle.core.context_processors.shell",
             ],
-            # Django's {% url %}, formatted from a cached pattern (see the module).
-            "builtins": ["cercle.core.template_urls"],
         },
-    },
-    {
-        # Templates rendered once per item of long lists (post cards): see cercle/core/jinja.py.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {"environment": "cercle.core.jinja.environment"},
     },
 ]
 

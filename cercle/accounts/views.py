@@ -50,11 +50,10 @@ def directory(request: HttpRequest) -> HttpResponse:
         "page": page,
         "departments": departments,
         "regions": regions,
-        "querystring": request.GET.copy(),
     }
     template = "accounts/directory.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
-        template += "#results"
+        template = "accounts/_results.html"  # the results alone, for the filters' htmx
     return render(request, template, context)
 
 
@@ -162,7 +161,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"token_form": form, "tokens": ApiToken.objects.filter(user=viewer)},
+        {"token_form": form, "tokens": ApiToken.objects.filter(user=viewer), "new_secret": None},
         status=400,
     )
 

@@ -39,8 +39,12 @@ def community_get(*, viewer: Viewer, slug: str) -> Community | None:
     return CommunityPolicy.visible(viewer, Community.objects.all()).filter(slug=slug).first()
 
 
-def members(*, viewer: Viewer, community: Community) -> QuerySet[Membership]:
-    """The member list, for those who may read the community; empty otherwise."""
+def members(*, viewer: Viewer, community: Community, q: str = "") -> QuerySet[Membership]:
+    """The member list, for those who may read the community; empty otherwise.
+
+    Owners and managers first, then by name; ``q``: words of the name, job,
+    department or region (as the people directory matches them).
+    """
     if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
         return Membership.objects.none()
     rank = Case(
@@ -49,9 +53,11 @@ def members(*, viewer: Viewer, community: Community) -> QuerySet[Membership]:
         default=Value(2),
         output_field=IntegerField(),
     )
+    found = Membership.objects.filter(community=community, user__is_active=True)
+    for word in fold(q).split():
+        found = found.filter(user__search_key__contains=word)
     return (
-        Membership.objects.filter(community=community, user__is_active=True)
-        .select_related("user__department", "user__region")
+        found.select_related("user__department", "user__region")
         .annotate(rank=rank)
         .order_by("rank", "user__last_name", "user__first_name")
     )

@@ -92,17 +92,25 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "communities/detail.html", context)
 
 
+MEMBERS_PER_PAGE = 50
+
+
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = viewer_of(request)
     community = community_of(request, slug)
     if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
         raise Http404
+    q = request.GET.get("q", "").strip()[:100]
+    found = selectors.members(viewer=viewer, community=community, q=q)
+    page = Paginator(found, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "communities/members.html",
         {
             "community": community,
-            "members": selectors.members(viewer=viewer, community=community),
+            "q": q,
+            "page": page,
+            "members": page.object_list,
             "requests": selectors.pending_requests(viewer=viewer, community=community),
             **_permissions(viewer, community),
         },

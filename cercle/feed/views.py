@@ -16,6 +16,8 @@ from cercle.feed.selectors import FeedFilter, FeedOrder
 from cercle.follows import selectors as follow_selectors
 from cercle.posts.forms import ComposerForm
 
+MY_COMMUNITIES = 8  # listed in the side column
+
 
 def _choice[E: (FeedFilter, FeedOrder)](kind: type[E], raw: str | None, default: E) -> E:
     try:
@@ -36,20 +38,12 @@ def _stream_url(feed_filter: FeedFilter, order: FeedOrder) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The composer and the feed; the side column (``aside``) follows in its own request."""
     viewer = viewer_of(request)
     feed_filter, order = _options(request)
     page = selectors.feed(
         viewer=viewer, feed_filter=feed_filter, order=order, cursor=request.GET.get("cursor")
     )
-    mine = list(community_selectors.directory(viewer=viewer, mine=True))
-    checks = [
-        bool(viewer.photo),
-        bool(viewer.job_title),
-        viewer.department_id is not None,
-        viewer.region_id is not None,
-        viewer.skills.exists(),
-        bool(viewer.bio or viewer.ask_me_about),
-    ]
     return render(
         request,
         "feed/home.html",
@@ -60,14 +54,43 @@ def home(request: HttpRequest) -> HttpResponse:
             "filters": [(f.value, f) for f in FeedFilter],
             "stream_url": _stream_url(feed_filter, order),
             "since": selectors.since(page),
-            "completion": round(100 * sum(checks) / len(checks)),
-            "suggestions": follow_selectors.suggestions(viewer=viewer),
-            "invitations": community_selectors.my_invitations(viewer=viewer),
-            "my_communities": mine[:8],
             "composer": ComposerForm(),
             "composer_community": None,
-            "composer_destinations": [c for c in mine if c.archived_at is None],
+            # Where the composer may publish: the names and slugs of the open ones.
+            "composer_destinations": community_selectors.directory(viewer=viewer, mine=True)
+            .filter(archived_at=None)
+            .values("name", "slug"),
             "newcomer": not viewer.following_set.exists(),
+        },
+    )
+
+
+@require_GET
+def aside(request: HttpRequest) -> HttpResponse:
+    """The feed page's side column: invitations, profile completion, people, communities.
+
+    Loaded by the page once it is shown (htmx): the feed comes first, and a
+    phone, which shows this column below the feed, asks for it at once too.
+    """
+    viewer = viewer_of(request)
+    checks = [
+        bool(viewer.photo),
+        bool(viewer.job_title),
+        viewer.department_id is not None,
+        viewer.region_id is not None,
+        viewer.skills.exists(),
+        bool(viewer.bio or viewer.ask_me_about),
+    ]
+    return render(
+        request,
+        "feed/_aside.html",
+        {
+            "completion": round(100 * sum(checks) / len(checks)),
+            "suggestions": follow_selectors.suggestions(viewer=viewer),
+            "invitations": list(community_selectors.my_invitations(viewer=viewer)),
+            "my_communities": list(
+                community_selectors.directory(viewer=viewer, mine=True)[:MY_COMMUNITIES]
+            ),
         },
     )
 

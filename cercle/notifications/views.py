@@ -133,6 +133,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "notifications/unsubscribe.html",
         {
+            "invalid": False,
             "done": done,
             "label": delivery.unsubscribe_scope_label(scope),
             "email": user.email,

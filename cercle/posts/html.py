@@ -1,27 +1,28 @@
 """Post cards and reaction bars as HTML, for pages and htmx answers alike.
 
-The templates are Jinja2 (``cercle/posts/jinja2/posts/``, see
-``cercle.core.jinja`` for why); Django templates embed them through the
-``post_cards`` and ``comment_reactions`` tags of ``posts_tags``.
+The templates are ``cercle/posts/jinja2/posts/card.html`` and
+``reactions.html``; pages call them through ``post_cards`` and
+``comment_reactions`` (globals of the pages' environment, ``settings.TEMPLATES``).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.template import engines
 from django.template.backends.utils import csrf_input
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from cercle.accounts.models import initials_of
-from cercle.core.jinja import gettext_in
 from cercle.posts.cards import Card
-from cercle.posts.models import EMOJI_LABELS, Emoji, Reactions
+from cercle.posts.models import EMOJI_LABELS, Comment, Emoji, Reactions
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +94,9 @@ def _render(name: str, context: dict[str, Any], request: HttpRequest | None) -> 
     # The backend's own ``csrf_input`` masks the token anew each time a form
     # shows it (160 times on a feed page): computed once per render instead.
     context.setdefault("csrf", csrf_input(request) if request is not None else "")
-    context.setdefault("_", gettext_in(get_language() or settings.LANGUAGE_CODE))
-    # Autoescaped by the engine: what it returns is safe to embed.
-    return mark_safe(engines["jinja2"].get_template(name).render(context, request))  # noqa: S308
+    # Autoescaped by the engine: what it returns is safe to embed.  No request: the
+    # context processors' names (user, messages...) are not the cards' business.
+    return mark_safe(engines["jinja2"].get_template(name).render(context))  # noqa: S308
 
 
 def cards_html(
@@ -122,3 +123,33 @@ def reactions_html(
     """One reaction bar (a post's, or with ``comment_id`` a comment's)."""
     context = {"post_id": post_id, "comment_id": comment_id or 0, "bar": reaction_bar(reactions)}
     return _render("posts/reactions.html", context, request)
+
+
+# The functions the page templates call (``settings.TEMPLATES``, ``globals``).
+
+
+@pass_context
+def post_cards(
+    context: Context, cards: Card | Sequence[Card], expanded: bool = False
+) -> SafeString:
+    """Post cards (``cercle.posts.cards``) rendered by ``posts/card.html``."""
+    items = [cards] if isinstance(cards, Card) else cards
+    return cards_html(context.get("request"), items, expanded=expanded)
+
+
+@pass_context
+def comment_reactions(context: Context, comment: Comment) -> SafeString:
+    """A comment's reaction bar (prepared by ``selectors.comments_for``)."""
+    return reactions_html(
+        context.get("request"),
+        post_id=comment.post_id,
+        comment_id=comment.pk,
+        reactions=comment.reaction_summary,
+    )
+
+
+def client_token(form: Any) -> str:
+    """A fresh token per rendered form; a re-shown form keeps the one it was sent with."""
+    if form is not None and getattr(form, "is_bound", False):
+        return str(form.data.get("client_token", ""))[:64] or uuid.uuid4().hex
+    return uuid.uuid4().hex

@@ -140,6 +140,10 @@ def search(request: HttpRequest) -> HttpResponse:
         "tab": "all",
         "q": (request.GET.get("q") or "")[:200],  # kept in the box even when refused
         "community_choices": my_communities,
+        "refused": False,
+        "namesakes": [],
+        "filter_community": None,
+        "filter_author": None,
     }
     if not form.is_valid():
         return _refuse(request, context)
@@ -215,7 +219,7 @@ def search(request: HttpRequest) -> HttpResponse:
             context["hits"] = _hits(list(page.object_list), query)
         if tab == "communities":
             context["hits"] = _hits(list(page.object_list), query)
-    template = "search/results.html#results" if is_htmx(request) else "search/results.html"
+    template = "search/_results.html" if is_htmx(request) else "search/results.html"
     return render(request, template, context)
 
 
@@ -229,6 +233,7 @@ def experts(request: HttpRequest) -> HttpResponse:
         "q": "",
         "sites": people_selectors.sites(),
         "nav_section": "people",
+        "refused": False,
     }
     if not form.is_valid():
         context["q"] = (request.GET.get("q") or "")[:200]  # kept in the box, not searched
@@ -244,7 +249,7 @@ def experts(request: HttpRequest) -> HttpResponse:
         filtered=bool(filters.region or filters.department or filters.site),
         experts=find_experts(viewer=viewer, q=q, filters=filters) if q else [],
     )
-    template = "search/experts.html#results" if is_htmx(request) else "search/experts.html"
+    template = "search/_expert_results.html" if is_htmx(request) else "search/experts.html"
     return render(request, template, context)
 
 

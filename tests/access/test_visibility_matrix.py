@@ -590,6 +590,10 @@ NOT_READ_PATHS = {
     # so tests/feed/test_feed.py::test_new_count_respects_visibility covers them.
     "feed:new_count",
     "/api/v1/feed/new-count",
+    # The feed page's side column lists the viewer's own communities and invitations, and
+    # people: tests/feed/test_feed.py::test_the_side_column_follows_the_feed_in_its_own_request
+    # (a secret community one is not in stays out).
+    "feed:aside",
     # Notifications are each person's own: tests/notifications/test_rules.py checks that
     # they follow visibility at reading time (a member removed, a secret mention, a
     # declined invitation, a request to a community one no longer manages).

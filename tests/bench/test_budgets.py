@@ -45,6 +45,8 @@ def _all_met() -> list[dict[str, Any]]:
         _record(big, "profile_stream", "warm", p50_ms=6.0),
         _record(big, "search_html", "warm", p95_ms=40.0),
         _record(big, "load_post_create", "load c=8", p99_ms=80.0),
+        *(_record(big, page, "warm", p50_ms=9.0) for page in budgets.OTHER_PAGES),
+        _record(big, "experts_page", "warm", p95_ms=120.0),
     ]
 
 

@@ -139,3 +139,28 @@ def test_invite_by_email_or_full_name(client_for, other) -> None:
     owner.post(reverse("communities:invite", args=[community.slug]), {"handle": "astrid riou"})
     invited = set(community.invitations.values_list("user_id", flat=True))
     assert invited == {by_mail.pk, by_name.pk}
+
+
+def test_members_are_paged_and_searchable(
+    client_for, user, other, django_assert_max_num_queries
+) -> None:
+    community = services.community_create(actor=other, name="Grande", kind=CommunityKind.OPEN)
+    joiners = [UserFactory(last_name=f"Zmembre{i:02d}") for i in range(60)]
+    joiners[7].last_name = "Vasquez"
+    joiners[7].save()
+    for person in [user, *joiners]:
+        services.community_join(actor=person, community=community)
+    client = client_for(user, language="en")
+    url = reverse("communities:members", args=[community.slug])
+    with django_assert_max_num_queries(12):
+        first = client.get(url).content.decode()
+    assert "62 members" in first
+    assert other.name in first  # the owner first
+    assert first.count('class="member-row"') == 50
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('class="member-row"') == 12
+    found = client.get(url, {"q": "vasq"}).content.decode()
+    assert found.count('class="member-row"') == 1 and "Vasquez" in found
+    nobody = client.get(url, {"q": "personne"}).content.decode()
+    assert "No member matches “personne”." in nobody
+    assert client.get(url, {"page": "abc"}).status_code == 200  # the first page, as Django pages

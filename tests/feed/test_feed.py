@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cercle.access import NotFound
+from cercle.accounts import services as accounts
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind, Membership
 from cercle.feed import selectors
@@ -381,3 +382,32 @@ def test_in_latest_activity_order_what_is_shown_is_not_new(client_for, user, oth
         reverse("feed:new_count"), {"since": home.context["since"], "order": "activity"}
     )
     assert 'href="?filter=all&amp;order=activity"' in indicator.content.decode()
+
+
+def test_the_side_column_follows_the_feed_in_its_own_request(
+    client_for, user, other, staff, scene, django_assert_max_num_queries
+) -> None:
+    """The feed page asks for its side column once shown; the column has what it had."""
+    colleague = UserFactory()
+    for person in (user, colleague):
+        accounts.profile_update(
+            actor=staff, user=person, data={"department": "Ventes", "region": "Sud-Ouest"}
+        )
+    invited_to = communities.community_create(
+        actor=other, name="Appels d'offres", kind=CommunityKind.PRIVATE
+    )
+    communities.community_invite(actor=other, community=invited_to, user=user)
+    client = client_for(user)
+    home = client.get("/").content.decode()
+    assert f'hx-get="{reverse("feed:aside")}" hx-trigger="load"' in home
+    assert "Sud-Ouest" in home  # the composer's audiences stay on the page itself
+    with django_assert_max_num_queries(9):
+        aside = client.get(reverse("feed:aside"))
+    assert aside.status_code == 200
+    html = aside.content.decode()
+    assert invited_to.get_absolute_url() in html  # the pending invitation
+    assert scene["sud_ouest"].get_absolute_url() in html  # my communities
+    assert colleague.get_absolute_url() in html  # a suggestion, with its reason
+    assert other.get_absolute_url() not in html  # already followed: not suggested
+    assert 'value="33" max="100"' in html  # department and region: 2 of 6
+    assert scene["codir"].get_absolute_url() not in html  # secret, not a member

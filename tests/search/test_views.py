@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 
 from cercle.communities import services as communities
@@ -95,7 +97,7 @@ def test_unknown_or_secret_community_filter_is_refused(logged_client, other, sce
     response = logged_client.get("/search/", {"q": "appel", "community": slug})
     assert response.status_code == 400
     html = response.content.decode()
-    assert "Cette communauté n&#x27;existe pas." in html
+    assert "Cette communauté n'existe pas." in unescape(html)
     assert "Aucune recherche lancée" in html
     assert "confidentiel" not in html and "Codir" not in html
     assert "counts" not in response.context
