@@ -19,15 +19,23 @@ def _people_base() -> QuerySet[User]:
     return User.objects.select_related("department", "region")
 
 
-def person_get(*, viewer: Viewer, user_id: int) -> User | None:
-    """One profile with what its page shows, or None when missing or not visible."""
-    return (
-        ProfilePolicy.visible(viewer, _people_base())
-        .select_related("manager__department", "manager__region")
-        .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
-        .filter(pk=user_id)
-        .first()
+def person_get(*, viewer: Viewer, user_id: int, skills: bool = True) -> User | None:
+    """One profile with what its page shows, or None when missing or not visible.
+
+    ``skills``: with its skills by name (``skills_of`` gives them with their
+    endorsements instead, as the profile page shows them).
+    """
+    people = ProfilePolicy.visible(viewer, _people_base()).select_related(
+        "manager__department", "manager__region"
     )
+    if skills:
+        people = people.prefetch_related(
+            Prefetch("skills", queryset=Skill.objects.order_by("name"))
+        )
+    try:  # not first(): its ORDER BY costs more than the row, for one key
+        return people.get(pk=user_id)
+    except User.DoesNotExist:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +135,18 @@ def org_chart(*, viewer: Viewer, user_id: int, person: User | None = None) -> Or
     ids = manager_chain_ids(person.pk)
     by_id = {u.pk: u for u in ProfilePolicy.visible(viewer, _people_base()).filter(pk__in=ids)}
     chain = [by_id[pk] for pk in reversed(ids) if pk in by_id]
-    reports = list(
+    return OrgChart(
+        person=person, chain=chain, reports=direct_reports(viewer=viewer, person=person)
+    )
+
+
+def direct_reports(*, viewer: Viewer, person: User) -> list[User]:
+    """The people who report to ``person``, by name (a profile shows them; one query)."""
+    return list(
         ProfilePolicy.listed(viewer, _people_base())
         .filter(manager_id=person.pk)
         .order_by("last_name", "first_name")
     )
-    return OrgChart(person=person, chain=chain, reports=reports)
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,17 +59,16 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = viewer_of(request)
-    person = selectors.person_get(viewer=viewer, user_id=pk)
+    person = selectors.person_get(viewer=viewer, user_id=pk, skills=False)
     if person is None:
         raise Http404
-    chart = selectors.org_chart(viewer=viewer, user_id=pk, person=person)
     followers, following = follow_selectors.counts(user=person)
     return render(
         request,
         "accounts/profile.html",
         {
             "person": person,
-            "chart": chart,
+            "reports": selectors.direct_reports(viewer=viewer, person=person),
             "can_edit": ProfilePolicy.can(viewer, ProfileAction.EDIT, person),
             "following": follow_selectors.is_following(viewer=viewer, user=person),
             "attention": follow_selectors.attention_of(

@@ -163,6 +163,35 @@ def datetime_format(value: datetime | None, format_name: str = "SHORT_DATETIME_F
     return local.strftime(pattern)
 
 
+def datetime_writer(
+    format_name: str = "SHORT_DATETIME_FORMAT",
+) -> Callable[[datetime | None], str]:
+    """``datetime_format`` with the active language and time zone looked up once.
+
+    For a list's render (twenty cards): the lookups cost more than the formatting.
+    """
+    zone = timezone.get_current_timezone()
+    pattern = _pattern(translation.get_language() or "", format_name)
+
+    def write(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        local = value.astimezone(zone)
+        return (
+            local.strftime(pattern)
+            if pattern is not None
+            else formats.date_format(local, format_name)
+        )
+
+    return write
+
+
+def iso_writer() -> Callable[[datetime | None], str]:
+    """``iso`` with the active time zone looked up once."""
+    zone = timezone.get_current_timezone()
+    return lambda value: "" if value is None else value.astimezone(zone).isoformat()
+
+
 def iso(value: datetime | None) -> str:
     """A machine-readable time (``<time datetime>``), as Django's ``date:'c'``."""
     return "" if value is None else timezone.localtime(value).isoformat()

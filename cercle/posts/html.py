@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -21,6 +22,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from cercle.accounts.models import initials_of
+from cercle.core.jinja import datetime_writer, iso_writer
 from cercle.posts.cards import Card
 from cercle.posts.models import EMOJI_LABELS, Comment, Emoji, Reactions
 
@@ -61,10 +63,14 @@ def _buttons_in(language: str) -> dict[tuple[str, bool], SafeString]:
     return found
 
 
-def reaction_bar(reactions: Iterable[Reactions | dict[str, Any]]) -> list[ReactionButton]:
+def reaction_bar(
+    reactions: Iterable[Reactions | dict[str, Any]],
+    buttons: dict[tuple[str, bool], SafeString] | None = None,
+) -> list[ReactionButton]:
     """Every emoji of the fixed set, with the target's counts and the reader's choice.
 
-    ``reactions``: a card's (dicts, as the API shows them) or a comment's.
+    ``reactions``: a card's (dicts, as the API shows them) or a comment's;
+    ``buttons``: the active language's (``_buttons_in``), when the caller has them.
     """
     counted: dict[str, tuple[int, bool]] = {}
     for r in reactions:
@@ -72,7 +78,8 @@ def reaction_bar(reactions: Iterable[Reactions | dict[str, Any]]) -> list[Reacti
             counted[r["emoji"]] = (r["count"], r["mine"])
         else:
             counted[r.emoji] = (r.count, r.mine)
-    buttons = _buttons_in(get_language() or "")
+    if buttons is None:
+        buttons = _buttons_in(get_language() or "")
     bar = []
     for emoji in Emoji:
         count, mine = counted.get(emoji.value, (0, False))
@@ -103,10 +110,14 @@ def cards_html(
     request: HttpRequest | None, cards: Sequence[Card], *, expanded: bool = False
 ) -> SafeString:
     """The cards, as every list of posts shows them (``expanded``: the post's own page)."""
+    # What every card asks for, with the language and time zone looked up once.
+    buttons = _buttons_in(get_language() or "")
     context = {
         "cards": cards,
         "expanded": expanded,
-        "reaction_bar": reaction_bar,
+        "reaction_bar": partial(reaction_bar, buttons=buttons),
+        "when": datetime_writer(),
+        "iso_of": iso_writer(),
         "comments_label": comments_label,
         "initials": initials,
     }

@@ -278,3 +278,18 @@ def test_admin_deactivate_action_keeps_people(client_for, staff: User, user: Use
     assert staff.is_active  # nobody deactivates themselves by accident
     assert services.api_token_authenticate(token.secret) is None
     assert client_for(staff).get(f"/people/{user.pk}/").status_code == 200
+
+
+def test_a_profile_shows_the_manager_and_the_active_reports(
+    client_for, user: User, other: User, staff
+) -> None:
+    left = UserFactory(last_name="Parti")
+    for person in (user, left):
+        services.profile_update(actor=staff, user=person, data={"manager": other})
+    left.is_active = False
+    left.save()
+    page = client_for(staff, language="en").get(f"/people/{other.pk}/").content.decode()
+    assert "1 direct report" in page and user.get_absolute_url() in page
+    assert left.get_absolute_url() not in page  # people who left are not listed
+    mine = client_for(staff).get(f"/people/{user.pk}/").content.decode()
+    assert other.get_absolute_url() in mine  # "Reports to"

@@ -13,7 +13,7 @@ from django.utils import formats, timezone, translation
 from jinja2 import UndefinedError
 
 import cercle
-from cercle.core.jinja import datetime_format, gettext_in
+from cercle.core.jinja import datetime_format, datetime_writer, gettext_in, iso_writer
 from cercle.core.management.commands.makemessages import jinja_messages
 
 MOMENTS = [
@@ -30,6 +30,8 @@ def test_dates_are_written_as_djangos_date_format_writes_them(language: str, nam
         for moment in MOMENTS:
             expected = formats.date_format(timezone.localtime(moment), name)
             assert datetime_format(moment, name) == expected
+            assert datetime_writer(name)(moment) == expected  # a list's, looked up once
+            assert iso_writer()(moment) == timezone.localtime(moment).isoformat()
     assert datetime_format(None) == ""
 
 
