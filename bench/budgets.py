@@ -107,6 +107,9 @@ def checks(records: Records, db: str, posts: int = SCALE) -> list[Check]:
             )
         ),
         Check("search page p95", get("search_html", "warm", "p95_ms"), 50),
+        # Every other page a person sees: 15 ms, as the pages above.
+        *(Check(f"{page} p50", get(page, "warm", "p50_ms"), 15) for page in OTHER_PAGES),
+        Check("Qui sait ? page p95", get("experts_page", "warm", "p95_ms"), 150),
         Check(
             "feed page, compressed",
             get("feed_html_page1", "warm", "compressed_kb"),
@@ -118,6 +121,23 @@ def checks(records: Records, db: str, posts: int = SCALE) -> list[Check]:
         ),
     ]
 
+
+# The pages that have no API twin (#19: every page a person sees has a budget).
+OTHER_PAGES = (
+    "feed_aside",
+    "post_page",
+    "people_directory_page",
+    "people_search_page",
+    "org_chart_page",
+    "followers_page",
+    "communities_directory_page",
+    "members_page",
+    "notifications_page",
+    "notification_settings_page",
+    "settings_page",
+    "profile_edit_page",
+    "my_expertise_page",
+)
 
 # Each page and the API request that gives the same data.
 PAGES = (

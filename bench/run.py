@@ -309,10 +309,12 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
     # Cursors for page 10 and "since" markers, fetched before timing.
     page10: list[str] = []
     since: list[str] = []
+    read: list[int] = []  # a post each viewer reads in their feed, for its own page
     for c in scene.clients:
         cursor = None
         first = json_of(c.get("/api/v1/feed"))
         since.append(first["since"])
+        read.append(max(first["items"], key=lambda item: item["comment_count"])["id"])
         for _ in range(9):
             data = json_of(c.get("/api/v1/feed", {"cursor": cursor} if cursor else {}))
             cursor = data["next_cursor"] or cursor
@@ -382,6 +384,43 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
         (
             "search_html",
             lambda i: client(i).get("/search/", {"q": SEARCHES[i % len(SEARCHES)]}),
+        ),
+        # Every other page a person sees (#19: each has a row and a budget).
+        ("feed_aside", lambda i: client(i).get("/feed/aside/")),
+        ("post_page", lambda i: client(i).get(f"/posts/{read[i % n]}/")),
+        ("people_directory_page", lambda i: client(i).get("/people/")),
+        (
+            "people_search_page",
+            lambda i: client(i).get("/people/", {"q": SUBJECTS[i % len(SUBJECTS)]}),
+        ),
+        (
+            "org_chart_page",
+            lambda i: client(i).get(f"/people/{scene.profiles[i % len(scene.profiles)]}/org/"),
+        ),
+        (
+            "followers_page",
+            lambda i: client(i).get(
+                f"/people/{scene.profiles[i % len(scene.profiles)]}/followers/"
+            ),
+        ),
+        ("communities_directory_page", lambda i: client(i).get("/communities/")),
+        (
+            "members_page",
+            lambda i: client(i).get(
+                f"/communities/{scene.communities[i % len(scene.communities)].slug}/members/"
+            ),
+        ),
+        ("notifications_page", lambda i: client(i).get("/notifications/")),
+        ("notification_settings_page", lambda i: client(i).get("/notifications/settings/")),
+        ("settings_page", lambda i: client(i).get("/settings/")),
+        (
+            "profile_edit_page",
+            lambda i: client(i).get(f"/people/{scene.viewers[i % n].pk}/edit/"),
+        ),
+        ("my_expertise_page", lambda i: client(i).get("/experts/me/")),
+        (
+            "experts_page",
+            lambda i: client(i).get("/experts/", {"q": SUBJECTS[i % len(SUBJECTS)]}),
         ),
         (
             "experts_api",
