@@ -1,11 +1,11 @@
 """The template engine of the pages: Jinja2, with what Django's templates gave them.
 
 Every page and fragment a person sees is a Jinja2 template (``<app>/jinja2/``);
-Django's engine keeps the admin, the form widgets and the e-mails.  Written as
-Django templates, the feed page's layout, sidebar and includes took 3.4 ms of
-its 12 ms at 1M posts and its twenty cards 17 ms; Jinja2 compiles a template
-to Python code and renders the same in a fraction of that (figures in
-``bench/README.md``).
+Django's engine keeps the admin, the form widgets and the e-mails.  On the
+feed page at 1M posts, Django's templates around the cards (layout, side
+column, includes) took 3.4 ms of a 12 ms page; the same in Jinja2, which
+compiles a template to Python code, about 1.4 ms, and the page is now
+about twice the API's time for the same posts (``bench/README.md``).
 
 What the templates may use, beside Jinja's own filters:
 
