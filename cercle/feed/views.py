@@ -9,12 +9,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from cercle.accounts.models import User
 from cercle.communities import selectors as community_selectors
 from cercle.core.http import viewer_of
 from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
 from cercle.follows import selectors as follow_selectors
 from cercle.posts.forms import ComposerForm
+from cercle.posts.selectors import PostPage
 
 MY_COMMUNITIES = 8  # listed in the side column
 
@@ -60,9 +62,22 @@ def home(request: HttpRequest) -> HttpResponse:
             "composer_destinations": community_selectors.directory(viewer=viewer, mine=True)
             .filter(archived_at=None)
             .values("name", "slug"),
-            "newcomer": not viewer.following_set.exists(),
+            "newcomer": _newcomer(viewer, page),
         },
     )
+
+
+def _newcomer(viewer: User, page: PostPage) -> bool:
+    """Follows nobody yet (the page shows the first steps).
+
+    A page showing a post because the viewer follows its author answers
+    without a query.
+    """
+    if any(
+        card.reason is not None and card.reason.kind in {"person", "share"} for card in page.items
+    ):
+        return False
+    return not viewer.following_set.exists()
 
 
 @require_GET

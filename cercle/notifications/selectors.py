@@ -48,8 +48,9 @@ def visible(user: User, *, in_app: bool | None = True) -> QuerySet[Notification]
     return mine.filter(about_posts, about_communities).order_by("-updated_at", "-id")
 
 
-def unread_count(user: User) -> int:
-    return visible(user).filter(read_at__isnull=True).count()
+def unread_count(user: User, mine: QuerySet[Notification] | None = None) -> int:
+    """``mine``: ``visible(user)``, when the caller has built it (1.5 ms of rules)."""
+    return (visible(user) if mine is None else mine).filter(read_at__isnull=True).count()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +72,11 @@ class Item:
         return timezone.now() - self.notification.updated_at < timedelta(minutes=1)
 
 
-def for_page(user: User) -> QuerySet[Notification]:
-    return visible(user).select_related("actor", "post", "post__community", "comment", "community")
+def for_page(user: User, mine: QuerySet[Notification] | None = None) -> QuerySet[Notification]:
+    """``mine``: ``visible(user)``, when the caller has built it (1.5 ms of rules)."""
+    return (visible(user) if mine is None else mine).select_related(
+        "actor", "post", "post__community", "comment", "community"
+    )
 
 
 def items(notifications: Iterable[Notification]) -> list[Item]:

@@ -26,7 +26,8 @@ def _own(request: HttpRequest, pk: int) -> Notification:
 
 def notification_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    page = Paginator(selectors.for_page(viewer), selectors.PAGE_SIZE).get_page(
+    mine = selectors.visible(viewer)  # the rules, built once for the page and the count
+    page = Paginator(selectors.for_page(viewer, mine), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -35,7 +36,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "items": selectors.items(page.object_list),
-            "unread": selectors.unread_count(viewer),
+            "unread": selectors.unread_count(viewer, mine),
         },
     )
 

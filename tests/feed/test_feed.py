@@ -411,3 +411,12 @@ def test_the_side_column_follows_the_feed_in_its_own_request(
     assert other.get_absolute_url() not in html  # already followed: not suggested
     assert 'value="33" max="100"' in html  # department and region: 2 of 6
     assert scene["codir"].get_absolute_url() not in html  # secret, not a member
+
+
+def test_the_first_steps_show_until_one_follows_someone(client_for, user, other) -> None:
+    client = client_for(user, language="en")
+    assert "Getting started with Cercle" in client.get("/").content.decode()
+    network.follow(follower=user, followee=other)
+    assert "Getting started with Cercle" not in client.get("/").content.decode()  # nothing posted
+    posts.post_create(author=other, body="Bonjour")
+    assert "Getting started with Cercle" not in client.get("/").content.decode()  # from the page
