@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from cercle.access import prepared
 from cercle.access.base import Viewer, is_active_viewer
 from cercle.access.posts import post_q
 
@@ -38,7 +39,16 @@ class HashtagPolicy:
         if not is_active_viewer(viewer):
             return False
         # Both actions need what VIEW needs; following adds nothing (anyone who sees may).
-        return HashtagPolicy.uses(viewer, hashtag_id).exists()
+        # Asked for every topic page and search: compiled once (``prepared``).
+        query = prepared.for_viewer(
+            ("topic_seen",),
+            viewer,
+            lambda stand_in: HashtagPolicy.uses(stand_in, prepared.SOURCE).values_list("pk")[:1],
+            [prepared.SOURCE],
+        )
+        if query is None:
+            return HashtagPolicy.uses(viewer, hashtag_id).exists()
+        return bool(query.rows({prepared.VIEWER: viewer.pk, prepared.SOURCE: hashtag_id}))
 
     @staticmethod
     def uses(viewer: Viewer, hashtag_id: int) -> QuerySet[PostHashtag]:

@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from cercle.access import prepared
 from cercle.access.base import Viewer, viewer_pk
 from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
@@ -41,7 +42,6 @@ from cercle.follows.models import (
     HashtagFollow,
     SourceKind,
 )
-from cercle.posts import prepared
 from cercle.posts.cards import Reason, cards
 from cercle.posts.models import Hashtag, Post, PostHashtag
 from cercle.posts.selectors import (

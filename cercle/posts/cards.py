@@ -12,7 +12,7 @@ queries compiled by the ORM on every request and some sixty ``reverse()``
 calls — 5 ms of Python per page at 1M posts.  Here the same data comes as
 tuples from four queries (posts with their people and communities joined,
 praise, files, reactions), each written with the ORM once per shape and kept
-compiled (``cercle.posts.prepared``), assembled into plain dicts.  The caller
+compiled (``cercle.access.prepared``), assembled into plain dicts.  The caller
 has already decided what the viewer may see (a policy-filtered page,
 ``post_get``): this module only reads the cards of those ids, and asks
 ``cercle.access`` what the viewer may do with each, in one batch per page.
@@ -29,12 +29,12 @@ from typing import Any
 from django.core.files.storage import Storage
 from django.db.models import Count, Q, QuerySet
 
+from cercle.access import prepared
 from cercle.access.base import Viewer, viewer_pk
 from cercle.access.communities import is_site_admin
 from cercle.access.posts import Moderation
 from cercle.accounts.models import User
 from cercle.core.urls import fast_reverse
-from cercle.posts import prepared
 from cercle.posts.models import EMOJI_LABELS, Attachment, Emoji, Post, PraiseRecipient, Reaction
 
 PERSON = (

@@ -26,6 +26,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from cercle.access import prepared
 from cercle.access.base import Viewer, is_active_viewer, viewer_pk
 from cercle.access.communities import CommunityAction, CommunityPolicy
 from cercle.access.hashtags import HashtagPolicy
@@ -37,7 +38,6 @@ from cercle.access.posts import (
 )
 from cercle.accounts.models import User
 from cercle.communities.models import Community
-from cercle.posts import prepared
 from cercle.posts.cards import Card, cards
 from cercle.posts.models import (
     EMOJI_LABELS,
@@ -235,7 +235,7 @@ def stream(
 
     ``author`` gives a person's profile stream: what they wrote, and the
     praise they received.  The page query is compiled once per shape
-    (``cercle.posts.prepared``), as the feed's is.
+    (``cercle.access.prepared``), as the feed's is.
     """
     if community is not None:
         source, source_id = Source.COMMUNITY, community.pk

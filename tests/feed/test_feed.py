@@ -5,14 +5,13 @@ from contextlib import contextmanager
 import pytest
 from django.urls import reverse
 
-from cercle.access import NotFound
+from cercle.access import NotFound, prepared
 from cercle.accounts import services as accounts
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind, Membership
 from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
 from cercle.follows import services as network
-from cercle.posts import prepared
 from cercle.posts import services as posts
 from cercle.posts.models import Hashtag
 from tests.factories import UserFactory
@@ -279,7 +278,7 @@ def test_compiled_sql_agrees_with_the_orm(
 ) -> None:
     """The compiled fast path must return exactly what the plain ORM query returns."""
     prepared._prepared.clear()  # compiled here, so that a refused shape is logged here
-    caplog.set_level("WARNING", logger="cercle.posts.prepared")
+    caplog.set_level("WARNING", logger="cercle.access.prepared")
     made = [
         posts.post_create(
             author=other,

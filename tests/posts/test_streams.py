@@ -6,9 +6,10 @@ from contextlib import contextmanager
 
 import pytest
 
+from cercle.access import prepared
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
-from cercle.posts import prepared, selectors
+from cercle.posts import selectors
 from cercle.posts import services as posts
 from cercle.posts.models import Hashtag
 
@@ -40,7 +41,7 @@ def test_compiled_stream_queries_agree_with_the_orm(user, other, staff, caplog) 
     without proving anything: the log says so, and the test fails.
     """
     prepared._prepared.clear()
-    caplog.set_level("WARNING", logger="cercle.posts.prepared")
+    caplog.set_level("WARNING", logger="cercle.access.prepared")
     ateliers = communities.community_create(actor=other, name="Ateliers", kind=CommunityKind.OPEN)
     codir = communities.community_create(actor=other, name="Codir", kind=CommunityKind.SECRET)
     made = []

@@ -13,8 +13,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cercle.access import NotFound
-from cercle.access.hashtags import HashtagAction, HashtagPolicy
+from cercle.access import NotFound, prepared
+from cercle.access.hashtags import NO_TOPIC, HashtagAction, HashtagPolicy
 from cercle.accounts.models import User
 from cercle.communities import services as community_services
 from cercle.communities.models import CommunityKind
@@ -92,3 +92,25 @@ def test_the_policy_answers_for_members_only(user: User, other: User, secret_tag
     with pytest.raises(NotFound):
         follow_services.hashtag_follow(user=user, hashtag=secret_tag)
     follow_services.hashtag_follow(user=other, hashtag=secret_tag)  # a member may
+
+
+def test_the_compiled_answer_is_the_orms(
+    user: User, other: User, staff: User, secret_tag: Hashtag, caplog, monkeypatch
+) -> None:
+    """``can_by_id`` runs its query compiled once per shape: same answers as the ORM's."""
+    prepared._prepared.clear()
+    caplog.set_level("WARNING", logger="cercle.access.prepared")
+    services.post_create(author=other, body="Ouvert à tous #Veille")
+    ids = [secret_tag.pk, Hashtag.objects.get(key="veille").pk, NO_TOPIC]
+    answers = [
+        [HashtagPolicy.can_by_id(v, HashtagAction.VIEW, i) for i in ids]
+        for v in (user, other, staff)
+    ]
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    assert any(key[1] == "topic_seen" and query for key, query in prepared._prepared.items())
+    monkeypatch.setattr(prepared, "for_viewer", lambda *args, **kwargs: None)
+    expected = [
+        [HashtagPolicy.can_by_id(v, HashtagAction.VIEW, i) for i in ids]
+        for v in (user, other, staff)
+    ]
+    assert answers == expected == [[False, True, False], [True, True, False], [True, True, False]]

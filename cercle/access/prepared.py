@@ -7,7 +7,8 @@ times the time SQLite takes to answer it.  So the hot queries are built once
 per *shape* with stand-in values that cannot occur in real data (negative
 ids, a date in 1901), their SQL is kept, and each request swaps the
 stand-ins for its own values.  The rules still come from the querysets (and
-through them from ``cercle.access``): nothing here restates them.
+through them from the policies beside this module): nothing here restates
+them.
 
 A stand-in that the compiled SQL does not carry means the shape did not use
 that value (the ORM folded it away, say): such a shape is not kept, and the
@@ -21,14 +22,16 @@ import logging
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import QuerySet
 
 from cercle.access.base import Viewer, is_active_viewer
 from cercle.access.communities import is_site_admin
-from cercle.accounts.models import User
+
+if TYPE_CHECKING:
+    from cercle.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +102,8 @@ def prepare(
 
 def stand_in_viewer(viewer: Viewer) -> User:
     """A viewer with the stand-in id, and the real one's standing (site admin or not)."""
+    from cercle.accounts.models import User  # lazy: the models import the policies
+
     return User(pk=VIEWER, is_active=True, is_staff=is_site_admin(viewer))
 
 
