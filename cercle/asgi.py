@@ -53,17 +53,21 @@ class CercleASGIHandler(ASGIHandler):
 
     @staticmethod
     def default_threads() -> int:
-        """Two threads per process on SQLite, three on PostgreSQL.
+        """One thread per process on SQLite, three on PostgreSQL.
 
-        Measured with bench/load.py at 1M posts, feed at c=8 on 2 cores: on
-        SQLite two threads beat one and four; on PostgreSQL, where a thread
-        waits for the server's answers, three gave 257-267 req/s against
-        216-241 with two and 237 with four.
+        Measured with bench/load.py at 1M posts on 2 cores (2 processes, c=8).
+        On SQLite, a second thread only fights the first for the GIL, and a
+        writer holding the database's write lock runs at half speed while it
+        does: one thread gave the feed 453-455 req/s (p99 37 ms) against 403
+        with two, and post creation 183-188 req/s (p99 81-89 ms) against 132
+        (p99 95-110 ms).  On PostgreSQL, where a thread waits for the server's
+        answers, three gave the feed 257-267 req/s against 216-241 with two
+        and 237 with four.
         """
         from django.conf import settings
 
         engine = settings.DATABASES["default"]["ENGINE"]
-        return 3 if engine == "django.db.backends.postgresql" else 2
+        return 3 if engine == "django.db.backends.postgresql" else 1
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
