@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -113,6 +113,13 @@ def text(notification: Notification) -> str:
     return name
 
 
+# ``body_html`` is our renderer's sanitized output: tags are well formed and a ">" inside
+# an attribute is escaped, so a pattern strips them (Django's strip_tags runs an HTML
+# parser: 0.15 ms an excerpt, 30 a page).  A block's end separates words.
+_BREAK = re.compile(r"<br\s*/?>|</(?:p|li|h[1-6]|blockquote|pre|div|td|th)>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
 def excerpt(notification: Notification, length: int = 140) -> str:
     """A few words of what it is about (the comment, else the post), or nothing."""
     html = ""
@@ -120,7 +127,8 @@ def excerpt(notification: Notification, length: int = 140) -> str:
         html = notification.comment.body_html
     elif notification.post is not None:
         html = notification.post.body_html
-    body = " ".join(unescape(strip_tags(html)).split())  # the text as read, not its Markdown
+    text = _TAG.sub("", _BREAK.sub(" ", html))  # the text as read, not its Markdown
+    body = " ".join(unescape(text).split())
     return body if len(body) <= length else body[: length - 1].rstrip() + "…"
 
 

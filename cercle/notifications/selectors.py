@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,6 +51,12 @@ def visible(user: User, *, in_app: bool | None = True) -> QuerySet[Notification]
 def unread_count(user: User, mine: QuerySet[Notification] | None = None) -> int:
     """``mine``: ``visible(user)``, when the caller has built it (1.5 ms of rules)."""
     return (visible(user) if mine is None else mine).filter(read_at__isnull=True).count()
+
+
+def counts(mine: QuerySet[Notification]) -> tuple[int, int]:
+    """How many of ``mine`` (``visible(user)``) there are, and how many unread: one query."""
+    found = mine.aggregate(total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True)))
+    return found["total"], found["unread"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from cercle.core.http import is_htmx, viewer_of
+from cercle.core.pagination import CountedPaginator
 from cercle.notifications import delivery, preferences, selectors, services
 from cercle.notifications.describe import target_url
 from cercle.notifications.models import DigestFrequency, EmailChoice, Event, Notification
@@ -26,18 +26,15 @@ def _own(request: HttpRequest, pk: int) -> Notification:
 
 def notification_list(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    mine = selectors.visible(viewer)  # the rules, built once for the page and the count
-    page = Paginator(selectors.for_page(viewer, mine), selectors.PAGE_SIZE).get_page(
+    mine = selectors.visible(viewer)  # the rules, built once for the page and the counts
+    total, unread = selectors.counts(mine)
+    page = CountedPaginator(selectors.for_page(viewer, mine), selectors.PAGE_SIZE, total).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "notifications/list.html",
-        {
-            "page": page,
-            "items": selectors.items(page.object_list),
-            "unread": selectors.unread_count(viewer, mine),
-        },
+        {"page": page, "items": selectors.items(page.object_list), "unread": unread},
     )
 
 

@@ -180,6 +180,13 @@ def test_the_excerpt_is_the_text_as_read_not_its_markdown(user, other) -> None:
     assert "<mémoire> & co" in item.excerpt  # unescaped here, escaped by the template
 
 
+def test_the_excerpt_keeps_words_apart_across_blocks_and_whole_inside_them(user, other) -> None:
+    body = f"Ordre du jour\n\n- budget\n- re**cru**tement  \nsuite `<code>` @{user.handle}"
+    posts.post_create(author=other, body=body)
+    (item,) = selectors.items(selectors.for_page(user))
+    assert item.excerpt == f"Ordre du jour budget recrutement suite <code> @{user.handle}"
+
+
 def test_a_busy_conversation_costs_the_same_queries_as_a_quiet_one(user, other) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

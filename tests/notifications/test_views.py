@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cercle.notifications.models import Notification
 from cercle.posts import services as posts
@@ -136,3 +137,25 @@ def test_the_page_and_the_api_cost_the_same_queries_for_one_or_many(
         posts.reaction_set(user=someone, post=mine, emoji="like", on=True)
         posts.comment_create(author=someone, post=mine, body=f"@{user.handle} vu")
     assert costs() == few
+
+
+def test_the_page_counts_pages_and_unread_once(client_for, user) -> None:
+    """31 visible notifications, 2 of them read: two pages, "29 unread", one counting query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cercle.notifications.selectors import PAGE_SIZE
+
+    authors = UserFactory.create_batch(PAGE_SIZE + 1)
+    for author in authors:
+        posts.post_create(author=author, body=f"Merci @{user.handle}")
+    Notification.objects.filter(pk__in=Notification.objects.order_by("pk")[:2]).update(
+        read_at=timezone.now()
+    )
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(reverse("notifications:list")).content.decode()
+    assert "29 notifications non lues" in first and "?page=2" in first
+    assert sum("COUNT(" in q["sql"] for q in queries.captured_queries) == 1
+    second = client.get(reverse("notifications:list"), {"page": 2}).content.decode()
+    assert second.count('class="notification card') == 1
