@@ -161,7 +161,8 @@ class SkillView:
 
 
 def skills_of(*, viewer: Viewer, person: User, endorsers: int = 3) -> list[SkillView]:
-    """A person's skills, most endorsed first (two queries whatever their number)."""
+    """A person's skills, most endorsed first (two queries whatever their number, one
+    when nobody endorsed any)."""
     user_skills = list(
         UserSkill.objects.filter(user=person)
         .select_related("skill")
@@ -171,16 +172,18 @@ def skills_of(*, viewer: Viewer, person: User, endorsers: int = 3) -> list[Skill
     by_skill: dict[int, list[User]] = {}
     mine: set[int] = set()
     me = viewer_pk(viewer)
-    for endorsement in (
-        Endorsement.objects.filter(user_skill__in=[u.pk for u in user_skills])
-        .select_related("endorser")
-        .order_by("-created_at", "-id")
-    ):
-        if endorsement.endorser_id == me:
-            mine.add(endorsement.user_skill_id)
-        shown = by_skill.setdefault(endorsement.user_skill_id, [])
-        if len(shown) < endorsers:
-            shown.append(endorsement.endorser)
+    endorsed = [u.pk for u in user_skills if u.count]  # most skills have none: no query
+    if endorsed:
+        for endorsement in (
+            Endorsement.objects.filter(user_skill__in=endorsed)
+            .select_related("endorser")
+            .order_by("-created_at", "-id")
+        ):
+            if endorsement.endorser_id == me:
+                mine.add(endorsement.user_skill_id)
+            shown = by_skill.setdefault(endorsement.user_skill_id, [])
+            if len(shown) < endorsers:
+                shown.append(endorsement.endorser)
     return [
         SkillView(
             name=u.skill.name,

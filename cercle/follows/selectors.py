@@ -133,7 +133,7 @@ def follows_hashtag(*, user: User, hashtag: Hashtag) -> bool:
 
 def attention_of(*, user: User, source_kind: str, source_id: int) -> str:
     """The user's level for one source (``feed`` when they never chose)."""
-    setting = AttentionSetting.objects.filter(
+    levels = AttentionSetting.objects.filter(
         user=user, source_kind=source_kind, source_id=source_id
-    ).first()
-    return setting.level if setting is not None else AttentionLevel.FEED
+    ).values_list("level", flat=True)  # one row at most (unique), no ordering needed
+    return next(iter(levels), AttentionLevel.FEED)
