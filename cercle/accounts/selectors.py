@@ -123,13 +123,9 @@ class OrgChart:
     reports: list[User]
 
 
-def org_chart(*, viewer: Viewer, user_id: int, person: User | None = None) -> OrgChart | None:
-    """A person with their manager chain up to the top and their direct reports.
-
-    ``person``: the profile, when the caller has just read it with ``person_get``.
-    """
-    if person is None or person.pk != user_id:
-        person = person_get(viewer=viewer, user_id=user_id)
+def org_chart(*, viewer: Viewer, user_id: int) -> OrgChart | None:
+    """A person with their manager chain up to the top and their direct reports."""
+    person = person_get(viewer=viewer, user_id=user_id)
     if person is None:
         return None
     ids = manager_chain_ids(person.pk)
