@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cercle.accounts import services as accounts
 from cercle.follows import selectors
+from cercle.follows import services as follow_services
 from cercle.follows.models import Follow
 from tests.factories import UserFactory
 
@@ -66,3 +67,24 @@ def test_follow_counts_leave_out_people_who_left(user, other) -> None:
     gone.is_active = False
     gone.save()
     assert selectors.counts(user=user) == (2, 1)
+
+
+def test_the_followers_list_pages_active_people_by_name(logged_client, other) -> None:
+    """25 followers, one of whom left: 24 on the first page, in name order, and one more."""
+    fans = [UserFactory(last_name=f"Martin{i:02d}") for i in range(25)]
+    for fan in fans:
+        follow_services.follow(follower=fan, followee=other)
+    gone = fans[3]
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    url = reverse("follows:followers", args=[other.pk])
+    first = logged_client.get(url)
+    shown = list(first.context["page"].object_list)
+    assert first.context["page"].paginator.count == 24 and len(shown) == 24
+    assert gone not in shown and first.context["page"].paginator.num_pages == 1
+    assert [p.pk for p in shown] == [p.pk for p in fans if p != gone]
+    follow_services.follow(follower=UserFactory(last_name="Martin99"), followee=other)
+    second = logged_client.get(url, {"page": 2}).context["page"]
+    assert second.paginator.count == 25 and [p.last_name for p in second.object_list] == [
+        "Martin99"
+    ]
