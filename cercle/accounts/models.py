@@ -9,11 +9,11 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cercle.core.text import clean_label, fold
+from cercle.core.urls import fast_reverse
 
 
 class NamedEntity(models.Model):
@@ -184,7 +184,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:profile", args=[self.pk])
+        return fast_reverse("accounts:profile", self.pk)  # every person line of every list
 
     def ensure_handle(self) -> None:
         """Derive a unique handle from the e-mail's local part (``thomas.lefebvre``)."""

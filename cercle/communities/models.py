@@ -7,11 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cercle.core.text import fold
+from cercle.core.urls import fast_reverse
 
 
 class CommunityKind(models.TextChoices):
@@ -62,7 +62,7 @@ class Community(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("communities:detail", args=[self.slug])
+        return fast_reverse("communities:detail", self.slug)
 
     @property
     def is_archived(self) -> bool:

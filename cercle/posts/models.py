@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cercle.core.urls import fast_reverse
+
 if TYPE_CHECKING:
     from cercle.access.posts import CommentPermissions
 
@@ -46,7 +48,7 @@ class Hashtag(models.Model):
         return f"#{self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("posts:hashtag", args=[self.key])
+        return fast_reverse("posts:hashtag", self.key)
 
 
 class PostKind(models.TextChoices):
@@ -122,7 +124,7 @@ class Post(models.Model):
         return f"Post {self.pk} by {self.author_id}"
 
     def get_absolute_url(self) -> str:
-        return reverse("posts:detail", args=[self.pk])
+        return fast_reverse("posts:detail", self.pk)
 
 
 class PostRevision(models.Model):
