@@ -27,6 +27,7 @@ from cercle.accounts.models import Skill, User, UserSkill
 from cercle.accounts.selectors import DirectoryFilters, directory_search
 from cercle.communities.models import Community
 from cercle.communities.selectors import community_get, directory
+from cercle.core.sql import in_ids
 from cercle.core.text import fold
 from cercle.posts.models import Hashtag
 from cercle.search import engine
@@ -260,9 +261,12 @@ def people(*, viewer: Viewer, q: str) -> QuerySet[User]:
         skills = Skill.objects.filter(skill_named)
         skilled = UserSkill.objects.filter(skill__in=skills).values("user_id")
         matching = matching.filter(named | Q(pk__in=skilled))
-    # Who matches, then their rows in name order: found together, SQLite walked the
-    # name index and read every person's row to test the words (8 → 2 ms).
-    return found.filter(pk__in=matching.values("pk"))
+    # Who matches (their ids, one statement), then their rows in name order.  As one
+    # statement, SQLite walked the name index and read every person's row to test the
+    # words (8 → 2 ms); PostgreSQL walked it too, testing each person against the
+    # whole list of matches (13 → 4 ms for "kubernetes", 10,000 people).
+    ids = list(matching.values_list("pk", flat=True))
+    return found.filter(in_ids(User, "id", ids)) if ids else found.none()
 
 
 # Topics whose name starts with what was typed, looked at.
