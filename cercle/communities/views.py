@@ -17,8 +17,9 @@ from cercle.accounts.selectors import find_person
 from cercle.communities import selectors, services
 from cercle.communities.forms import CommunityForm
 from cercle.communities.lookups import community_of
-from cercle.communities.models import Community, Invitation, JoinRequest
+from cercle.communities.models import Community, Invitation, JoinRequest, Role
 from cercle.core.http import safe_next, viewer_of
+from cercle.core.pagination import IdsFirst
 from cercle.follows import selectors as follow_selectors
 from cercle.follows.models import SourceKind
 from cercle.posts import selectors as post_selectors
@@ -102,7 +103,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     q = request.GET.get("q", "").strip()[:100]
     found = selectors.members(viewer=viewer, community=community, q=q)
-    page = Paginator(found, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(IdsFirst(found), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "communities/members.html",
@@ -111,6 +112,8 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
             "q": q,
             "page": page,
             "members": page.object_list,
+            # Once per page: get_role_display() rebuilds its choices for every row.
+            "role_labels": dict(Role.choices),
             "requests": selectors.pending_requests(viewer=viewer, community=community),
             **_permissions(viewer, community),
         },

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from cercle.accounts.lookups import person_of
 from cercle.core.http import is_htmx, safe_next, viewer_of
-from cercle.core.pagination import CountedPaginator
+from cercle.core.pagination import CountedPaginator, IdsFirst
 from cercle.follows import selectors, services
 
 
@@ -41,9 +41,8 @@ def _list(request: HttpRequest, pk: int, *, kind: str) -> HttpResponse:
     # and their follows counted 5,800 followers in 1.1 ms; this, 0.2 ms).
     followers, following = selectors.counts(user=person)
     total = followers if kind == "followers" else following
-    page = CountedPaginator(query.order_by("last_name", "first_name"), 24, total).get_page(
-        request.GET.get("page")
-    )
+    ordered = IdsFirst(query.order_by("last_name", "first_name"))
+    page = CountedPaginator(ordered, 24, total).get_page(request.GET.get("page"))
     return render(request, "follows/list.html", {"person": person, "page": page, "kind": kind})
 
 

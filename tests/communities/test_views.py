@@ -159,6 +159,11 @@ def test_members_are_paged_and_searchable(
     assert first.count('class="member-row"') == 50
     second = client.get(url, {"page": 2}).content.decode()
     assert second.count('class="member-row"') == 12
+    # Read in two steps (the page's ids, then their rows): the order holds across both.
+    names = [f"Zmembre{i:02d}" for i in range(60) if i != 7]
+    assert all(name in first for name in names[:47]) and names[47] not in first
+    positions = [second.index(name) for name in names[47:]]
+    assert positions == sorted(positions)
     found = client.get(url, {"q": "vasq"}).content.decode()
     assert found.count('class="member-row"') == 1 and "Vasquez" in found
     nobody = client.get(url, {"q": "personne"}).content.decode()
