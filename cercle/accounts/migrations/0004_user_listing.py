@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def analyze(apps, schema_editor):
+    # Without statistics for the new index, SQLite's planner walked it to list a
+    # community's members (53 ms instead of 12 at 10,000 people).
+    schema_editor.execute("ANALYZE accounts_user")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -19,4 +25,5 @@ class Migration(migrations.Migration):
             model_name='user',
             index=models.Index(fields=['is_active', 'last_name', 'first_name', 'id'], name='user_listing'),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop, elidable=True),
     ]
