@@ -62,7 +62,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(viewer=viewer, user_id=pk, skills=False)
     if person is None:
         raise Http404
-    followers, following = follow_selectors.counts(user=person)
+    follows = follow_selectors.standing(viewer=viewer, person=person)
     return render(
         request,
         "accounts/profile.html",
@@ -70,13 +70,11 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "reports": selectors.direct_reports(viewer=viewer, person=person),
             "can_edit": ProfilePolicy.can(viewer, ProfileAction.EDIT, person),
-            "following": follow_selectors.is_following(viewer=viewer, user=person),
-            "attention": follow_selectors.attention_of(
-                user=viewer, source_kind="person", source_id=person.pk
-            ),
+            "following": follows.followed,
+            "attention": follows.attention,
             "skills": selectors.skills_of(viewer=viewer, person=person),
-            "followers_count": followers,
-            "following_count": following,
+            "followers_count": follows.followers,
+            "following_count": follows.following,
             "page": post_selectors.stream(
                 viewer=viewer, author=person, cursor=request.GET.get("cursor")
             ),

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
 from functools import reduce
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from cercle.access.base import Viewer, is_active_viewer
+from cercle.access.base import Viewer, is_active_viewer, viewer_pk
 from cercle.access.people import ProfilePolicy
 from cercle.accounts.models import User
-from cercle.follows.models import AttentionLevel, AttentionSetting, Follow, HashtagFollow
+from cercle.follows.models import (
+    AttentionLevel,
+    AttentionSetting,
+    Follow,
+    HashtagFollow,
+    SourceKind,
+)
 from cercle.posts.models import Hashtag
 
 SUGGESTIONS = 6
@@ -53,6 +60,43 @@ def counts(*, user: User) -> tuple[int, int]:
         cursor.execute(sql, [user.pk, user.pk, False, user.pk, user.pk, False])
         followers, following = cursor.fetchone()
     return followers, following
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What a profile shows of follows: its counts, and where the viewer stands."""
+
+    followers: int
+    following: int
+    followed: bool  # the viewer follows this person
+    attention: str  # the viewer's level for this person's posts (``AttentionLevel``)
+
+
+def standing(*, viewer: Viewer, person: User) -> Standing:
+    """``counts``, ``is_following`` and ``attention_of`` for a profile, in one statement.
+
+    Three round trips to PostgreSQL were a tenth of the profile page.
+    """
+    follows, people = Follow._meta.db_table, User._meta.db_table
+    attention = AttentionSetting._meta.db_table
+    me = viewer_pk(viewer) if is_active_viewer(viewer) else 0  # 0: nobody, nothing set
+    sql = f"""
+        SELECT
+          (SELECT COUNT(*) FROM {follows} WHERE followee_id = %s)
+          - (SELECT COUNT(*) FROM {follows} WHERE followee_id = %s
+             AND follower_id IN (SELECT id FROM {people} WHERE is_active = %s)),
+          (SELECT COUNT(*) FROM {follows} WHERE follower_id = %s)
+          - (SELECT COUNT(*) FROM {follows} WHERE follower_id = %s
+             AND followee_id IN (SELECT id FROM {people} WHERE is_active = %s)),
+          EXISTS (SELECT 1 FROM {follows} WHERE follower_id = %s AND followee_id = %s),
+          (SELECT level FROM {attention}
+           WHERE user_id = %s AND source_kind = %s AND source_id = %s)
+    """  # noqa: S608 - the table names come from the models, values are parameters
+    pk = person.pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk, pk, False, pk, pk, False, me, pk, me, SourceKind.PERSON.value, pk])
+        followers, following, followed, level = cursor.fetchone()
+    return Standing(followers, following, bool(followed), level or AttentionLevel.FEED)
 
 
 def is_following(*, viewer: Viewer, user: User) -> bool:

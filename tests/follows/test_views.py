@@ -88,3 +88,24 @@ def test_the_followers_list_pages_active_people_by_name(logged_client, other) ->
     assert second.paginator.count == 25 and [p.last_name for p in second.object_list] == [
         "Martin99"
     ]
+
+
+def test_a_profiles_standing_is_its_counts_follow_and_attention_in_one_statement(
+    user, other, staff, django_assert_num_queries
+) -> None:
+    fans = UserFactory.create_batch(3)
+    for fan in fans:
+        follow_services.follow(follower=fan, followee=other)
+    follow_services.follow(follower=user, followee=other)
+    follow_services.follow(follower=other, followee=staff)
+    fans[0].is_active = False
+    fans[0].save(update_fields=["is_active"])
+    follow_services.attention_set(
+        user=user, source_kind="person", source_id=other.pk, level="notify"
+    )
+    with django_assert_num_queries(1):
+        seen_by_user = selectors.standing(viewer=user, person=other)
+    assert seen_by_user == selectors.Standing(3, 1, True, "notify")
+    assert (seen_by_user.followers, seen_by_user.following) == selectors.counts(user=other)
+    assert selectors.standing(viewer=staff, person=other) == selectors.Standing(3, 1, False, "feed")
+    assert selectors.standing(viewer=other, person=staff).followed is True
