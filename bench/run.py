@@ -289,6 +289,12 @@ def db_floor_all(scene: Scene, samples: int) -> tuple[list[float], int]:
 
 def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> list[Record]:
     call_command("collectstatic", interactive=False, verbosity=0)  # as `cercle serve` does
+    if connection.vendor == "postgresql":
+        # Each run creates and deletes a thousand posts (their mentions, notifications,
+        # search entries): left as dead rows, they slowed the next run's pages by up to
+        # half before autovacuum came by.  A run starts from a vacuumed database.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     users, posts = User.objects.count(), Post.objects.count()
     base = {"db": connection.vendor, "users": users, "posts": posts, "label": label}
     scene = choose_scene()
