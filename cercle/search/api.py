@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -14,7 +14,7 @@ from pydantic import Field
 
 from cercle.accounts.api import PersonOut
 from cercle.accounts.models import Department, Region
-from cercle.api.schema import Id, In, Out, PathId
+from cercle.api.schema import Id, In, IsoDate, Out, PathId
 from cercle.core.http import viewer_of
 from cercle.core.text import fold
 from cercle.posts.schemas import CommunityRefOut
@@ -31,8 +31,8 @@ class SearchQueryIn(In):
     type: Literal["posts", "people", "communities", "hashtags"] = "posts"
     community: str | None = Field(None, max_length=120, description="Slug: only in it.")
     author: Id | None = Field(None, description="Person id: only theirs.")
-    since: date | None = None
-    until: date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     page: int = Field(1, ge=1, le=1000)
     per_page: int = Field(20, ge=1, le=50)
 

@@ -174,6 +174,21 @@ def test_search_api(logged_client, scene, user) -> None:
     assert logged_client.get("/api/v1/search", {"q": "a", "page": 0}).status_code == 422
 
 
+@pytest.mark.parametrize("since", ["-5.737118677251248e-139", "1700000000", "7", "2026-5-1"])
+def test_search_api_takes_dates_as_written_not_as_seconds(logged_client, scene, since) -> None:
+    """A number was read as seconds since 1970 and answered 200 (found by schemathesis)."""
+    bad = logged_client.get(
+        "/api/v1/search",
+        {"q": "", "type": "communities", "since": since},
+        HTTP_ACCEPT_LANGUAGE="fr",
+    )
+    assert bad.status_code == 422
+    assert "since" in bad.json()["error"]["fields"]
+    assert "AAAA-MM-JJ" in bad.content.decode()
+    good = logged_client.get("/api/v1/search", {"q": "appel", "since": "2020-01-31"})
+    assert good.status_code == 200 and good.json()["count"] == 2
+
+
 def test_people_search_ignores_plurals_and_finds_skills(logged_client, other) -> None:
     from cercle.accounts import services as accounts
 
