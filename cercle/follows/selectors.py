@@ -38,8 +38,8 @@ def following(*, viewer: Viewer, user: User) -> QuerySet[User]:
     return ProfilePolicy.listed(viewer, _people()).filter(follower_set__follower=user)
 
 
-def counts(*, user: User) -> tuple[int, int]:
-    """(followers, following) of active people, in one statement.
+def _counts_sql(user: User) -> tuple[str, list[int | bool]]:
+    """The two columns (followers, following) of active people, with their parameters.
 
     Each count is read in the follows' index, minus the follows of the few
     people who left, probed one by one through the unique (follower, followee)
@@ -48,7 +48,6 @@ def counts(*, user: User) -> tuple[int, int]:
     """
     follows, people = Follow._meta.db_table, User._meta.db_table
     sql = f"""
-        SELECT
           (SELECT COUNT(*) FROM {follows} WHERE followee_id = %s)
           - (SELECT COUNT(*) FROM {follows} WHERE followee_id = %s
              AND follower_id IN (SELECT id FROM {people} WHERE is_active = %s)),
@@ -56,8 +55,14 @@ def counts(*, user: User) -> tuple[int, int]:
           - (SELECT COUNT(*) FROM {follows} WHERE follower_id = %s
              AND followee_id IN (SELECT id FROM {people} WHERE is_active = %s))
     """  # noqa: S608 - the table names come from the models, values are parameters
+    return sql, [user.pk, user.pk, False, user.pk, user.pk, False]
+
+
+def counts(*, user: User) -> tuple[int, int]:
+    """(followers, following) of active people, in one statement."""
+    columns, params = _counts_sql(user)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, user.pk, False, user.pk, user.pk, False])
+        cursor.execute(f"SELECT {columns}", params)
         followers, following = cursor.fetchone()
     return followers, following
 
@@ -77,24 +82,18 @@ def standing(*, viewer: Viewer, person: User) -> Standing:
 
     Three round trips to PostgreSQL were a tenth of the profile page.
     """
-    follows, people = Follow._meta.db_table, User._meta.db_table
-    attention = AttentionSetting._meta.db_table
+    follows, attention = Follow._meta.db_table, AttentionSetting._meta.db_table
     me = viewer_pk(viewer) if is_active_viewer(viewer) else 0  # 0: nobody, nothing set
+    columns, params = _counts_sql(person)
     sql = f"""
-        SELECT
-          (SELECT COUNT(*) FROM {follows} WHERE followee_id = %s)
-          - (SELECT COUNT(*) FROM {follows} WHERE followee_id = %s
-             AND follower_id IN (SELECT id FROM {people} WHERE is_active = %s)),
-          (SELECT COUNT(*) FROM {follows} WHERE follower_id = %s)
-          - (SELECT COUNT(*) FROM {follows} WHERE follower_id = %s
-             AND followee_id IN (SELECT id FROM {people} WHERE is_active = %s)),
+        SELECT {columns},
           EXISTS (SELECT 1 FROM {follows} WHERE follower_id = %s AND followee_id = %s),
           (SELECT level FROM {attention}
            WHERE user_id = %s AND source_kind = %s AND source_id = %s)
     """  # noqa: S608 - the table names come from the models, values are parameters
     pk = person.pk
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pk, pk, False, pk, pk, False, me, pk, me, SourceKind.PERSON.value, pk])
+        cursor.execute(sql, [*params, me, pk, me, SourceKind.PERSON.value, pk])
         followers, following, followed, level = cursor.fetchone()
     return Standing(followers, following, bool(followed), level or AttentionLevel.FEED)
 
