@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any, overload
 
 from django.core.paginator import Paginator
@@ -18,7 +18,7 @@ class CountedPaginator(Paginator[Any]):
         self.__dict__["count"] = count  # ``count`` is a cached_property: this is its value
 
 
-class IdsFirst[M: Model](Sequence[M]):
+class IdsFirst[M: Model]:
     """``queryset`` for a ``Paginator``, each page read in two statements: its ids, in
     order, then those rows with what the queryset joins.
 
@@ -33,10 +33,8 @@ class IdsFirst[M: Model](Sequence[M]):
     def __init__(self, queryset: QuerySet[M]) -> None:
         self.queryset = queryset
 
-    def count(self, value: object = None) -> int:
-        """The rows (``Paginator`` asks this way); ``Sequence.count(value)`` is not offered."""
-        if value is not None:
-            raise TypeError("IdsFirst counts its rows, not a value")
+    def count(self) -> int:
+        """The rows, counted by the database (``Paginator`` asks this way)."""
         return self.queryset.count()
 
     def __len__(self) -> int:
