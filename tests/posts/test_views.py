@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
-from cercle.posts import services
+from cercle.posts import html, services
 from cercle.posts.models import Comment, Post, Reaction
 from tests.conftest import make_image
 from tests.factories import UserFactory
@@ -229,3 +232,41 @@ def test_cards_speak_each_readers_language_one_after_the_other(client_for, user,
         assert "Supprimer" in french.get(reverse("home")).content.decode()
         page = english.get(reverse("accounts:profile", args=[user.pk])).content.decode()
         assert "Share" in page and "Supprimer" not in page and "Partager" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "who", "like"), [("fr", "👍 qui ?", "J&#39;aime"), ("en", "👍 who?", "Like")]
+)
+def test_reaction_bar_markup(language, who, like) -> None:
+    """The bar assembled from buttons rendered once: counts, my choice, "who?" per emoji chosen."""
+    reactions = [
+        {"emoji": "like", "count": 3, "mine": True},
+        {"emoji": "idea", "count": 12, "mine": False},
+    ]
+    with translation.override(language):
+        bar = html.reaction_bar(reactions)
+        markup = html.reactions_html(None, post_id=7, comment_id=9, reactions=reactions)
+    buttons = {
+        re.search(r'value="(\w+)"', attrs)[1]: (attrs, inner)
+        for attrs, inner in re.findall(r"<button ([^>]*)>(.*?)</button>", markup)
+    }
+    assert list(buttons) == ["like", "love", "celebrate", "idea", "done"]
+    like_attrs, like_inner = buttons["like"]
+    assert 'name="remove"' in like_attrs and 'aria-pressed="true"' in like_attrs
+    assert f'title="{like}"' in like_attrs and f">{like}</span>" in like_inner
+    assert 'name="add"' in buttons["idea"][0] and 'aria-pressed="false"' in buttons["idea"][0]
+    counts = {
+        emoji: re.findall(r'<span class="count">(\d+)</span>', inner)
+        for emoji, (_, inner) in buttons.items()
+    }
+    assert counts == {"like": ["3"], "love": [], "celebrate": [], "idea": ["12"], "done": []}
+    assert [c.emoji for c in bar.chosen] == ["like", "idea"] and bar.chosen[0].who == who
+    assert re.findall(r'<summary class="small muted">(.*?)</summary>', markup) == [
+        who,
+        "💡" + who[1:],
+    ]
+    assert re.findall(r'hx-get="([^"]+)"', markup) == [
+        "/posts/7/reactions/like/?comment=9",
+        "/posts/7/reactions/idea/?comment=9",
+    ]
+    assert '<input type="hidden" name="comment" value="9">' in markup
