@@ -3,28 +3,49 @@ compression."""
 
 from __future__ import annotations
 
+import gzip
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.core.exceptions import BadRequest, RequestDataTooBig
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
-from django.middleware.gzip import GZipMiddleware
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from cercle.access import NotFound
 
+# Level 3 rather than Django's 6: a feed page (64 kB of HTML) compresses in 0.08 ms
+# instead of 0.32, to 8.8 kB instead of 7.7 — nginx compresses at level 1 by default.
+# Above 3, zlib's slower match search buys a few percent of bytes for 2.5x the time.
+COMPRESSION_LEVEL = 3
+
+
+def gzip_bytes(content: bytes, *, max_random_bytes: int) -> bytes:
+    """``content`` gzip-compressed, as Django's ``compress_string`` at ``COMPRESSION_LEVEL``.
+
+    Django's BREACH mitigation is kept: a file name of random length in the
+    gzip header, so that the compressed size says less about the secrets in a page.
+    """
+    packed = gzip.compress(content, compresslevel=COMPRESSION_LEVEL, mtime=0)
+    header = bytearray(packed[:10])
+    header[3] = gzip.FNAME
+    name = b"a" * secrets.randbelow(max_random_bytes) + b"\x00"
+    return bytes(header) + name + packed[10:]
+
 
 class CompressionMiddleware(GZipMiddleware):
-    """Pages and JSON leave gzip-compressed when the browser accepts it (a feed page: 100 → 15 kB).
+    """Pages and JSON leave gzip-compressed when the browser accepts it (a feed page: 64 → 9 kB).
 
-    Django's own middleware, with its BREACH mitigation (random bytes in the
-    gzip header).  Left as they are: files (``FileResponse``: photos, PDF,
-    static files, already compressed or served pre-compressed by WhiteNoise)
-    and the real-time stream, whose events must leave one by one.
+    Django's own middleware and rules (``Vary``, weak ``ETag``, only when it
+    is shorter), at a lower level (``COMPRESSION_LEVEL``).  Left as they are:
+    files (``FileResponse``: photos, PDF, static files, already compressed or
+    served pre-compressed by WhiteNoise) and the real-time stream, whose
+    events must leave one by one.
     """
 
     def process_response(
@@ -34,7 +55,26 @@ class CompressionMiddleware(GZipMiddleware):
             "text/event-stream"
         ):
             return response
-        return super().process_response(request, response)
+        if response.streaming or not isinstance(response, HttpResponse):
+            return super().process_response(request, response)
+        content = response.content
+        if (
+            len(content) < 200
+            or response.has_header("Content-Encoding")
+            or not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        ):
+            return super().process_response(request, response)  # Vary, and nothing else
+        patch_vary_headers(response, ("Accept-Encoding",))
+        packed = gzip_bytes(content, max_random_bytes=self.max_random_bytes)
+        if len(packed) >= len(content):
+            return response
+        response.content = packed
+        response.headers["Content-Length"] = str(len(packed))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag
+        response.headers["Content-Encoding"] = "gzip"
+        return response
 
 
 class UserLocaleMiddleware(LocaleMiddleware):

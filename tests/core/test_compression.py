@@ -50,3 +50,32 @@ def test_files_leave_as_they_are(logged_client, user) -> None:
     response = logged_client.get(attachment.get_absolute_url(), headers=GZIP)
     assert response.status_code == 200
     assert "Content-Encoding" not in response
+
+
+def test_breach_mitigation_is_kept(logged_client, busy_feed) -> None:
+    """As Django's middleware: a file name of random length in each gzip header."""
+    sizes = set()
+    for _ in range(6):
+        packed = logged_client.get("/", headers=GZIP).content
+        assert packed[3] & gzip.FNAME
+        assert "Compte rendu 0 du chantier" in gzip.decompress(packed).decode()
+        sizes.add(len(packed))
+    assert len(sizes) > 1
+
+
+def test_a_strong_etag_becomes_weak() -> None:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from cercle.core.middleware import CompressionMiddleware
+
+    body = b"<p>" + b"Compte rendu du chantier de Bordeaux. " * 40 + b"</p>"
+    response = HttpResponse(body, headers={"ETag": '"abc"'})
+    request = RequestFactory().get("/", headers={"accept-encoding": "gzip"})
+    packed = CompressionMiddleware(lambda r: response)(request)
+    assert packed["ETag"] == 'W/"abc"' and packed["Content-Encoding"] == "gzip"
+    assert packed["Content-Length"] == str(len(packed.content))
+    assert gzip.decompress(packed.content) == body
+    refused = RequestFactory().get("/", headers={"accept-encoding": "identity"})
+    plain = CompressionMiddleware(lambda r: HttpResponse(body))(refused)
+    assert plain.content == body and "Accept-Encoding" in plain["Vary"]
