@@ -182,7 +182,7 @@ def search(request: HttpRequest) -> HttpResponse:
         context["community_choices"] = [community, *my_communities]
     conversation_entries = selectors.conversations(
         viewer=viewer, query=query, filters=filters
-    ).select_related("post__author", "post__community", "comment__author")
+    ).select_related("person", "post__community")
     community_entries = selectors.communities(viewer=viewer, query=query).select_related(
         "community"
     )

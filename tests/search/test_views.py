@@ -206,3 +206,35 @@ def test_people_search_ignores_plurals_and_finds_skills(logged_client, other) ->
     for q in ("girard", "soudure"):
         gone = logged_client.get("/api/v1/search", {"q": q, "type": "people"})
         assert gone.json()["count"] == 0, q
+
+
+@pytest.mark.parametrize("tab", ["all", "posts", "people"])
+def test_search_page_queries_do_not_grow_with_its_results(logged_client, scene, tab) -> None:
+    """Each hit's author, community and files, each person's skills: read per page, not per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cercle.accounts.models import UserSkill
+    from cercle.accounts.services import skill_for
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = logged_client.get("/search/", {"q": "chantier", "tab": tab})
+        assert page.status_code == 200
+        return len(captured)
+
+    def write(n: int) -> None:
+        naval = skill_for("Chantier naval")
+        for i in range(n):
+            author = UserFactory(job_title="Chef de chantier")
+            UserSkill.objects.create(user=author, skill=naval)
+            posts.post_create(
+                author=author,
+                body=f"Visite du chantier {i}",
+                uploads=[posts.Upload(f"plan-{i}.pdf", b"%PDF-1.4\n")],
+            )
+
+    write(1)
+    few = queries()
+    write(6)
+    assert queries() == few
