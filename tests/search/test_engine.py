@@ -299,18 +299,22 @@ def test_rebuild_writes_entries_in_time_order(user, other) -> None:
 
 @pytest.mark.parametrize(("q", "expected"), CASES, ids=[c[0] or "(empty)" for c in CASES])
 def test_python_matching_agrees_with_the_database(user, corpus, q, expected) -> None:
-    """``text.matches`` (used for small sets such as communities) follows the same rules."""
+    """``text.matches`` (used for small sets such as communities) follows the same rules.
+
+    So does its screen: it lets through every entry that matches (and may let others).
+    """
     from cercle.search.text import matches
 
     query = parse(q)
-    in_python = {
-        post_id
-        for post_id, fr, en in SearchEntry.objects.filter(kind=EntryKind.POST).values_list(
-            "post_id", "terms_fr", "terms_en"
-        )
-        if matches(query, fr, en)
-    }
+    rows = SearchEntry.objects.filter(kind=EntryKind.POST).values_list(
+        "post_id", "terms_fr", "terms_en"
+    )
+    in_python = {post_id for post_id, fr, en in rows if matches(query, fr, en)}
+    screened = {post_id for post_id, _, _ in rows.filter(engine.screen(query))}
     assert in_python == found(user, q) == {corpus[k] for k in expected}
+    assert in_python <= screened
+    if query and expected:
+        assert len(screened) < len(rows)  # it does screen
 
 
 @pytest.fixture
