@@ -98,6 +98,29 @@ def standing(*, viewer: Viewer, person: User) -> Standing:
     return Standing(followers, following, bool(followed), level or AttentionLevel.FEED)
 
 
+@dataclass(frozen=True, slots=True)
+class TopicStanding:
+    """Where the viewer stands with a #topic: following it, and at which level."""
+
+    followed: bool
+    attention: str  # ``AttentionLevel``
+
+
+def topic_standing(*, viewer: Viewer, hashtag: Hashtag) -> TopicStanding:
+    """``follows_hashtag`` and ``attention_of`` for a topic page, in one statement."""
+    follows, attention = HashtagFollow._meta.db_table, AttentionSetting._meta.db_table
+    me = viewer_pk(viewer) if is_active_viewer(viewer) else 0  # 0: nobody, nothing set
+    sql = f"""
+        SELECT EXISTS (SELECT 1 FROM {follows} WHERE user_id = %s AND hashtag_id = %s),
+          (SELECT level FROM {attention}
+           WHERE user_id = %s AND source_kind = %s AND source_id = %s)
+    """  # noqa: S608 - the table names come from the models, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [me, hashtag.pk, me, SourceKind.HASHTAG.value, hashtag.pk])
+        followed, level = cursor.fetchone()
+    return TopicStanding(bool(followed), level or AttentionLevel.FEED)
+
+
 def is_following(*, viewer: Viewer, user: User) -> bool:
     return (
         is_active_viewer(viewer)

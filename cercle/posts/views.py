@@ -423,16 +423,15 @@ def hashtag(request: HttpRequest, key: str) -> HttpResponse:
     if tag is None:
         raise Http404
     page = selectors.stream(viewer=viewer, hashtag=tag, cursor=request.GET.get("cursor"))
+    standing = follow_selectors.topic_standing(viewer=viewer, hashtag=tag)
     return render(
         request,
         "posts/hashtag.html",
         {
             "hashtag": tag,
             "page": page,
-            "following": follow_selectors.follows_hashtag(user=viewer, hashtag=tag),
-            "attention": follow_selectors.attention_of(
-                user=viewer, source_kind="hashtag", source_id=tag.pk
-            ),
+            "following": standing.followed,
+            "attention": standing.attention,
             "stream_url": stream_url(tag=tag.key),
         },
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from cercle.accounts import services as accounts
@@ -109,3 +110,31 @@ def test_a_profiles_standing_is_its_counts_follow_and_attention_in_one_statement
     assert (seen_by_user.followers, seen_by_user.following) == selectors.counts(user=other)
     assert selectors.standing(viewer=staff, person=other) == selectors.Standing(3, 1, False, "feed")
     assert selectors.standing(viewer=other, person=staff).followed is True
+
+
+def test_a_topics_standing_is_its_follow_and_attention_in_one_statement(
+    user, other, django_assert_num_queries
+) -> None:
+    from cercle.posts import services as post_services
+    from cercle.posts.models import Hashtag
+
+    post_services.post_create(author=other, body="Le point #qualite de la semaine")
+    tag = Hashtag.objects.get(key="qualite")
+    follow_services.hashtag_follow(user=user, hashtag=tag)
+    follow_services.attention_set(
+        user=user, source_kind="hashtag", source_id=tag.pk, level="notify"
+    )
+    with django_assert_num_queries(1):
+        mine = selectors.topic_standing(viewer=user, hashtag=tag)
+    assert mine == selectors.TopicStanding(True, "notify")
+    assert mine.followed == selectors.follows_hashtag(user=user, hashtag=tag)
+    assert mine.attention == selectors.attention_of(
+        user=user, source_kind="hashtag", source_id=tag.pk
+    )
+    assert selectors.topic_standing(viewer=other, hashtag=tag) == selectors.TopicStanding(
+        False, "feed"
+    )
+    page = Client()
+    page.force_login(user)
+    html = page.get(f"/tags/{tag.key}/").content.decode()
+    assert '<option value="notify" selected>' in html
