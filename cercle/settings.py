@@ -16,6 +16,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -100,9 +101,12 @@ INSTALLED_APPS = [
     "cercle.realtime",
     "cercle.api",
     "cercle.demo",
+    "cercle.ops",
 ]
 
 MIDDLEWARE = [
+    # First: its time and its request id cover everything below.
+    "cercle.ops.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above everything that writes the body: it compresses what they wrote.
     "cercle.core.middleware.CompressionMiddleware",
@@ -345,7 +349,7 @@ SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # The preload directive only takes effect once the domain is submitted to the browsers list.
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("CERCLE_HSTS_PRELOAD", default=True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # Load balancers and reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are
 # believed (addresses or networks, comma-separated).  Empty: none, the connection's
 # own address is the client's.  ``cercle serve`` applies it (uvicorn's proxy
@@ -376,11 +380,30 @@ SECURE_CSP = {
 
 # --- Logging ------------------------------------------------------------------
 
+# "plain" (a line of text) or "json" (one JSON object per line, for log collectors).
+CERCLE_LOG_FORMAT = os.environ.get("CERCLE_LOG_FORMAT", "plain")
+ACCESS_LOG = env_bool("CERCLE_ACCESS_LOG", default=True)
+if CERCLE_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("CERCLE_LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "cercle.ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": CERCLE_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CERCLE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -389,8 +412,17 @@ LOGGING: dict[str, Any] = {
         "django.tasks": {"level": "WARNING"},
         # Failed and throttled sign-ins, revoked tokens: for the administrators.
         "cercle.security": {"level": "INFO"},
+        # The access log: a line per request, with its id, route, status and time.
+        "cercle.request": {
+            "level": "INFO" if env_bool("CERCLE_ACCESS_LOG", default=True) else "WARNING"
+        },
     },
 }
+
+# --- Operations -----------------------------------------------------------------
+
+# Who may read /metrics: the bearer of this token; without one, this machine only.
+CERCLE_METRICS_TOKEN = os.environ.get("CERCLE_METRICS_TOKEN", "")
 
 # --- API ----------------------------------------------------------------------
 

@@ -7,8 +7,8 @@ from django.views.i18n import set_language
 from cercle.accounts.auth_views import LoginView, PasswordChangeView, PasswordResetConfirmView
 from cercle.accounts.views import protected_media
 from cercle.api.api import api
-from cercle.core import views as core_views
 from cercle.feed import views as feed_views
+from cercle.ops import views as ops_views
 
 auth_patterns = [
     path("login/", LoginView.as_view(), name="login"),
@@ -39,7 +39,9 @@ auth_patterns = [
 
 urlpatterns = [
     path("", feed_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include(auth_patterns)),
     path("", include("cercle.accounts.urls")),
@@ -55,3 +57,4 @@ urlpatterns = [
 ]
 
 handler400 = "cercle.core.views.bad_request"
+handler500 = "cercle.core.views.server_error"

@@ -1,30 +1,17 @@
-"""The product shell: home, health check, error pages."""
+"""The product shell: its error pages."""
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers; 503 otherwise (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means "unhealthy"
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -47,3 +34,40 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         body = {"error": {"code": code, "message": message, "fields": {}}}
         return JsonResponse(body, status=status)
     return render(request, "400.html", {"message": message}, status=status)
+
+
+# Errors that mean "the database cannot answer now" (down, restarting, unreachable,
+# too busy), not "this request is wrong": the same request will work again shortly.
+OUTAGES = (OperationalError, InterfaceError)
+RETRY_AFTER = 5  # seconds
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler; a database outage is a 503 that says to try again shortly.
+
+    It reads nothing from the database (the user's saved language included): the
+    language comes from the browser, and the page stands alone.
+    """
+    exc = sys.exc_info()[1]
+    outage = isinstance(exc, OUTAGES)
+    status = 503 if outage else 500
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        if outage:
+            message = _("Cercle is briefly unavailable. Try again in a few seconds.")
+        else:
+            message = _("Something went wrong on our side. Please try again in a moment.")
+        if request.path_info.startswith("/api/"):
+            code = "unavailable" if outage else "server_error"
+            response: HttpResponse = JsonResponse(
+                {"error": {"code": code, "message": message, "fields": {}}}, status=status
+            )
+        else:
+            html = render_to_string(
+                "error.html",
+                {"status": status, "message": message, "language": language},
+            )
+            response = HttpResponse(html, status=status)
+    if outage:
+        response["Retry-After"] = str(RETRY_AFTER)
+    return response

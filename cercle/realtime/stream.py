@@ -48,6 +48,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from cercle.accounts.models import User
+from cercle.ops.metrics import STREAMS
 from cercle.realtime.broker import broker
 from cercle.realtime.hub import CLOSE, FEED, NOTIFICATIONS, hub, in_thread
 
@@ -254,6 +255,7 @@ async def serve(scope: dict[str, Any], receive: Any, send: Any, *, executor: Any
         disconnected.set()
 
     watcher = asyncio.ensure_future(watch())
+    STREAMS.inc()
     try:
         await send(
             {
@@ -301,6 +303,7 @@ async def serve(scope: dict[str, Any], receive: Any, send: Any, *, executor: Any
     except OSError:  # the client went away while we wrote
         pass
     finally:
+        STREAMS.dec()
         hub.close(inbox)
         watcher.cancel()
 

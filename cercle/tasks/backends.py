@@ -31,8 +31,8 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import F, Q
-from django.tasks import Task, TaskResult, TaskResultStatus
+from django.db.models import Count, F, Min, Q
+from django.tasks import Task, TaskResult, TaskResultStatus, task_backends
 from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.base import TaskError
 from django.tasks.exceptions import TaskResultDoesNotExist
@@ -46,6 +46,21 @@ from cercle.tasks.models import TaskRecord
 
 READY, RUNNING = TaskResultStatus.READY, TaskResultStatus.RUNNING
 FAILED, SUCCESSFUL = TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    """One queue as the metrics show it (``cercle.ops.metrics``)."""
+
+    queue: str
+    depth: int  # tasks waiting, due or deferred
+    oldest_age: float  # seconds the oldest due task has waited (0 when none is due)
+
+
+def queue_stats() -> list[QueueStats]:
+    """Each queue of the default backend, read now (empty for a backend without a queue)."""
+    backend = task_backends["default"]
+    return backend.stats() if isinstance(backend, QueueBackend) else []
 
 
 @dataclass
@@ -142,6 +157,9 @@ class QueueBackend(BaseTaskBackend):
     def wait(self, timeout: float) -> None:
         """Sleep until a task may be ready (woken early when one is enqueued)."""
         time.sleep(timeout)
+
+    def stats(self) -> list[QueueStats]:
+        raise NotImplementedError
 
     def enqueue(self, task: Task[Any, Any], args: Any, kwargs: Any) -> TaskResult[Any, Any]:
         raise NotImplementedError
@@ -265,6 +283,26 @@ class DatabaseBackend(QueueBackend):
     def wait(self, timeout: float) -> None:
         if self._enqueued.wait(timeout):
             self._enqueued.clear()
+
+    def stats(self) -> list[QueueStats]:
+        now = timezone.now()
+        found = {
+            row["queue_name"]: row
+            for row in TaskRecord.objects.filter(status=READY)
+            .values("queue_name")
+            .annotate(depth=Count("pk"), oldest=Min("run_after", filter=Q(run_after__lte=now)))
+            .order_by()
+        }
+        return [
+            QueueStats(
+                queue,
+                found[queue]["depth"] if queue in found else 0,
+                (now - found[queue]["oldest"]).total_seconds()
+                if queue in found and found[queue]["oldest"]
+                else 0.0,
+            )
+            for queue in sorted(self.queues)
+        ]
 
 
 # --- Redis -------------------------------------------------------------------------
@@ -463,3 +501,15 @@ class RedisBackend(QueueBackend):
 
     def wait(self, timeout: float) -> None:
         self.redis.blpop([self._key("wake")], timeout=timeout)
+
+    def stats(self) -> list[QueueStats]:
+        now = timezone.now().timestamp()
+        found = []
+        for queue in sorted(self.queues):
+            key = self._key("ready", queue)
+            pipe = self.redis.pipeline()
+            pipe.zcard(key)
+            pipe.zrangebyscore(key, "-inf", now, start=0, num=1, withscores=True)
+            depth, oldest = pipe.execute()
+            found.append(QueueStats(queue, int(depth), now - oldest[0][1] if oldest else 0.0))
+        return found

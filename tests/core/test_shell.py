@@ -13,12 +13,6 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_is_public_and_checks_the_database(client: Client) -> None:
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
 def test_wal_mode_on_a_real_file(tmp_path: Path) -> None:
     """The embedded database really is in WAL mode once Cercle opens it."""
     env = {**os.environ, "CERCLE_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
