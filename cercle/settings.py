@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "cercle.posts",
     "cercle.search",
     "cercle.notifications",
+    "django_tasks_db",
     "cercle.tasks",
     "cercle.feed",
     "cercle.realtime",
@@ -230,17 +231,20 @@ CACHES: dict[str, dict[str, Any]] = {
 
 # --- Background tasks ---------------------------------------------------------
 
-# Embedded mode: the queue is a database table and ``cercle serve`` runs a worker
-# thread.  Scaled mode (REDIS_URL): the queue is in Redis and ``cercle worker``
-# processes run the tasks.  See cercle/tasks/backends.py for the guarantees.
-TASKS: dict[str, dict[str, Any]] = {
-    "default": (
-        {"BACKEND": "cercle.tasks.backends.RedisBackend", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "cercle.tasks.backends.DatabaseBackend"}
-    )
+# The queue is a table of the database (``django_tasks_db``) in both modes: a task
+# enqueued during a request is committed with it or not at all, and PostgreSQL's
+# SKIP LOCKED serves many workers.  Embedded mode: ``cercle serve`` runs a worker in a
+# thread; scaled mode: ``cercle worker`` processes.  Retries, tasks whose worker died
+# and periodic tasks: cercle/tasks/retries.py and schedule.py; why not RQ: cercle/tasks/__init__.py.
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Attempts per task, seconds before the 2nd (×4 for each next), seconds a task may run
+# before its worker is presumed dead and the task is put back in the queue.
+CERCLE_TASK_RETRIES = {
+    "MAX_ATTEMPTS": int(os.environ.get("CERCLE_TASK_MAX_ATTEMPTS", "5")),
+    "BACKOFF": float(os.environ.get("CERCLE_TASK_BACKOFF", "10")),
+    "LEASE": float(os.environ.get("CERCLE_TASK_LEASE", "300")),
 }
-# Enqueued by every worker at this interval (seconds); the tasks are idempotent.
+# Enqueued once per interval (seconds), however many workers run.
 CERCLE_PERIODIC_TASKS = {
     "cercle.notifications.delivery.send_digests": 15 * 60,
     "cercle.tasks.maintenance.prune_finished_tasks": 6 * 3600,

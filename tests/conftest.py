@@ -23,6 +23,16 @@ def _fresh_cache() -> Any:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The task worker checks its connections as a request does, and inside a test's
+    transaction that check closes the connection.  Django's test client skips it for
+    requests (it disconnects ``close_old_connections``); the same here for the worker."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
 @pytest.fixture
 def user(db: Any) -> User:
     return UserFactory(first_name="Thomas", last_name="Lefebvre", email="thomas@example.com")

@@ -4,7 +4,6 @@ The database is whatever ``DATABASE_URL`` says (SQLite by default, PostgreSQL
 in CI's second run): never a mock.
 """
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -29,5 +28,3 @@ if DATABASES["default"]["ENGINE"] == "cercle.core.sqlite":  # noqa: F405
 
 # The tests enqueue periodic tasks themselves, with a controlled clock.
 CERCLE_PERIODIC_TASKS: dict[str, float] = {}
-if os.environ.get("CERCLE_TEST_TASKS_PREFIX"):  # a worker process started by a test, on Redis
-    TASKS["default"]["OPTIONS"] = {"PREFIX": os.environ["CERCLE_TEST_TASKS_PREFIX"]}  # noqa: F405

@@ -34,11 +34,12 @@ def _no_mail_about_the_past() -> None:
 
     They stay under the bell; what happens from now on is e-mailed as usual.
     """
+    from django_tasks_db.models import DBTaskResult
+
     from cercle.notifications.models import EmailChoice, Notification
-    from cercle.tasks.models import TaskRecord
 
     Notification.objects.exclude(email=EmailChoice.OFF).update(email=EmailChoice.OFF)
-    TaskRecord.objects.filter(task_path__startswith="cercle.notifications.").delete()
+    DBTaskResult.objects.filter(task_path__startswith="cercle.notifications.").delete()
 
 
 def build_demo_company(

@@ -46,7 +46,7 @@ class TaskQueueCollector(Collector):
     """The task queue's depth and the age of its oldest waiting task, read at each scrape."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from cercle.tasks.backends import queue_stats
+        from cercle.tasks.stats import queue_stats
 
         depth = GaugeMetricFamily(
             "cercle_task_queue_depth", "Tasks waiting to run, by queue.", labels=["queue"]

@@ -7,3 +7,6 @@ class TasksConfig(AppConfig):
     label = "tasks"
     verbose_name = _("Background tasks")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from cercle.tasks import retries  # noqa: F401 - connects the retry of failed tasks

@@ -1,4 +1,4 @@
-"""Keeping the database queue small: finished tasks are kept a week, then deleted."""
+"""Keeping the queue small: finished tasks are kept a week, then deleted."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ from datetime import timedelta
 
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from cercle.tasks.models import TaskRecord
-
-KEEP = timedelta(days=7)  # long enough to look at a failure; Redis expires its own
+KEEP = timedelta(days=7)  # long enough to look at a failure
 
 
 @task()
 def prune_finished_tasks() -> int:
-    """Delete the database queue's tasks finished more than a week ago; how many."""
-    deleted, _by_model = TaskRecord.objects.filter(
+    """Delete the tasks finished more than a week ago (their attempts with them); how many."""
+    _total, by_model = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
         finished_at__lt=timezone.now() - KEEP,
     ).delete()
-    return deleted
+    return by_model.get(DBTaskResult._meta.label, 0)

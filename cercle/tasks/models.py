@@ -1,55 +1,37 @@
-"""The database task queue (embedded mode): one row per enqueued task.
+"""What Cercle keeps beside the library's queue (``django_tasks_db``): attempts and schedules.
 
-A row is claimed by compare-and-set (``status`` and ``locked_until`` in the
-``WHERE`` of an ``UPDATE``), which works the same on SQLite and PostgreSQL
-and never holds a transaction open while the task runs.  A claim is a lease:
-a worker that dies mid-task leaves a ``RUNNING`` row whose ``locked_until``
-passes, and the next worker to look takes it again.
+The queue itself is ``django_tasks_db.models.DBTaskResult``: one row per task,
+claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL and an
+exclusive transaction on SQLite.  The library runs a task once; the
+retries, the recovery of tasks whose worker died and the periodic tasks are
+Cercle's (``cercle.tasks.retries``, ``cercle.tasks.schedule``), and need these.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
-from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 
-class TaskRecord(models.Model):
-    id = models.CharField(primary_key=True, max_length=32)
-    task_path = models.CharField(max_length=300)
-    queue_name = models.CharField(max_length=100, default="default")
-    priority = models.SmallIntegerField(default=0)
-    args = models.JSONField(default=list)
-    kwargs = models.JSONField(default=dict)
-    status = models.CharField(
-        max_length=10, choices=TaskResultStatus.choices, default=TaskResultStatus.READY
+class Attempts(models.Model):
+    """How many times a task was tried, and why each failed attempt failed."""
+
+    result = models.OneToOneField(
+        DBTaskResult, models.CASCADE, primary_key=True, related_name="attempts"
     )
-    enqueued_at = models.DateTimeField(default=timezone.now)
-    run_after = models.DateTimeField(default=timezone.now)  # the next attempt, not before
-    started_at = models.DateTimeField(null=True, blank=True)
-    last_attempted_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    max_attempts = models.PositiveSmallIntegerField(default=5)
-    locked_until = models.DateTimeField(null=True, blank=True)  # the running worker's lease
-    worker_ids = models.JSONField(default=list)
-    errors = models.JSONField(default=list)  # [{"exception_class_path", "traceback"}]
-    return_value = models.JSONField(null=True, blank=True)
-
-    class Meta:
-        indexes = [
-            models.Index(
-                fields=["queue_name", "-priority", "run_after"],
-                condition=Q(status=TaskResultStatus.READY),
-                name="task_ready",
-            ),
-            models.Index(
-                fields=["locked_until"],
-                condition=Q(status=TaskResultStatus.RUNNING),
-                name="task_running",
-            ),
-        ]
+    count = models.PositiveSmallIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{"exception_class_path", "traceback"}], oldest first
 
     def __str__(self) -> str:
-        return f"{self.task_path} ({self.status})"
+        return f"{self.result_id}: {self.count} attempt(s)"
+
+
+class Schedule(models.Model):
+    """When a periodic task is next due; the worker that moves it on enqueues it, once."""
+
+    task_path = models.CharField(max_length=300, primary_key=True)
+    next_run_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.task_path} at {self.next_run_at:%Y-%m-%d %H:%M:%S}"

@@ -13,6 +13,7 @@ from django.tasks import TaskResultStatus
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from cercle.communities import services as communities
 from cercle.communities.models import CommunityKind
@@ -27,8 +28,8 @@ from cercle.notifications.models import (
     Notification,
 )
 from cercle.posts import services as posts
-from cercle.tasks.models import TaskRecord
-from cercle.tasks.worker import Worker
+from cercle.tasks.models import Attempts
+from cercle.tasks.worker import run_pending
 from tests.factories import UserFactory
 from tests.notifications.smtp import SMTPServer
 
@@ -45,7 +46,7 @@ def smtp() -> Iterator[SMTPServer]:
 
 
 def deliver() -> int:
-    return Worker().run_pending()
+    return run_pending()
 
 
 def body(message: EmailMessage, subtype: str) -> str:
@@ -58,7 +59,7 @@ def body(message: EmailMessage, subtype: str) -> str:
 
 def all_due_now() -> None:
     """The back-off of the tasks waiting for a retry has passed."""
-    TaskRecord.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
 
 
 def test_a_mention_is_emailed_at_once_multipart_with_unsubscribe(smtp, user, other) -> None:
@@ -112,9 +113,10 @@ def test_a_refusing_server_is_retried_nothing_lost_nothing_twice(smtp, user, oth
     smtp.mailbox.refuse = True
     posts.post_create(author=other, body=f"@{user.handle} urgent : le dossier Pau")
     assert deliver() == 1
-    task = TaskRecord.objects.get()
-    assert task.status == TaskResultStatus.READY and task.attempts == 1  # waiting to retry
-    assert "SMTP" in task.errors[0]["exception_class_path"]
+    task = DBTaskResult.objects.get()
+    attempts = Attempts.objects.get(result=task)
+    assert task.status == TaskResultStatus.READY and attempts.count == 1  # waiting to retry
+    assert "SMTP" in attempts.errors[0]["exception_class_path"]
     notification = Notification.objects.get(recipient=user)
     assert notification.emailed_at is None and notification.email_claimed_until is None
     assert smtp.mailbox.messages == []
@@ -126,14 +128,15 @@ def test_a_refusing_server_is_retried_nothing_lost_nothing_twice(smtp, user, oth
     assert deliver() == 0
     assert len(smtp.mailbox.messages) == 1
     task.refresh_from_db()
-    assert task.status == TaskResultStatus.SUCCESSFUL and task.attempts == 2
+    assert task.status == TaskResultStatus.SUCCESSFUL and len(task.worker_ids) == 2
+    assert Attempts.objects.get(result=task).count == 1  # one failed attempt, then it went
 
 
 def test_a_server_that_is_down_is_retried_until_it_is_back(smtp, user, other) -> None:
     smtp.stop()
     posts.post_create(author=other, body=f"@{user.handle} tu as vu ?")
     assert deliver() == 1
-    assert TaskRecord.objects.get().status == TaskResultStatus.READY
+    assert DBTaskResult.objects.get().status == TaskResultStatus.READY
     smtp.start()
     all_due_now()
     assert deliver() == 1
@@ -145,13 +148,13 @@ def test_no_email_about_what_the_recipient_can_no_longer_see(smtp, user, other) 
     team = communities.community_create(actor=other, name="Offres", kind=CommunityKind.PRIVATE)
     communities.community_invite(actor=other, community=team, user=user)
     communities.community_join(actor=user, community=team)  # accepts the invitation
-    TaskRecord.objects.all().delete()  # (the invitation's own e-mail)
+    DBTaskResult.objects.all().delete()  # (the invitation's own e-mail)
     posts.post_create(author=other, community=team, body=f"@{user.handle} chiffrage ?")
     communities.member_remove(actor=other, community=team, user=user)
     assert deliver() == 1
     assert smtp.mailbox.messages == []
     mention = Notification.objects.get(recipient=user, event=Event.MENTION)
-    assert TaskRecord.objects.get().return_value == {str(mention.pk): "no longer visible"}
+    assert DBTaskResult.objects.get().return_value == {str(mention.pk): "no longer visible"}
 
 
 def test_what_was_read_in_the_app_is_not_emailed(smtp, user, other) -> None:
@@ -341,7 +344,7 @@ def test_delivery_is_enqueued_with_the_notification_or_not_at_all(user, other) -
 
     with pytest.raises(RuntimeError):
         failing_request()
-    assert not TaskRecord.objects.exists()
+    assert not DBTaskResult.objects.exists()
     assert not Notification.objects.exists()
 
 
@@ -392,7 +395,7 @@ def test_settings_through_the_api(client_for, user) -> None:
 def test_one_task_per_event_and_a_retry_sends_only_the_rest(smtp, user, other) -> None:
     franck = UserFactory(first_name="Franck", last_name="Morel")
     posts.post_create(author=other, body=f"@{user.handle} @{franck.handle} réunion à 14 h")
-    task = TaskRecord.objects.get()  # one task for both mentions
+    task = DBTaskResult.objects.get()  # one task for both mentions
     first = Notification.objects.get(recipient=user)
     delivery.send_notification_email(first.pk)  # as if an earlier attempt got this far
     assert deliver() == 1

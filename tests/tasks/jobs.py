@@ -33,3 +33,9 @@ def stuck_once(marker: str) -> str:
         path.write_text("started")
         time.sleep(120)
     return "finished"
+
+
+@task()
+def tick() -> str:
+    """A periodic task of the scheduler's tests."""
+    return "tick"

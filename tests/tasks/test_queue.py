@@ -1,4 +1,8 @@
-"""The task queue on both backends: results, retries with back-off, leases, crashes."""
+"""The task queue: results, retries with back-off, dead workers, periodic tasks.
+
+The queue is ``django_tasks_db``'s; what is tested here is what Cercle adds on
+top (``cercle.tasks``) and the guarantees the product relies on.
+"""
 
 from __future__ import annotations
 
@@ -12,123 +16,102 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.tasks import TaskResultStatus, task_backends
-from django.test import override_settings
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from cercle.tasks.backends import DatabaseBackend, RedisBackend
-from cercle.tasks.models import TaskRecord
-from cercle.tasks.worker import Worker
+from cercle.tasks.maintenance import prune_finished_tasks
+from cercle.tasks.models import Attempts, Schedule
+from cercle.tasks.retries import LOST, reclaim_abandoned
+from cercle.tasks.schedule import enqueue_due
+from cercle.tasks.worker import run_pending
 from tests.tasks import jobs
-from tests.tasks.conftest import REDIS_TEST_URL
 
 pytestmark = pytest.mark.django_db
 
 
 def _time_passes(result_id: str) -> None:
-    """Make a task waiting for its retry due now (the back-off has passed)."""
-    backend = task_backends["default"]
-    if isinstance(backend, RedisBackend):
-        data = backend._load(result_id)
-        assert data is not None
-        backend.redis.zadd(backend._key("ready", data["queue_name"]), {result_id: 0})
-    else:
-        TaskRecord.objects.filter(pk=result_id).update(run_after=timezone.now())
+    """Make a task waiting for its retry due now (its back-off has passed)."""
+    DBTaskResult.objects.filter(pk=result_id).update(run_after=timezone.now())
 
 
 def _retry_delay(result_id: str) -> float:
-    backend = task_backends["default"]
-    if isinstance(backend, RedisBackend):
-        data = backend._load(result_id)
-        assert data is not None
-        score = backend.redis.zscore(backend._key("ready", data["queue_name"]), result_id)
-        assert score is not None
-        return score - time.time()
-    return (TaskRecord.objects.get(pk=result_id).run_after - timezone.now()).total_seconds()
+    run_after = DBTaskResult.objects.get(pk=result_id).run_after
+    return (run_after - timezone.now()).total_seconds()
 
 
-def test_a_task_runs_once_and_its_result_is_kept(
-    queue: str, django_capture_on_commit_callbacks: Any
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        result = jobs.add.enqueue(2, 3)
+def _attempts(result_id: str) -> Attempts:
+    return Attempts.objects.get(result_id=result_id)
+
+
+def test_a_task_runs_once_and_its_result_is_kept() -> None:
+    result = jobs.add.enqueue(2, 3)
     assert result.status == TaskResultStatus.READY
-    worker = Worker()
-    assert worker.run_pending() == 1
-    assert worker.run_pending() == 0  # nothing runs twice
+    assert run_pending() == 1
+    assert run_pending() == 0  # nothing runs twice
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 5
-    assert result.worker_ids == [worker.id]
+    assert len(result.worker_ids) == 1
     assert jobs.add.get_result(result.id).return_value == 5
+    assert not Attempts.objects.exists()  # nothing failed
 
 
-def test_a_failing_task_is_retried_with_growing_back_off(
-    queue: str, django_capture_on_commit_callbacks: Any
-) -> None:
-    key = f"retry-{queue}"
+def test_a_failing_task_is_retried_with_growing_back_off() -> None:
+    key = "retry"
     jobs.ATTEMPTS.pop(key, None)
-    with django_capture_on_commit_callbacks(execute=True):
-        result = jobs.flaky.enqueue(key, 2)
-    worker = Worker()
-    assert worker.run_pending() == 1
+    result = jobs.flaky.enqueue(key, 2)
+    assert run_pending() == 1
     result.refresh()
-    assert result.status == TaskResultStatus.READY  # waiting for its next attempt
-    assert len(result.errors) == 1
-    assert result.errors[0].exception_class_path == "builtins.RuntimeError"
-    assert "attempt 1 of" in result.errors[0].traceback
+    assert result.status == TaskResultStatus.READY  # waiting for its next attempt, same id
+    first = _attempts(result.id)
+    assert first.count == 1
+    assert first.errors[0]["exception_class_path"] == "builtins.RuntimeError"
+    assert "attempt 1 of" in first.errors[0]["traceback"]
     assert 8 < _retry_delay(result.id) <= 10  # 10 s after the first failure
-    assert worker.run_pending() == 0  # not before
+    assert run_pending() == 0  # not before
 
     _time_passes(result.id)
-    assert worker.run_pending() == 1
-    result.refresh()
-    assert len(result.errors) == 2
+    assert run_pending() == 1
+    assert _attempts(result.id).count == 2
     assert 38 < _retry_delay(result.id) <= 40  # then 40 s
 
     _time_passes(result.id)
-    assert worker.run_pending() == 1
+    assert run_pending() == 1
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 3
     assert jobs.ATTEMPTS[key] == 3
+    assert len(result.worker_ids) == 3
 
 
-def test_a_task_that_keeps_failing_is_given_up(
-    queue: str, django_capture_on_commit_callbacks: Any, settings: Any
-) -> None:
-    config = {"default": {**settings.TASKS["default"]}}
-    config["default"]["OPTIONS"] = {**config["default"].get("OPTIONS", {}), "MAX_ATTEMPTS": 2}
-    key = f"give-up-{queue}"
+def test_a_task_that_keeps_failing_is_given_up(settings: Any) -> None:
+    settings.CERCLE_TASK_RETRIES = {"MAX_ATTEMPTS": 2, "BACKOFF": 10, "LEASE": 300}
+    key = "give-up"
     jobs.ATTEMPTS.pop(key, None)
-    with override_settings(TASKS=config):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = jobs.flaky.enqueue(key, 99)
-        worker = Worker()
-        worker.run_pending()
-        _time_passes(result.id)
-        worker.run_pending()
-        _time_passes(result.id)
-        assert worker.run_pending() == 0
-        result.refresh()
+    result = jobs.flaky.enqueue(key, 99)
+    run_pending()
+    _time_passes(result.id)
+    run_pending()
+    _time_passes(result.id)
+    assert run_pending() == 0
+    result.refresh()
     assert result.status == TaskResultStatus.FAILED
-    assert len(result.errors) == 2
+    assert result.errors[-1].exception_class_path == "builtins.RuntimeError"
+    assert _attempts(result.id).count == 2 and len(_attempts(result.id).errors) == 2
     assert jobs.ATTEMPTS[key] == 2
 
 
-def test_a_claimed_task_is_not_run_by_a_second_worker(
-    queue: str, django_capture_on_commit_callbacks: Any
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        jobs.add.enqueue(1, 1)
-    backend = task_backends["default"]
-    assert isinstance(backend, DatabaseBackend | RedisBackend)
-    claim = backend.claim("first", ["default"])
-    assert claim is not None
-    assert backend.claim("second", ["default"]) is None  # its lease holds
+def test_a_running_task_is_not_taken_by_another_worker() -> None:
+    result = jobs.add.enqueue(1, 1)
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=["first"]
+    )
+    assert run_pending() == 0
+    assert reclaim_abandoned() == 0  # its lease holds
 
 
-def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs(queue: str) -> None:
+def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs() -> None:
     def failing_request() -> None:
         with transaction.atomic():
             jobs.add.enqueue(4, 4)
@@ -136,30 +119,30 @@ def test_a_task_enqueued_in_a_rolled_back_transaction_never_runs(queue: str) -> 
 
     with pytest.raises(RuntimeError):
         failing_request()
-    assert Worker().run_pending() == 0
+    assert not DBTaskResult.objects.exists()
+    assert run_pending() == 0
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_killed_worker_loses_no_task(queue: str, tmp_path: Path) -> None:
+def test_a_killed_worker_loses_no_task(tmp_path: Path) -> None:
     """A worker process killed mid-task (SIGKILL): the task runs again once its lease passes."""
     marker = tmp_path / "started"
-    result = jobs.stuck_once.enqueue(str(marker))  # autocommit: pushed at once
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        database_url = f"sqlite:///{db['NAME']}"
-    else:
-        database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    result = jobs.stuck_once.enqueue(str(marker))
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": _database_url(),
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }
-    if queue == "redis":
-        env["REDIS_URL"] = REDIS_TEST_URL
-        env["CERCLE_TEST_TASKS_PREFIX"] = task_backends["default"].prefix  # type: ignore[attr-defined]
     worker = subprocess.Popen(
-        [sys.executable, "-m", "cercle", "worker"],
+        [sys.executable, "-m", "cercle", "worker", "--interval", "0.1"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -176,44 +159,56 @@ def test_a_killed_worker_loses_no_task(queue: str, tmp_path: Path) -> None:
         if worker.poll() is None:
             worker.kill()
     result.refresh()
-    assert result.status == TaskResultStatus.RUNNING
-    assert Worker().run_pending() == 0  # its lease still holds
+    assert result.status == TaskResultStatus.RUNNING  # as its dead worker left it
+    assert run_pending() == 0 and reclaim_abandoned() == 0  # its lease still holds
 
-    backend = task_backends["default"]  # the lease runs out
-    if isinstance(backend, RedisBackend):
-        backend.redis.zadd(backend._key("running"), {result.id: 0})
-    else:
-        TaskRecord.objects.filter(pk=result.id).update(
-            locked_until=timezone.now() - timedelta(seconds=1)
-        )
-    survivor = Worker()
-    assert survivor.run_pending() == 1
+    DBTaskResult.objects.filter(pk=result.id).update(  # the lease runs out
+        started_at=timezone.now() - timedelta(seconds=301)
+    )
+    assert reclaim_abandoned() == 1
+    result.refresh()
+    assert result.status == TaskResultStatus.READY
+    assert _attempts(result.id).errors[0]["exception_class_path"] == LOST
+    _time_passes(result.id)
+    assert run_pending() == 1
     result.refresh()
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == "finished"
-    assert len(result.worker_ids) == 2 and result.worker_ids[-1] == survivor.id
+    assert len(result.worker_ids) == 2
+
+
+def test_a_task_lost_on_its_last_attempt_is_failed_not_run_again(settings: Any) -> None:
+    settings.CERCLE_TASK_RETRIES = {"MAX_ATTEMPTS": 1, "BACKOFF": 10, "LEASE": 300}
+    result = jobs.add.enqueue(2, 2)
+    DBTaskResult.objects.filter(pk=result.id).update(  # claimed, then its worker died
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=301),
+        worker_ids=["dead"],
+    )
+    assert reclaim_abandoned() == 1
+    assert run_pending() == 0
+    result.refresh()
+    assert result.status == TaskResultStatus.FAILED
+    assert result.errors[0].exception_class_path == LOST
 
 
 def test_finished_tasks_are_kept_a_week() -> None:
-    from cercle.tasks.maintenance import prune_finished_tasks
-
     old, recent, waiting = (jobs.add.enqueue(i, i) for i in range(3))
-    Worker().run_pending()
-    TaskRecord.objects.filter(pk=old.id).update(finished_at=timezone.now() - timedelta(days=8))
-    TaskRecord.objects.filter(pk=waiting.id).update(status=TaskResultStatus.READY)
+    DBTaskResult.objects.filter(pk=waiting.id).update(run_after=timezone.now() + timedelta(hours=1))
+    run_pending()
+    DBTaskResult.objects.filter(pk=old.id).update(finished_at=timezone.now() - timedelta(days=8))
     assert prune_finished_tasks.call() == 1
-    assert set(TaskRecord.objects.values_list("pk", flat=True)) == {recent.id, waiting.id}
+    assert {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)} == {
+        recent.id,
+        waiting.id,
+    }
 
 
-def test_a_task_lost_on_its_last_attempt_is_failed_not_run_again() -> None:
-    backend = task_backends["default"]
-    assert isinstance(backend, DatabaseBackend)
-    result = jobs.add.enqueue(2, 2)
-    TaskRecord.objects.filter(pk=result.id).update(max_attempts=1)
-    assert backend.claim("dead", ["default"]) is not None  # its worker then dies
-    TaskRecord.objects.filter(pk=result.id).update(
-        locked_until=timezone.now() - timedelta(seconds=1)
-    )
-    assert backend.claim("survivor", ["default"]) is None
-    result.refresh()
-    assert result.status == TaskResultStatus.FAILED
+def test_a_periodic_task_is_enqueued_once_per_period_however_many_workers(settings: Any) -> None:
+    settings.CERCLE_PERIODIC_TASKS = {"tests.tasks.jobs.tick": 60}
+    assert enqueue_due() == ["tests.tasks.jobs.tick"]
+    assert enqueue_due() == []  # a second worker, the same minute
+    assert DBTaskResult.objects.filter(task_path="tests.tasks.jobs.tick").count() == 1
+    Schedule.objects.update(next_run_at=timezone.now())  # a minute later
+    assert enqueue_due() == ["tests.tasks.jobs.tick"]
+    assert DBTaskResult.objects.filter(task_path="tests.tasks.jobs.tick").count() == 2

@@ -9,10 +9,10 @@ other idled (``bench/load.py`` measured 182 to 436 req/s from run to run).
 A small supervisor here restarts a process that dies and stops them all on
 SIGINT or SIGTERM.
 
-In embedded mode (the task queue is the database), this command also runs the
-background worker (e-mails, digests) in a thread, so that one command does
-everything.  In scaled mode (``REDIS_URL``), workers are their own processes:
-``cercle worker``, as many as needed.
+This command also runs a background worker (e-mails, digests) in a thread,
+so that one command does everything.  In scaled mode, run ``cercle serve
+--no-worker`` and workers as their own processes (``cercle worker``, as many
+as needed).
 """
 
 from __future__ import annotations
@@ -142,20 +142,14 @@ class Command(BaseCommand):
                 uvicorn.run(APP, workers=workers, **_uvicorn_options(host, port))
         finally:
             if worker is not None:
-                worker.stopping.set()  # the task running now finishes; the rest wait in the queue
+                worker.stop()  # the task running now finishes; the rest wait in the queue
 
     def _start_worker(self) -> Any:
-        from django.tasks import task_backends
+        from cercle.tasks.worker import start_in_threads
 
-        from cercle.tasks.backends import DatabaseBackend
-        from cercle.tasks.worker import start_in_thread
-
-        if not isinstance(task_backends["default"], DatabaseBackend):
-            self.stdout.write("Background tasks: run `cercle worker` (the queue is in Redis)")
-            return None
-        worker, _thread = start_in_thread()
+        running = start_in_threads()
         self.stdout.write("Background tasks: a worker runs in this process")
-        return worker
+        return running
 
     def _supervise(self, host: str, port: int, workers: int) -> None:
         context = multiprocessing.get_context("spawn")

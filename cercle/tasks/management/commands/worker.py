@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
-import signal
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from cercle.tasks.worker import Worker
+from cercle.tasks.schedule import Scheduler
+from cercle.tasks.worker import POLL, run_pending
 
 
 class Command(BaseCommand):
-    help = "Run background tasks: e-mails and digests (scaled mode runs one or more of these)."
+    help = (
+        "Run background tasks (e-mails, digests): the task queue's worker and the "
+        "periodic tasks' scheduler. Run one or more."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--queue", action="append", dest="queues", help="Queue(s) to serve.")
         parser.add_argument("--once", action="store_true", help="Run the tasks due now, then stop.")
+        parser.add_argument(
+            "--interval", type=float, default=POLL, help="Seconds between looks at an empty queue."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = Worker(queues=options["queues"])
         if options["once"]:
-            ran = worker.run_pending()
-            self.stdout.write(f"{ran} task(s) run")
+            Scheduler().run_once()
+            self.stdout.write(f"{run_pending()} task(s) run")
             return
-
-        def stop(signum: int, frame: Any) -> None:
-            worker.stopping.set()  # the running task finishes first
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        self.stdout.write(f"Worker {worker.id} started (Ctrl+C to stop)")
-        worker.run()
+        Scheduler().start()
+        # The library's worker, in this thread: SIGTERM or Ctrl+C lets the running task finish.
+        call_command(
+            "db_worker",
+            queue_name="*",
+            interval=options["interval"],
+            reload=False,
+            verbosity=options["verbosity"],
+        )
