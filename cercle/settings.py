@@ -309,6 +309,31 @@ STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Scaled mode: files in an S3-compatible bucket, still served (and checked) by Cercle
+# (cercle/core/storage.py says why).  The credentials may also come from the usual
+# AWS variables or an instance role.
+CERCLE_S3_BUCKET = os.environ.get("CERCLE_S3_BUCKET", "")
+if CERCLE_S3_BUCKET:
+    from botocore.config import Config as S3Config
+
+    STORAGES["default"] = {
+        "BACKEND": "cercle.core.storage.BucketStorage",
+        "OPTIONS": {
+            "bucket_name": CERCLE_S3_BUCKET,
+            "endpoint_url": os.environ.get("CERCLE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CERCLE_S3_REGION") or None,
+            "access_key": os.environ.get("CERCLE_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("CERCLE_S3_SECRET_KEY") or None,
+            "location": os.environ.get("CERCLE_S3_PREFIX", ""),
+            "default_acl": None,  # the bucket's own (private); nothing is ever public
+            "file_overwrite": False,  # two uploads of "photo.jpg" keep both
+            "querystring_auth": False,  # no signed URLs: Cercle serves the files
+            # A bucket that does not answer fails a request in seconds, not minutes.
+            "client_config": S3Config(
+                connect_timeout=2, read_timeout=10, retries={"max_attempts": 3, "mode": "standard"}
+            ),
+        },
+    }
 # Uploads above this are refused before they reach a service.
 CERCLE_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 CERCLE_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024

@@ -5,9 +5,9 @@ from __future__ import annotations
 import mimetypes
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -211,13 +211,14 @@ def protected_media(request: HttpRequest, path: str) -> HttpResponseBase:
     through the visibility policy.
     """
     parts = PurePosixPath(path).parts
-    if not parts or parts[0] not in ("photos", "communities") or ".." in parts:
+    if len(parts) < 2 or parts[0] not in ("photos", "communities") or ".." in parts:
         raise Http404
-    full = (settings.MEDIA_ROOT / path).resolve()
-    if not full.is_relative_to(settings.MEDIA_ROOT.resolve()) or not full.is_file():
-        raise Http404
-    content_type = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
-    response = FileResponse(full.open("rb"), content_type=content_type)
+    try:
+        handle = default_storage.open("/".join(parts), "rb")
+    except (FileNotFoundError, SuspiciousFileOperation):
+        raise Http404 from None
+    content_type = mimetypes.guess_type(parts[-1])[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
     return response
