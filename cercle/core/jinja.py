@@ -39,7 +39,6 @@ from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template import TemplateSyntaxError
 from django.template.backends import jinja2 as django_jinja2
-from django.template.backends.utils import csrf_input
 from django.template.defaultfilters import (
     filesizeformat,
     linebreaksbr,
@@ -51,6 +50,7 @@ from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.utils import formats, timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.module_loading import import_string
 from jinja2 import Environment, StrictUndefined, pass_context
 from jinja2.runtime import Context
@@ -242,9 +242,15 @@ class Template(django_jinja2.Template):
         names: dict[str, Any] = {}
         if request is not None:
             names["request"] = request
-            # Masked once per render, not once per form (a page shows a dozen forms).
-            names["csrf_input"] = SimpleLazyObject(lambda: csrf_input(request))
-            names["csrf_token"] = SimpleLazyObject(lambda: get_token(request))
+            # Masked once per render, not once per form (a page shows a dozen forms): the
+            # forms' hidden input and htmx's header carry the same masked token.
+            token = SimpleLazyObject(lambda: get_token(request))
+            names["csrf_token"] = token
+            names["csrf_input"] = SimpleLazyObject(
+                lambda: format_html(
+                    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', str(token)
+                )
+            )
             for processor in self.backend.template_context_processors:
                 names.update(processor(request))
         if context:
