@@ -48,6 +48,8 @@ def _uvicorn_options(host: str, port: int) -> dict[str, Any]:
         "port": port,
         "lifespan": "off",
         "log_level": "info",
+        # Cercle writes its own access line, with the request id (cercle.ops.middleware).
+        "access_log": False,
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": trusted,
     }
