@@ -1,9 +1,9 @@
 """Prometheus metrics (``/metrics``): request latency by route, task queue, live streams.
 
 Several web processes serve one deployment: with ``PROMETHEUS_MULTIPROC_DIR``
-set (``make run-scaled`` and ``deploy/`` do), each process writes its
-figures to files there and whichever process answers ``/metrics`` adds them
-up (``prometheus_client``'s multiprocess mode).  The task queue is read from
+set (an empty directory per machine, emptied at each start), each process
+writes its figures to files there and whichever process answers
+``/metrics`` adds them up (``prometheus_client``'s multiprocess mode).  The task queue is read from
 the queue itself at each scrape, so any process gives the same answer.
 """
 
