@@ -112,9 +112,8 @@ def test_after_a_network_drop_thomas_gets_what_happened_meanwhile(
     badge.filter(has_text="1").wait_for(timeout=3000)
     page.locator("#new-posts .new-posts", has_text="1 nouveau message").wait_for(timeout=3000)
     # The missed notification itself came back (Last-Event-ID), not just a count:
-    page.wait_for_function(
-        "document.getElementById('live-status').textContent.includes('Alexandra Girard')",
-        timeout=3000,
+    page.locator("#live-status", has_text="Alexandra Girard").wait_for(
+        state="attached", timeout=3000
     )
     assert page.evaluate("window.notReloaded") is True
 
