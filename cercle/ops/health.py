@@ -1,4 +1,4 @@
-"""Is each part this process needs reachable?  For ``/readyz`` and ``cercle doctor``-like checks.
+"""Is each part this process needs reachable?  What ``/readyz`` answers.
 
 Each check is bounded in time (a dependency that hangs must not hang the
 probe: the load balancer's own timeout is typically 5 s) and reports how long

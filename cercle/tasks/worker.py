@@ -23,7 +23,7 @@ from cercle.tasks.schedule import Scheduler
 POLL = 1.0  # seconds between two looks at an empty queue
 
 
-def worker(*, batch: bool = False, interval: float = POLL, worker_id: str = "") -> Worker:
+def worker(*, batch: bool = False, interval: float = POLL) -> Worker:
     """The library's worker for Cercle's queue (every queue of the default backend)."""
     return Worker(
         queue_names=["*"],
@@ -32,7 +32,7 @@ def worker(*, batch: bool = False, interval: float = POLL, worker_id: str = "") 
         backend_name=DEFAULT_TASK_BACKEND_ALIAS,
         startup_delay=False,
         max_tasks=None,
-        worker_id=worker_id or get_random_string(32),
+        worker_id=get_random_string(32),
         excluded_queue_names=[],
     )
 
