@@ -3,7 +3,7 @@
     python bench/load.py [--duration 20] [--workers 2] [--label 1M] [--append]
 
 It starts the deployment command itself — ``cercle serve --workers N``
-(uvicorn, ASGI, N processes) on a free loopback port, against the database
+(granian, ASGI, N processes) on a free loopback port, against the database
 ``DATABASE_URL`` names (SQLite under ``CERCLE_DATA_DIR`` by default) — then
 drives it with ``wrk`` (a separate, native load generator: ``apt-get install
 wrk``), at concurrency 1 and 8:

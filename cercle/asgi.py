@@ -1,93 +1,161 @@
-"""ASGI entry point (``cercle serve`` runs it with uvicorn).
+"""ASGI entry point, for any ASGI server (``cercle serve`` runs it with granian).
 
-Cercle's middleware and views are synchronous, and Django's stock ASGI
-handler serves them poorly (measured with ``bench/load.py`` and py-spy):
+Two kinds of request, two paths:
 
-- it adapts each synchronous middleware hook on its own, a hop between the
-  event loop and a worker thread per hook (about sixteen per request);
-- it runs each request's synchronous code in a thread of its own
-  (``ThreadSensitiveContext``), so the thread-local database connection
-  dies with the request: a new connection for every request, and on SQLite
-  a cold page cache every time.
+- the live stream (``/events/``, ``cercle.realtime.stream``) stays open for
+  minutes: it is served natively async on the event loop and holds no
+  thread; its short database reads go to a small pool of their own;
+- everything else is Django's synchronous chain (middleware and views),
+  served by Django's own WSGI handler on a fixed pool of threads, through
+  a2wsgi's WSGI-to-ASGI adapter.
 
-Here the whole synchronous chain (middleware and view) runs in one hop, on a
-fixed pool of worker threads that keep their database connections.  Each
-request opens and closes with ``close_old_connections`` in its own thread,
-exactly as under WSGI, so ``CONN_MAX_AGE`` and the health checks still apply.
-The rest is Django's: each request keeps its ``ThreadSensitiveContext`` for
-what the handler itself runs synchronously (signals, closing the response,
-reading a file being sent), so a large download never holds up the others.
-
-One path bypasses the chain: the live stream (``cercle.realtime.stream``),
-which stays open for minutes and must not hold one of these threads.
+Why not Django's ``ASGIHandler`` for the second path: with synchronous
+middleware and views, it adapts the chain piece by piece (several hops
+between the event loop and threads per request) and runs each request's
+synchronous code in a thread of its own (``ThreadSensitiveContext``), so
+the thread's database connection dies with the request: a new connection
+for each request (a new server process on PostgreSQL, a cold page cache on
+SQLite).  Measured with ``bench/load.py`` (see ``bench/README.md``).  Under
+the WSGI handler the pool's threads keep their connections between requests,
+and Django's ``request_started`` / ``request_finished`` signals apply
+``CONN_MAX_AGE`` and the health checks exactly as under a WSGI server: only
+public APIs (``get_wsgi_application``), no Django internals.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import signal
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import django
-from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIHandler
-from django.db import close_old_connections
-from django.http import HttpRequest, HttpResponseBase
+from a2wsgi import WSGIMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cercle.settings")
 
+# How long a stopping process waits for the requests still running (the server
+# kills it 30 s after the stop: cercle.core.management.commands.serve).
+DRAIN_TIMEOUT = 25.0
 
-class CercleASGIHandler(ASGIHandler):
-    """Django's ASGI handler, running the synchronous request chain on a kept thread pool."""
+
+def default_threads() -> int:
+    """Request threads per process: one on SQLite, three on PostgreSQL.
+
+    Measured with bench/load.py at 1M posts on 2 cores (2 processes, c=8).
+    On SQLite, a second thread only fights the first for the GIL, and a
+    writer holding the database's write lock runs at half speed while it
+    does: one thread gave the feed 453-455 req/s (p99 37 ms) against 403
+    with two, and post creation 183-188 req/s (p99 81-89 ms) against 132
+    (p99 95-110 ms).  On PostgreSQL, where a thread waits for the server's
+    answers, three gave the feed 257-267 req/s against 216-241 with two
+    and 237 with four.
+    """
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return 3 if engine == "django.db.backends.postgresql" else 1
+
+
+class Application:
+    """The ASGI application: the live stream natively, the rest through Django's WSGI handler."""
+
+    STREAM_THREADS = 2
 
     def __init__(self, threads: int | None = None) -> None:
-        count = threads or int(os.environ.get("CERCLE_THREADS", "0")) or self.default_threads()
-        self.executor = ThreadPoolExecutor(max_workers=count, thread_name_prefix="cercle-request")
-        super().__init__()
+        from django.core.wsgi import get_wsgi_application
+
+        from cercle.realtime import stream
+
+        self.stream = stream
+        self.threads = threads or int(os.environ.get("CERCLE_THREADS", "0")) or default_threads()
+        handler: Any = get_wsgi_application()  # a WSGI callable (the stubs type its response)
+        self.django = WSGIMiddleware(handler, workers=self.threads)
+        # The stream's short reads (who is this, what is new): never behind a slow page.
+        self.stream_executor = ThreadPoolExecutor(
+            max_workers=self.STREAM_THREADS, thread_name_prefix="cercle-stream"
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] == stream.PATH:
-            await stream.serve(scope, receive, send, executor=self.executor)
-            return
-        await super().__call__(scope, receive, send)
+        if scope["type"] == "http" and scope["path"] == self.stream.PATH:
+            await self.stream.serve(scope, receive, send, executor=self.stream_executor)
+        elif scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+        else:
+
+            async def read() -> Any:  # a2wsgi needs a coroutine; some servers give a future
+                return await receive()
+
+            await self.django(scope, read, send)
+
+    async def lifespan(self, receive: Any, send: Any) -> None:
+        """At startup, arrange for the open live streams to end as soon as the process stops.
+
+        A live stream stays open for minutes, and a server lets open
+        responses finish before it exits: ended at once, the browser
+        reconnects to another process (or to this one restarted) and misses
+        nothing (``Last-Event-ID``).  The streams end at the stop signal
+        itself, because granian sends ``lifespan.shutdown`` only once every
+        response has finished.
+        """
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.end_streams_on_stop(asyncio.get_running_loop())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                from cercle.realtime.hub import hub
+
+                hub.close_all()
+                await self.drain()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def drain(self, timeout: float = DRAIN_TIMEOUT) -> None:
+        """Wait for the requests still running in threads, while the loop takes their output.
+
+        A request whose client left just before the server stopped is still
+        running in its thread, and its thread hands its answer to the event
+        loop: with the loop gone, it would wait for ever and hold the process
+        up until the server kills it (measured: the whole kill timeout).
+        """
+        loop = asyncio.get_running_loop()
+        finished = loop.run_in_executor(None, partial(self.django.executor.shutdown, wait=True))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(finished, timeout)
+        self.stream_executor.shutdown(wait=False)
 
     @staticmethod
-    def default_threads() -> int:
-        """One thread per process on SQLite, three on PostgreSQL.
+    def end_streams_on_stop(loop: asyncio.AbstractEventLoop) -> None:
+        """On SIGTERM or SIGINT, end the live streams, then let the server's own handling run.
 
-        Measured with bench/load.py at 1M posts on 2 cores (2 processes, c=8).
-        On SQLite, a second thread only fights the first for the GIL, and a
-        writer holding the database's write lock runs at half speed while it
-        does: one thread gave the feed 453-455 req/s (p99 37 ms) against 403
-        with two, and post creation 183-188 req/s (p99 81-89 ms) against 132
-        (p99 95-110 ms).  On PostgreSQL, where a thread waits for the server's
-        answers, three gave the feed 257-267 req/s against 216-241 with two
-        and 237 with four.
+        The server's handler stays in place: an event loop's signal handlers
+        are dispatched through the loop's wake-up file descriptor, which the
+        signal still reaches whatever Python-level handler is set here.
         """
-        from django.conf import settings
+        from cercle.realtime.hub import hub
 
-        engine = settings.DATABASES["default"]["ENGINE"]
-        return 3 if engine == "django.db.backends.postgresql" else 1
+        if threading.current_thread() is not threading.main_thread():
+            return  # a server run in a thread (tests): signals are not its own
+        for number in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(number)
 
-    def load_middleware(self, is_async: bool = False) -> None:
-        super().load_middleware(is_async=False)
-        chain: Any = self._middleware_chain  # type: ignore[has-type]  # the sync chain just built
+            def stop(signum: int, frame: Any, previous: Any = previous) -> None:
+                loop.call_soon_threadsafe(hub.close_all)
+                if callable(previous):
+                    previous(signum, frame)
 
-        def serve(request: HttpRequest) -> HttpResponseBase:
-            close_old_connections()  # what request_started does under WSGI, in this thread
-            try:
-                response: HttpResponseBase = chain(request)
-                return response
-            finally:
-                close_old_connections()  # and request_finished
+            signal.signal(number, stop)
 
-        self._middleware_chain = sync_to_async(
-            serve, thread_sensitive=False, executor=self.executor
-        )
+    def pools(self) -> list[tuple[ThreadPoolExecutor, int]]:
+        """The thread pools that hold database connections, with their sizes (tests close them)."""
+        return [(self.django.executor, self.threads), (self.stream_executor, self.STREAM_THREADS)]
 
 
 django.setup(set_prefix=False)
 
-from cercle.realtime import stream  # noqa: E402 - needs the apps loaded
-
-application = CercleASGIHandler()
+application = Application()

@@ -386,7 +386,7 @@ SECURE_HSTS_PRELOAD = HTTPS and env_bool("CERCLE_HSTS_PRELOAD", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # Load balancers and reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are
 # believed (addresses or networks, comma-separated).  Empty: none, the connection's
-# own address is the client's.  ``cercle serve`` applies it (uvicorn's proxy
+# own address is the client's.  ``cercle serve`` applies it (granian's proxy
 # headers), so REMOTE_ADDR and the scheme are already the client's in Django.
 CERCLE_TRUSTED_PROXIES = env_list("CERCLE_TRUSTED_PROXIES", "")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,7 +1,8 @@
-"""A real ASGI server for tests: uvicorn in a thread, and a small SSE client.
+"""A real ASGI server for tests: uvicorn in a thread (granian runs only in processes of
+its own), and a small SSE client.
 
 pytest-django's ``live_server`` is WSGI, and the live stream exists only
-under ASGI (``CercleASGIHandler`` serves ``/events/`` natively async).  The
+under ASGI (``cercle.asgi`` serves ``/events/`` natively async).  The
 server runs ``cercle.asgi`` against the test database (use it from tests
 marked ``django_db(transaction=True)``, so that what they write is visible
 to the server's threads).
@@ -27,29 +28,30 @@ class Server:
     app: Any
 
 
-def _close_connections(app: Any, threads: int) -> None:
-    """Close the database connection of every worker thread (PostgreSQL drops the test DB)."""
+def _close_connections(app: Any) -> None:
+    """Close the database connection of every pool thread (PostgreSQL drops the test DB)."""
     from django.db import connections
 
-    barrier = threading.Barrier(threads, timeout=5)
+    for executor, threads in app.pools():
+        barrier = threading.Barrier(threads, timeout=5)
 
-    def close() -> None:
-        barrier.wait()
-        connections.close_all()
+        def close(barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            connections.close_all()
 
-    futures = [app.executor.submit(close) for _ in range(threads)]
-    for future in futures:
-        future.result(timeout=10)
-    app.executor.shutdown(wait=True)
+        futures = [executor.submit(close) for _ in range(threads)]
+        for future in futures:
+            future.result(timeout=10)
+        executor.shutdown(wait=True)
 
 
 @contextmanager
 def asgi_server(*, static: bool = False, threads: int = 2) -> Iterator[Server]:
     import uvicorn
 
-    from cercle.asgi import CercleASGIHandler
+    from cercle.asgi import Application
 
-    handler = CercleASGIHandler(threads=threads)
+    handler = Application(threads=threads)
     app: Any = handler
     if static:
         from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
@@ -74,7 +76,7 @@ def asgi_server(*, static: bool = False, threads: int = 2) -> Iterator[Server]:
         server.should_exit = True
         thread.join(10)
         sock.close()
-        _close_connections(handler, threads)
+        _close_connections(handler)
 
 
 @dataclass

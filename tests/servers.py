@@ -1,6 +1,6 @@
 """``cercle serve`` processes started by tests, on the test database, on loopback.
 
-A real server (uvicorn, as in production) in its own process: for what crosses
+A real server (cercle serve: granian, as in production) in its own process: for what crosses
 processes (Redis pub/sub) and for tools that drive the API over HTTP
 (schemathesis).  The caller's test must use ``transactional_db`` so that the
 server sees what the test wrote.

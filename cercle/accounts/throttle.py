@@ -11,7 +11,7 @@ clears every count of the account (``forget_account``).
 
 The client address is ``REMOTE_ADDR``, which the server sets: ``cercle serve``
 replaces it with the ``X-Forwarded-For`` client only for requests that come
-from an address in ``CERCLE_TRUSTED_PROXIES`` (see ``cercle.core.proxies``).
+from an address in ``CERCLE_TRUSTED_PROXIES`` (see ``cercle serve``).
 Counters live in the cache (in process in embedded mode, Redis in scaled mode,
 shared by every web process).  Failures and refusals are logged on
 ``cercle.security`` for the administrators.

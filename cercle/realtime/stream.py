@@ -1,9 +1,9 @@
 """The live stream: Server-Sent Events at ``/events/``, served natively async.
 
-``CercleASGIHandler`` routes this one path here before its synchronous
+``cercle.asgi`` routes this one path here before Django's synchronous
 chain: an open stream waits on the event loop and holds no request thread.
-Only the short database reads (who is this, what is new) hop to the
-handler's thread pool, one at a time per stream.
+Only the short database reads (who is this, what is new) hop to a small
+pool of their own, one at a time per stream.
 
 What a client receives:
 

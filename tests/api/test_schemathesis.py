@@ -112,7 +112,7 @@ def test_schemathesis_finds_no_failure_in_the_api(
     token = accounts.api_token_create(user=world.author, name="schemathesis").secret
     _config(tmp_path / "schemathesis.toml", _dictionaries(world))
 
-    # A production server (uvicorn) in its own process.  Rate limits are tested
+    # A production server (cercle serve, granian) in its own process.  Rate limits are tested
     # on their own (tests/api/test_contract.py); here they would only turn the
     # run into a stream of 429s.
     off = {"CERCLE_API_RATE_PERSON": "off", "CERCLE_API_RATE_ADDRESS": "off"}

@@ -1,4 +1,4 @@
-"""The production path: `cercle serve` (uvicorn + WhiteNoise) on a real port."""
+"""The production path: `cercle serve` (granian + WhiteNoise) on a real port."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +26,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
     with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
-        # Header names are case-insensitive (uvicorn with httptools sends them lowercase).
+        # Header names are case-insensitive (servers may send them lowercase).
         headers = {name.lower(): value for name, value in response.headers.items()}
         return response.status, headers, response.read()
 
@@ -71,23 +72,39 @@ def test_cercle_serve_answers_with_static_files(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
-def test_asgi_runs_the_synchronous_chain_in_one_hop() -> None:
-    """Each sync middleware hook adapted on its own would cost a thread hop."""
-    from asgiref.sync import SyncToAsync
+def test_requests_run_on_kept_threads_of_the_wsgi_handler() -> None:
+    """Pages go through Django's WSGI handler on a fixed pool: each thread keeps its connection.
 
-    from cercle.asgi import application
+    Django's ``ASGIHandler`` would run each request in a new thread, and its
+    database connection (thread-local) would die with the request.
+    """
+    from django.core.signals import request_started
 
-    assert isinstance(application._middleware_chain, SyncToAsync)
+    from cercle.asgi import Application
+
+    app = Application(threads=1)
+    seen: list[tuple[int, str]] = []
+
+    def started(sender: Any, environ: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        seen.append((threading.get_ident(), threading.current_thread().name))
+
+    request_started.connect(started)
+    try:
+        for _ in range(3):
+            assert _call(app, "/healthz")[0] == 200
+    finally:
+        request_started.disconnect(started)
+    assert len(seen) == 3
+    assert len(set(seen)) == 1, "one kept thread served the three requests"
+    assert seen[0][1].startswith("WSGI"), seen  # a2wsgi's pool, not the event loop's thread
 
 
-def test_asgi_application_serves_pages() -> None:
-    """In-process, without a database: ``cercle serve`` is tested above on a real port."""
+def _call(application: Any, path: str) -> tuple[int, bytes]:
+    """One GET through the ASGI application, in-process."""
     from asgiref.sync import async_to_sync
     from asgiref.testing import ApplicationCommunicator
 
-    from cercle.asgi import application
-
-    async def call(path: str) -> tuple[int, bytes]:
+    async def call() -> tuple[int, bytes]:
         scope = {
             "type": "http",
             "asgi": {"version": "3.0"},
@@ -113,19 +130,23 @@ def test_asgi_application_serves_pages() -> None:
                 break
         return start["status"], body
 
-    def run(path: str) -> tuple[int, bytes]:
-        # In a thread of its own: the browser tests' session keeps an event loop
-        # in the main thread, where async_to_sync refuses to run.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(async_to_sync(call), path).result()
+    # In a thread of its own: the browser tests' session keeps an event loop
+    # in the main thread, where async_to_sync refuses to run.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(async_to_sync(call)).result()
 
-    assert run("/")[0] == 302  # sign-in required
-    status, body = run("/login/")
+
+def test_asgi_application_serves_pages() -> None:
+    """In-process, without a database: ``cercle serve`` is tested above on a real port."""
+    from cercle.asgi import application
+
+    assert _call(application, "/")[0] == 302  # sign-in required
+    status, body = _call(application, "/login/")
     assert status == 200 and b'name="password"' in body
 
 
 def _web_children(pid: int) -> set[int]:
-    """The supervisor's web processes (not multiprocessing's resource tracker)."""
+    """The server's web processes (not multiprocessing's resource tracker)."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     found = set()
     for child in children:
@@ -138,7 +159,7 @@ def _web_children(pid: int) -> set[int]:
     return found
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="SO_REUSEPORT supervisor: Linux only")
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_cercle_serve_workers_share_the_port_and_are_restarted(tmp_path: Path) -> None:
     env = {
         **os.environ,

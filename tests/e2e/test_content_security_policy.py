@@ -37,7 +37,7 @@ def company(db: Any) -> None:
 
 @pytest.fixture
 def new_page(browser: Any, transactional_db: Any) -> Iterator[Any]:
-    """Served by uvicorn (``cercle.asgi``), as in production: the live stream included."""
+    """Served by an ASGI server (``cercle.asgi``), as in production: the live stream included."""
     with asgi_server(static=True, threads=3) as running, pages_on(browser, running.url) as make:
         yield make
 

@@ -1,6 +1,6 @@
 """Alexandra posts; Thomas's open feed shows it and his bell counts it, live, without reload.
 
-Served by uvicorn (``cercle.asgi``), not ``live_server``: the live stream
+Served by an ASGI server (``cercle.asgi``), not ``live_server``: the live stream
 exists only under ASGI.
 """
 

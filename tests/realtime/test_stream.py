@@ -1,4 +1,4 @@
-"""The live stream through a real uvicorn server: who gets what, and nothing lost on reconnect."""
+"""The live stream through a real ASGI server: who gets what, and nothing lost on reconnect."""
 
 from __future__ import annotations
 

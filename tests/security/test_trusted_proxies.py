@@ -1,6 +1,6 @@
 """Finding M2: ``X-Forwarded-For`` was always believed by ``cercle serve``.
 
-Run against the real server (uvicorn) on loopback: without
+Run against the real server (cercle serve) on loopback: without
 ``CERCLE_TRUSTED_PROXIES`` a rotating forged header does not escape the sign-in
 throttle; with the sender listed as a trusted proxy, the forwarded client
 address is the one counted.
