@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-dev lint typecheck messages lock check clean bench bench-quick
+.PHONY: run run-scaled chaos test install install-dev lint typecheck messages lock check clean bench bench-quick
 
 $(BIN)/python:
 	@python=$$(scripts/find-python) || exit 1; \
@@ -33,6 +33,10 @@ run: install
 	$(BIN)/cercle reindex --if-empty --quiet
 	$(BIN)/cercle serve --port $(PORT)
 
+## Scaled mode on this machine: PostgreSQL, Redis, S3 (moto), two web servers, a worker
+run-scaled: install-dev
+	$(BIN)/python scaled/run.py --port $(PORT)
+
 ## Run the whole test suite (browser tests included when Chromium is installed)
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -43,7 +47,7 @@ lint: install-dev
 	$(BIN)/lint-imports
 
 typecheck: install-dev
-	$(BIN)/mypy cercle
+	$(BIN)/mypy cercle scaled
 
 ## Production checks: no missing migration, deploy checklist clean
 check: install-dev
