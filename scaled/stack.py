@@ -180,7 +180,7 @@ class Stack:
     def spawn(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
         self.directory.mkdir(parents=True, exist_ok=True)
         with self.log(name).open("ab") as log:
-            process = subprocess.Popen(  # noqa: S603 - our own commands
+            process = subprocess.Popen(
                 command, env=self.env(), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
             )
         self.processes[name] = process
@@ -188,7 +188,7 @@ class Stack:
 
     def cercle(self, *args: str) -> None:
         """Run a ``cercle`` command to its end (migrate, demo...)."""
-        subprocess.run([CERCLE, *args], env=self.env(), check=True, cwd=ROOT)  # noqa: S603
+        subprocess.run([CERCLE, *args], env=self.env(), check=True, cwd=ROOT)
 
     # --- the parts -------------------------------------------------------------------------
 
@@ -210,7 +210,9 @@ class Stack:
             aws_access_key_id=KEYS["CERCLE_S3_ACCESS_KEY"],
             aws_secret_access_key=KEYS["CERCLE_S3_SECRET_KEY"],
         )
-        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        client.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
 
     def prepare(self, *, demo: bool) -> None:
         """Migrate, and load the demo company if asked; the static files once for all."""
