@@ -367,6 +367,9 @@ if os.environ.get("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cercle <cercle@localhost>")
+# How long a task's claim on an e-mail lasts (seconds): longer than one SMTP exchange, shorter
+# than the task lease (CERCLE_TASK_LEASE), so that a dead worker's e-mails go out once, later.
+CERCLE_EMAIL_CLAIM = float(os.environ.get("CERCLE_EMAIL_CLAIM", "60"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the links in e-mails lead (no request to build them from in a worker).
 # Digests leave at this hour (TIME_ZONE): daily, or on Mondays for the weekly one.

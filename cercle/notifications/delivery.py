@@ -5,8 +5,20 @@ may run twice (a worker died after sending, before saying so) and are
 retried when they fail (the SMTP server refused or was down).  So each task
 claims its own work first, by compare-and-set on a lease
 (``Notification.email_claimed_until``, ``MailSettings.digest_claimed_until``):
-a second run of the same task finds the work claimed or done and sends
-nothing.  A failure releases the claim and raises, and the task is retried.
+a second run of the same task finds the work done and sends nothing, or
+finds it claimed and raises ``Claimed``, so that it is tried again later:
+by then the claim has either become "done" or expired (its worker died
+mid-send), and the e-mail leaves once.  A failure releases the claim and
+raises, and the task is retried.  A claim lasts ``CLAIM`` (a minute by
+default, ``CERCLE_EMAIL_CLAIM`` seconds), far longer than one SMTP exchange
+(10 s timeouts) and shorter than the task lease (5 minutes), so that a task
+reclaimed from a dead worker finds the claim expired.
+
+Each e-mail's ``Message-ID`` is derived from what it carries (the
+notification, or the person and the digest's moment): the idempotency key
+of the receiving side.  If a worker dies in the instant between the SMTP
+server's "accepted" and the claim's "done", the copy sent again has the same
+``Message-ID``, which mail clients show once.
 
 What is sent is decided when it is sent, not when it was written: a
 notification the recipient may no longer see (removed from the community,
@@ -44,7 +56,7 @@ from cercle.notifications.models import (
     Notification,
 )
 
-CLAIM = timedelta(minutes=10)  # longer than any SMTP exchange; a dead worker's claim expires
+CLAIM = timedelta(seconds=settings.CERCLE_EMAIL_CLAIM)
 DIGEST_MAX_ITEMS = 50
 UNSUBSCRIBE_SALT = "cercle.notifications.unsubscribe"
 ALL = "all"  # every e-mail
@@ -146,10 +158,29 @@ class _Mail(EmailMultiAlternatives):
         return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
 
 
+class Claimed(Exception):  # noqa: N818 - a state, not an error
+    """Another run holds the claim on this e-mail: try again after it ends or expires."""
+
+
+def message_id(key: str) -> str:
+    """The ``Message-ID`` of the e-mail identified by ``key``: the same for each resend."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">").strip() or "cercle"
+    return f"<cercle.{key}@{domain}>"
+
+
 def _message(
-    user: User, *, subject: str, template: str, scope: str, context: dict[str, Any]
+    user: User,
+    *,
+    subject: str,
+    template: str,
+    scope: str,
+    context: dict[str, Any],
+    key: str,
 ) -> _Mail:
-    """A multipart (text + HTML) message to ``user``, with its unsubscribe link and header."""
+    """A multipart (text + HTML) message to ``user``, with its unsubscribe link and header.
+
+    ``key`` names what the message carries, for its ``Message-ID``.
+    """
     unsubscribe_url = _absolute(
         reverse("notifications:unsubscribe", args=[unsubscribe_token(user, scope)])
     )
@@ -169,6 +200,7 @@ def _message(
         body=render_to_string(f"notifications/email/{template}.txt", context),
         to=[user.email],
         headers={
+            "Message-ID": message_id(key),
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058
             "Auto-Submitted": "auto-generated",
@@ -223,7 +255,13 @@ def send_notification_email(notification_id: int) -> str:
         == 1
     )
     if not claimed:
-        return "already sent or being sent"
+        state = Notification.objects.filter(pk=notification_id).values("emailed_at", "email")
+        found_state = state.first()
+        if found_state is None or found_state["emailed_at"] is not None:
+            return "already sent"
+        if found_state["email"] != EmailChoice.IMMEDIATE:
+            return "not to be e-mailed"
+        raise Claimed(f"notification {notification_id}")
     try:
         notification = Notification.objects.select_related("recipient").get(pk=notification_id)
         user = notification.recipient
@@ -247,6 +285,7 @@ def send_notification_email(notification_id: int) -> str:
                 template="notification",
                 scope=found.event,
                 context={"line": line, "kind": Event(found.event).label},
+                key=f"notification.{notification_id}",
             )
             message.send()
     except BaseException:
@@ -323,7 +362,10 @@ def send_digest(user_id: int, now: str | None = None) -> str:
     if not MailSettings.objects.filter(
         claimable, pk=user_id, digest_sent_at=mail.digest_sent_at
     ).update(digest_claimed_until=timezone.now() + CLAIM):
-        return "already sent or being sent"
+        current = MailSettings.objects.filter(pk=user_id).values_list("digest_sent_at", flat=True)
+        if current.first() != mail.digest_sent_at:
+            return "already sent"
+        raise Claimed(f"digest of {user_id}")
     try:
         user = User.objects.get(pk=user_id)
         lines = list(
@@ -355,6 +397,7 @@ def send_digest(user_id: int, now: str | None = None) -> str:
                 template="digest",
                 scope=DIGEST,
                 context={"lines": [_line(n) for n in lines], "count": count, "weekly": weekly},
+                key=f"digest.{user_id}.{int(moment.timestamp())}",
             )
             message.send()
     except BaseException:

@@ -104,7 +104,7 @@ def test_a_delivery_run_twice_sends_one_email(smtp, user, other) -> None:
     notification = Notification.objects.get(recipient=user)
     pk = notification.pk
     assert delivery.send_notification_emails.call([pk]) == {str(pk): "sent"}
-    assert delivery.send_notification_emails.call([pk]) == {str(pk): "already sent or being sent"}
+    assert delivery.send_notification_emails.call([pk]) == {str(pk): "already sent"}
     assert deliver() == 1  # the queued task finds the work done
     assert len(smtp.mailbox.messages) == 1
 
@@ -238,6 +238,49 @@ def test_the_digest_tells_each_thing_once_over_several_days(smtp, user, other) -
     assert "Et le devis ?" in body(week, "plain")
     assert "cette semaine" in week["Subject"] or "cette semaine" in body(week, "plain")
     assert len([m for m in smtp.mailbox.messages if m["To"] == user.email]) == 3
+
+
+def test_an_email_claimed_by_a_run_still_going_is_retried_not_dropped(smtp, user, other) -> None:
+    """A second run meeting a live claim raises, so the task is tried again later."""
+    posts.post_create(author=other, body=f"@{user.handle} ?")
+    pk = Notification.objects.get(recipient=user).pk
+    Notification.objects.filter(pk=pk).update(
+        email_claimed_until=timezone.now() + timedelta(minutes=1)  # a worker is sending it
+    )
+    with pytest.raises(delivery.Claimed):
+        delivery.send_notification_email(pk)
+    assert smtp.mailbox.messages == []
+    # That worker died: its claim expires, and the retry sends the e-mail, once.
+    Notification.objects.filter(pk=pk).update(email_claimed_until=timezone.now())
+    assert delivery.send_notification_email(pk) == "sent"
+    assert delivery.send_notification_email(pk) == "already sent"
+    assert len(smtp.mailbox.messages) == 1
+
+
+def test_the_message_id_is_the_same_when_an_email_is_sent_again(smtp, user, other) -> None:
+    """The receiving side's idempotency key: a resent copy is the same message."""
+    posts.post_create(author=other, body=f"@{user.handle} ?")
+    pk = Notification.objects.get(recipient=user).pk
+    assert delivery.send_notification_email(pk) == "sent"
+    Notification.objects.filter(pk=pk).update(emailed_at=None)  # as if "done" was never written
+    assert delivery.send_notification_email(pk) == "sent"
+    first, second = smtp.mailbox.messages
+    assert first["Message-ID"] == second["Message-ID"] == f"<cercle.notification.{pk}@localhost>"
+
+
+def test_a_digest_claimed_by_a_run_still_going_is_retried(smtp, user, other) -> None:
+    mine = posts.post_create(author=user, body="Salon Rail+ : qui vient ?")
+    posts.comment_create(author=other, post=mine, body="Moi")
+    now = (timezone.now() + timedelta(minutes=1)).isoformat()
+    MailSettings.objects.update_or_create(
+        user=user, defaults={"digest_claimed_until": timezone.now() + timedelta(minutes=1)}
+    )
+    with pytest.raises(delivery.Claimed):
+        delivery.send_digest.call(user.pk, now)
+    MailSettings.objects.filter(user=user).update(digest_claimed_until=None)
+    assert delivery.send_digest.call(user.pk, now) == "sent 1"
+    [message] = smtp.mailbox.messages
+    assert message["Message-ID"].startswith(f"<cercle.digest.{user.pk}.")
 
 
 def test_a_digest_run_twice_sends_once(smtp, user, other) -> None:
@@ -402,6 +445,6 @@ def test_one_task_per_event_and_a_retry_sends_only_the_rest(smtp, user, other) -
     assert sorted(m["To"] for m in smtp.mailbox.messages) == sorted([user.email, franck.email])
     task.refresh_from_db()
     assert task.return_value == {
-        str(first.pk): "already sent or being sent",
+        str(first.pk): "already sent",
         str(Notification.objects.get(recipient=franck).pk): "sent",
     }
