@@ -209,6 +209,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # planner cannot see that LIMIT stops the index walk after a page), which
     # crossed jit_above_cost and spent ~60 ms compiling a 2 ms query.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A database that does not answer (a restart, an unreachable host) costs a request
+    # 3 s at most, then a clean 503 (cercle.core.views.server_error), never a hang.
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = int(
+        os.environ.get("CERCLE_DB_CONNECT_TIMEOUT", "3")
+    )
     # Server-side binding lets psycopg prepare a statement once it has run a few
     # times on a connection, so PostgreSQL stops re-planning the same feed and
     # card queries (planning was most of their time: 2-3 ms each).  Behind a
