@@ -3,6 +3,12 @@
 Each check is bounded in time (a dependency that hangs must not hang the
 probe: the load balancer's own timeout is typically 5 s) and reports how long
 it took.  Only what is configured is checked: Redis only in scaled mode.
+
+Redis is checked but not *required*: while it is away, Cercle reads, posts
+and searches on (its cache answers "nothing cached", live updates fall back
+to polling), so a process is still ready, only "degraded".  Taking every
+process out of the load balancer because Redis blinked would turn a small
+fault into an outage.
 """
 
 from __future__ import annotations
@@ -26,17 +32,17 @@ class Check:
     ok: bool
     ms: float
     error: str = ""  # the exception's class: what failed, without secrets from its message
+    required: bool = True  # False: the process serves without it (degraded)
 
 
-def _timed(name: str, probe: Callable[[], None]) -> Check:
+def _timed(name: str, probe: Callable[[], None], *, required: bool = True) -> Check:
     start = time.perf_counter()
     try:
         probe()
-    except Exception as exc:  # any failure means "not ready"; its kind is reported
-        return Check(
-            name, False, round((time.perf_counter() - start) * 1000, 1), type(exc).__name__
-        )
-    return Check(name, True, round((time.perf_counter() - start) * 1000, 1))
+    except Exception as exc:  # any failure is reported, with its kind
+        ms = round((time.perf_counter() - start) * 1000, 1)
+        return Check(name, False, ms, type(exc).__name__, required)
+    return Check(name, True, round((time.perf_counter() - start) * 1000, 1), required=required)
 
 
 def _database() -> None:
@@ -72,5 +78,5 @@ def checks() -> list[Check]:
     """Every dependency of this deployment, checked now."""
     found = [_timed("database", _database), _timed("storage", _storage)]
     if settings.REDIS_URL:
-        found.append(_timed("redis", _redis))
+        found.append(_timed("redis", _redis, required=False))
     return found
