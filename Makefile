@@ -37,6 +37,10 @@ run: install
 run-scaled: install-dev
 	$(BIN)/python scaled/run.py --port $(PORT)
 
+## The fault proofs on the scaled mode: kill -9, a worker killed, PostgreSQL and Redis stopped
+chaos: install-dev
+	$(BIN)/python scaled/chaos.py
+
 ## Run the whole test suite (browser tests included when Chromium is installed)
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -78,7 +78,10 @@ class PrivatePostgres:
         command = [str(self.binaries() / args[0]), *args[1:]]
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root: as the postgres user
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, check=True, capture_output=True)
+        done = subprocess.run(command, check=False, capture_output=True)
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed: {done.stderr.decode()[-2000:]}")
+        return done
 
     @property
     def url(self) -> str:
@@ -97,7 +100,10 @@ class PrivatePostgres:
 
     def start(self) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory}"
-        self.pg("pg_ctl", "-D", str(self.directory / "data"), "-o", options, "-w", "start")
+        log = str(self.directory / "postgresql.log")  # not our pipes: run() would wait on them
+        self.pg(
+            "pg_ctl", "-D", str(self.directory / "data"), "-o", options, "-l", log, "-w", "start"
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self.pg("pg_ctl", "-D", str(self.directory / "data"), "-m", mode, "-w", "stop")
