@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run run-scaled chaos test install install-dev lint typecheck messages lock check clean bench bench-quick
+.PHONY: run run-scaled chaos load-scaled test install install-dev lint typecheck messages lock check clean bench bench-quick
 
 $(BIN)/python:
 	@python=$$(scripts/find-python) || exit 1; \
@@ -40,6 +40,10 @@ run-scaled: install-dev
 ## The fault proofs on the scaled mode: kill -9, a worker killed, PostgreSQL and Redis stopped
 chaos: install-dev
 	$(BIN)/python scaled/chaos.py
+
+## The load test on the scaled mode: locust, 50 simulated employees for 5 minutes
+load-scaled: install-dev
+	$(BIN)/python scaled/load.py
 
 ## Run the whole test suite (browser tests included when Chromium is installed)
 test: install-dev
