@@ -41,6 +41,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cercle.settings")
 # How long a stopping process waits for the requests still running (the server
 # kills it 30 s after the stop: cercle.core.management.commands.serve).
 DRAIN_TIMEOUT = 25.0
+# Chunks of a response waiting for its client: more than a 25 MB attachment has.
+SEND_QUEUE = 128
 
 
 def default_threads() -> int:
@@ -74,7 +76,10 @@ class Application:
         self.stream = stream
         self.threads = threads or int(os.environ.get("CERCLE_THREADS", "0")) or default_threads()
         handler: Any = get_wsgi_application()  # a WSGI callable (the stubs type its response)
-        self.django = WSGIMiddleware(handler, workers=self.threads)
+        # A response's chunks all go to the loop at once (downloads are sent in
+        # 256 KB chunks, cercle.core.http.download): a slow client is the loop's
+        # business and never holds one of the few request threads.
+        self.django = WSGIMiddleware(handler, workers=self.threads, send_queue_size=SEND_QUEUE)
         # The stream's short reads (who is this, what is new): never behind a slow page.
         self.stream_executor = ThreadPoolExecutor(
             max_workers=self.STREAM_THREADS, thread_name_prefix="cercle-stream"

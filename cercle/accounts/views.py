@@ -27,7 +27,7 @@ from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.accounts import selectors, services
 from cercle.accounts.forms import ApiTokenForm, ProfileForm
 from cercle.accounts.models import ApiToken
-from cercle.core.http import viewer_of
+from cercle.core.http import download, viewer_of
 from cercle.follows import selectors as follow_selectors
 from cercle.posts import selectors as post_selectors
 from cercle.posts.views import composer_context, stream_url
@@ -221,7 +221,7 @@ def protected_media(request: HttpRequest, path: str) -> HttpResponseBase:
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(response)
 
 
 @require_POST

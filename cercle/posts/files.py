@@ -6,6 +6,7 @@ import logging
 
 from django.http import FileResponse, Http404
 
+from cercle.core.http import download
 from cercle.posts.models import Attachment
 
 log = logging.getLogger(__name__)
@@ -47,4 +48,4 @@ def attachment_response(attachment: Attachment, *, thumbnail: bool) -> FileRespo
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return download(response)
