@@ -51,7 +51,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scaled.stack import (
-    CERCLE,
     PrivatePostgres,
     PrivateRedis,
     Stack,
@@ -159,20 +158,15 @@ from cercle.accounts.services import api_token_create
 from cercle.posts import services as posts
 people = list(User.objects.filter(is_active=True).order_by("pk")[:12])
 first = posts.post_create(author=people[0], body="Le fil de la journée chaos")
-print("CHAOS" + json.dumps({
+print("RESULT" + json.dumps({
     "tokens": [api_token_create(user=p, name="chaos").secret for p in people],
     "handles": [p.handle for p in people],
     "emails": [p.email for p in people],
     "post": first.pk,
 }))
 """
-    import subprocess
-
-    output = subprocess.run(
-        [CERCLE, "shell", "-c", code], env=stack.env(), check=True, capture_output=True, text=True
-    ).stdout
-    line = next(x for x in output.splitlines() if x.startswith("CHAOS"))
-    return dict(json.loads(line.removeprefix("CHAOS")))
+    found: dict[str, Any] = stack.shell(code)
+    return found
 
 
 # --- 1. kill -9 in a burst -----------------------------------------------------------------
@@ -237,18 +231,7 @@ def burst(stack: Stack, data: dict[str, Any], pg: PrivatePostgres) -> None:
     for thread in threads:
         thread.join(90)
 
-    import psycopg
-
-    tokens = [w.client_token for w in writes]
-    with psycopg.connect(pg.url.replace("postgres://", "postgresql://")) as connection:
-        rows = Counter[str]()
-        for table in ("posts_post", "posts_comment"):
-            for client_token, count in connection.execute(
-                f"SELECT client_token, count(*) FROM {table} "  # noqa: S608 - our table names
-                "WHERE client_token = ANY(%s) GROUP BY client_token",
-                [tokens],
-            ):
-                rows[client_token] += count
+    rows = stack.rows_by_client_token([w.client_token for w in writes])
     acked = [w for w in writes if w.acked]
     lost = [w for w in acked if rows[w.client_token] == 0]
     twice = [t for t, count in rows.items() if count > 1]

@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scaled.stack import BIN, CERCLE, ROOT, PrivateRedis, Stack, free_port
+from scaled.stack import BIN, ROOT, PrivateRedis, Stack, free_port
 
 RESULTS = ROOT / "bench" / "results"
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -42,33 +42,10 @@ from cercle.accounts.models import User
 from cercle.accounts.services import api_token_create
 people = User.objects.filter(is_active=True).order_by("pk")[:{count}]
 tokens = [{{"token": api_token_create(user=p, name="load").secret}} for p in people]
-print("LOAD" + json.dumps(tokens))
+print("RESULT" + json.dumps(tokens))
 """
-    output = subprocess.run(
-        [CERCLE, "shell", "-c", code], env=stack.env(), check=True, capture_output=True, text=True
-    ).stdout
-    line = next(x for x in output.splitlines() if x.startswith("LOAD"))
-    found: list[dict[str, str]] = json.loads(line.removeprefix("LOAD"))
+    found: list[dict[str, str]] = stack.shell(code)
     return found
-
-
-def count_writes(acked: list[dict[str, str]]) -> tuple[int, int]:
-    """(lost, twice) among the acknowledged writes, counted in the database."""
-    import psycopg
-
-    tokens = [a["client_token"] for a in acked]
-    rows = Counter[str]()
-    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DATABASE}") as connection:
-        for table in ("posts_post", "posts_comment"):
-            for client_token, count in connection.execute(
-                f"SELECT client_token, count(*) FROM {table} "  # noqa: S608 - our table names
-                "WHERE client_token = ANY(%s) GROUP BY client_token",
-                [tokens],
-            ):
-                rows[client_token] += count
-    lost = sum(1 for t in tokens if rows[t] == 0)
-    twice = sum(1 for count in rows.values() if count > 1)
-    return lost, twice
 
 
 def read_stats(prefix: Path) -> list[dict[str, Any]]:
@@ -171,7 +148,9 @@ def main() -> None:
             elapsed = time.monotonic() - started
             rows = read_stats(prefix)
             acked = json.loads((root / "acked.json").read_text())
-            lost, twice = count_writes(acked)
+            counted = stack.rows_by_client_token([a["client_token"] for a in acked])
+            lost = sum(1 for a in acked if counted[a["client_token"]] == 0)
+            twice = sum(1 for count in counted.values() if count > 1)
         except Exception:
             for log in sorted(stack.directory.glob("*.log")):
                 print(f"--- {log.name} (end)\n{log.read_text()[-3000:]}")

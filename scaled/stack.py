@@ -15,6 +15,7 @@ Everything listens on 127.0.0.1 only.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,6 +197,35 @@ class Stack:
     def cercle(self, *args: str) -> None:
         """Run a ``cercle`` command to its end (migrate, demo...)."""
         subprocess.run([CERCLE, *args], env=self.env(), check=True, cwd=ROOT)
+
+    def shell(self, code: str) -> Any:
+        """Run ``code`` in ``cercle shell``; what it printed after ``RESULT`` (JSON), decoded."""
+        output = subprocess.run(
+            [CERCLE, "shell", "-c", code],
+            env=self.env(),
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout
+        line = next(x for x in output.splitlines() if x.startswith("RESULT"))
+        return json.loads(line.removeprefix("RESULT"))
+
+    def rows_by_client_token(self, tokens: list[str]) -> Counter[str]:
+        """How many posts and comments the database holds for each of these client tokens."""
+        import psycopg
+
+        rows = Counter[str]()
+        url = self.database_url.replace("postgres://", "postgresql://", 1)
+        with psycopg.connect(url) as connection:
+            for table in ("posts_post", "posts_comment"):
+                for client_token, count in connection.execute(
+                    f"SELECT client_token, count(*) FROM {table} "  # noqa: S608 - our tables
+                    "WHERE client_token = ANY(%s) GROUP BY client_token",
+                    [tokens],
+                ):
+                    rows[client_token] += count
+        return rows
 
     # --- the parts -------------------------------------------------------------------------
 

@@ -29,6 +29,18 @@ __all__ = ["Message", "broker"]
 CHANNEL = "cercle:events"
 
 
+def channel_for(url: str) -> str:
+    """The channel of the deployment using Redis at ``url``: one per database number.
+
+    Redis keeps keys apart by database number but not pub/sub channels, which
+    are server-wide: two Cercle deployments (or test runs) given databases 1
+    and 2 of one Redis must not hear each other's events.
+    """
+    from redis.connection import parse_url
+
+    return f"{CHANNEL}:{parse_url(url).get('db', 0)}"
+
+
 class Broker(Protocol):
     def publish(self, message: Message) -> None: ...
 
@@ -51,10 +63,10 @@ class LocalBroker:
 
 
 class RedisBroker:
-    def __init__(self, url: str, channel: str = CHANNEL, name: str = "cercle-realtime") -> None:
+    def __init__(self, url: str, channel: str = "", name: str = "cercle-realtime") -> None:
         import redis
 
-        self.url, self.channel, self.name = url, channel, name
+        self.url, self.channel, self.name = url, channel or channel_for(url), name
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._listener: asyncio.Task[None] | None = None
         self.subscribed = asyncio.Event()

@@ -167,6 +167,35 @@ def test_redis_carries_events_between_brokers() -> None:
     run(scenario)
 
 
+def test_deployments_on_other_redis_databases_do_not_hear_each_other() -> None:
+    """Pub/sub channels are server-wide in Redis: the channel carries the database number."""
+    url = redis_or_skip()
+    base = url.rsplit("/", 1)[0]
+    assert brokers.channel_for(f"{base}/1") != brokers.channel_for(f"{base}/2")
+    assert brokers.channel_for(f"{base}/1") == brokers.channel_for(
+        f"{base}/1?health_check_interval=5"
+    )
+
+    async def scenario() -> None:
+        listening = brokers.RedisBroker(f"{base}/1")
+        hub.bind(None)
+        inbox = hub.open(98)
+        listening.start()
+        await asyncio.wait_for(listening.subscribed.wait(), 5)
+        elsewhere, same = brokers.RedisBroker(f"{base}/2"), brokers.RedisBroker(f"{base}/1")
+        try:
+            await asyncio.to_thread(elsewhere.publish, {"kind": "notifications", "users": [98]})
+            assert await inbox.wait(0.5) == set()  # nothing: another deployment's event
+            await asyncio.to_thread(same.publish, {"kind": "notifications", "users": [98]})
+            assert await inbox.wait(1) == {NOTIFICATIONS}
+        finally:
+            hub.close(inbox)
+            assert listening._listener is not None
+            listening._listener.cancel()
+
+    run(scenario)
+
+
 def test_after_losing_redis_every_stream_looks_again() -> None:
     """Events published while the subscription was down are not lost: all streams re-read."""
     import redis
