@@ -38,7 +38,7 @@ def channel_for(url: str) -> str:
     """
     from redis.connection import parse_url
 
-    return f"{CHANNEL}:{parse_url(url).get('db', 0)}"
+    return f"{CHANNEL}:{parse_url(url).get('db', 0)}"  # type: ignore[no-untyped-call]
 
 
 class Broker(Protocol):
