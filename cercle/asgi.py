@@ -35,6 +35,7 @@ from typing import Any
 
 import django
 from a2wsgi import WSGIMiddleware
+from django.core.exceptions import BadRequest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cercle.settings")
 
@@ -43,6 +44,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cercle.settings")
 DRAIN_TIMEOUT = 25.0
 # Chunks of a response waiting for its client: more than a 25 MB attachment has.
 SEND_QUEUE = 128
+# Once the process stops, how long a request's body still on its way is waited for.
+BODY_GRACE = 2.0
+
+
+class UnreadableBodyError(BadRequest):
+    """The request's body will not arrive: Django answers 400, and nothing is done."""
 
 
 def default_threads() -> int:
@@ -67,6 +74,8 @@ class Application:
     """The ASGI application: the live stream natively, the rest through Django's WSGI handler."""
 
     STREAM_THREADS = 2
+    _stopping: asyncio.Event | None = None
+    _stopped_at = 0.0
 
     def __init__(self, threads: int | None = None) -> None:
         from django.core.wsgi import get_wsgi_application
@@ -91,11 +100,55 @@ class Application:
         elif scope["type"] == "lifespan":
             await self.lifespan(receive, send)
         else:
+            await self.django(scope, partial(self.receive, receive), send)
 
-            async def read() -> Any:  # a2wsgi needs a coroutine; some servers give a future
-                return await receive()
+    async def receive(self, receive: Any) -> Any:
+        """The server's ``receive``, for Django's WSGI handler: a body, or an error.
 
-            await self.django(scope, read, send)
+        When the client leaves before its request's body has all arrived, the
+        server says ``http.disconnect``; taken for the end of the body, the
+        bytes received would make a shorter, valid form, and Django would act
+        on a request nobody sent (a truncated post published).  It is an error
+        instead: Django answers 400 Bad Request, to nobody, and does nothing.
+        Once the process stops, a body still missing ``BODY_GRACE`` seconds
+        after the stop is given up too: granian no longer delivers it, and the
+        thread would wait for ever.  (A coroutine, as a2wsgi needs: granian's
+        ``receive`` gives a future.)
+        """
+        receiving = asyncio.ensure_future(receive())
+        if not receiving.done():
+            stopping = self.stopping()
+            waiting = asyncio.ensure_future(stopping.wait())
+            try:
+                await asyncio.wait({receiving, waiting}, return_when=asyncio.FIRST_COMPLETED)
+                if not receiving.done():  # stopping: what is left of the grace, for everyone
+                    loop = asyncio.get_running_loop()
+                    left = self._stopped_at + BODY_GRACE - loop.time()
+                    await asyncio.wait({receiving}, timeout=max(0.0, left))
+            finally:
+                waiting.cancel()
+        if not receiving.done():
+            receiving.cancel()
+            raise UnreadableBodyError("the server stopped before the request's body arrived")
+        message = receiving.result()
+        if message["type"] == "http.disconnect":
+            raise UnreadableBodyError("the client left before its request's body arrived")
+        return message
+
+    def stopping(self) -> asyncio.Event:
+        """Set when this process begins to stop (created on the running loop)."""
+        if self._stopping is None:
+            self._stopping = asyncio.Event()
+        return self._stopping
+
+    def stop(self) -> None:
+        """This process begins to stop: the live streams end, and bodies have a grace."""
+        from cercle.realtime.hub import hub
+
+        hub.close_all()
+        if not self.stopping().is_set():
+            self._stopped_at = asyncio.get_running_loop().time()
+            self.stopping().set()
 
     async def lifespan(self, receive: Any, send: Any) -> None:
         """At startup, arrange for the open live streams to end as soon as the process stops.
@@ -113,9 +166,7 @@ class Application:
                 self.end_streams_on_stop(asyncio.get_running_loop())
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                from cercle.realtime.hub import hub
-
-                hub.close_all()
+                self.stop()
                 await self.drain()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
@@ -134,23 +185,20 @@ class Application:
             await asyncio.wait_for(finished, timeout)
         self.stream_executor.shutdown(wait=False)
 
-    @staticmethod
-    def end_streams_on_stop(loop: asyncio.AbstractEventLoop) -> None:
+    def end_streams_on_stop(self, loop: asyncio.AbstractEventLoop) -> None:
         """On SIGTERM or SIGINT, end the live streams, then let the server's own handling run.
 
         The server's handler stays in place: an event loop's signal handlers
         are dispatched through the loop's wake-up file descriptor, which the
         signal still reaches whatever Python-level handler is set here.
         """
-        from cercle.realtime.hub import hub
-
         if threading.current_thread() is not threading.main_thread():
             return  # a server run in a thread (tests): signals are not its own
         for number in (signal.SIGTERM, signal.SIGINT):
             previous = signal.getsignal(number)
 
             def stop(signum: int, frame: Any, previous: Any = previous) -> None:
-                loop.call_soon_threadsafe(hub.close_all)
+                loop.call_soon_threadsafe(self.stop)
                 if callable(previous):
                     previous(signum, frame)
 
