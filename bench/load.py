@@ -185,7 +185,10 @@ def main() -> None:
                     )
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)  # granian gives its processes 30 s
+        except subprocess.TimeoutExpired:
+            server.kill()
         Post.objects.filter(pk__gt=last_post, body__startswith="Charge ").delete()
         ApiToken.objects.filter(name="bench load").delete()
     if only:
