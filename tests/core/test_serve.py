@@ -217,3 +217,66 @@ def _web_children_alive(pids: set[int]) -> bool:
         if "\nState:\tZ" not in status:
             return True
     return False
+
+
+def test_cercle_serve_stops_promptly_after_a_burst_of_abandoned_posts(tmp_path: Path) -> None:
+    """SIGTERM just after clients sent posts and left: out in seconds, not at the kill (30 s).
+
+    The posts queue behind the one request thread (SQLite), their clients
+    gone.  Once stopping, the server no longer delivers their bodies: the
+    thread waiting for one gives up after a short grace (cercle.asgi)
+    instead of holding the process until it is killed.
+    """
+    env = {
+        **os.environ,
+        "CERCLE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "DJANGO_SETTINGS_MODULE": "cercle.settings",
+    }
+    command = [sys.executable, "-m", "cercle"]
+    subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
+    code = (
+        "from cercle.accounts.models import User;"
+        "from cercle.accounts.services import api_token_create;"
+        "u = User.objects.create_user(email='lea@example.com', first_name='Léa', last_name='Roux');"
+        "print('TOKEN' + api_token_create(user=u, name='burst').secret)"
+    )
+    shell = subprocess.run(
+        [*command, "shell", "-c", code], env=env, check=True, capture_output=True, text=True
+    )
+    token = next(x for x in shell.stdout.splitlines() if x.startswith("TOKEN"))[5:]
+    port = _free_port()
+    server = subprocess.Popen(
+        [*command, "serve", "--port", str(port), "--no-worker", "--no-collectstatic"],
+        env={**env, "CERCLE_API_RATE_PERSON": "off", "CERCLE_API_RATE_ADDRESS": "off"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                _get(f"http://127.0.0.1:{port}/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("cercle serve did not start")
+                time.sleep(0.2)
+        body = b"body=Compte+rendu+de+la+visite"
+        for _ in range(40):  # each post takes the one thread a few ms: they queue
+            with socket.create_connection(("127.0.0.1", port)) as sent:
+                sent.sendall(
+                    b"POST /api/v1/posts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + f"Authorization: Bearer {token}\r\n".encode()
+                    + b"Content-Type: application/x-www-form-urlencoded\r\n"
+                    + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                    + body
+                )
+        stopping = time.monotonic()
+        server.terminate()
+        server.wait(timeout=40)
+        took = time.monotonic() - stopping
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert took < 10, f"cercle serve took {took:.1f} s to stop"
