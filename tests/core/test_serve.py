@@ -11,11 +11,15 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+CERCLE = [sys.executable, "-m", "cercle"]
 
 
 def _free_port() -> int:
@@ -31,33 +35,52 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return response.status, headers, response.read()
 
 
-def test_cercle_serve_answers_with_static_files(tmp_path: Path) -> None:
+def _own_site(tmp_path: Path) -> dict[str, str]:
+    """The environment of a site of its own: a fresh SQLite file, never the test database."""
     env = {
         **os.environ,
         "CERCLE_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "",  # its own SQLite file, never the test database
+        "DATABASE_URL": "",
         "DJANGO_SETTINGS_MODULE": "cercle.settings",
     }
-    command = [sys.executable, "-m", "cercle"]
-    subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*CERCLE, "migrate", "-v0"], env=env, check=True)
+    return env
+
+
+@contextmanager
+def _serving(env: dict[str, str], *args: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``cercle serve *args`` on a free port, once it answers; stopped (SIGTERM) at the end."""
     port = _free_port()
     server = subprocess.Popen(
-        [*command, "serve", "--port", str(port)],
+        [*CERCLE, "serve", "--port", str(port), *args],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # collectstatic first, on a busy machine
         while True:
             try:
-                status, _, body = _get(f"{base}/healthz")
+                _get(f"{base}/healthz")
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
                     pytest.fail("cercle serve did not start")
                 time.sleep(0.2)
+        yield server, base
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def test_cercle_serve_answers_with_static_files(tmp_path: Path) -> None:
+    with _serving(_own_site(tmp_path)) as (_, base):
+        status, _, body = _get(f"{base}/healthz")
         assert status == 200
         assert b'"ok"' in body
         status, _, page = _get(f"{base}/login/")
@@ -67,9 +90,6 @@ def test_cercle_serve_answers_with_static_files(tmp_path: Path) -> None:
         status, headers, _ = _get(base + css.group(1).decode())
         assert status == 200
         assert "max-age=315360000" in headers.get("cache-control", "")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_requests_run_on_kept_threads_of_the_wsgi_handler() -> None:
@@ -161,23 +181,6 @@ def _web_children(pid: int) -> set[int]:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_cercle_serve_workers_share_the_port_and_are_restarted(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "CERCLE_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "",
-        "DJANGO_SETTINGS_MODULE": "cercle.settings",
-    }
-    command = [sys.executable, "-m", "cercle"]
-    subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [*command, "serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-
     def wait_until(check: Any, what: str) -> Any:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -190,8 +193,7 @@ def test_cercle_serve_workers_share_the_port_and_are_restarted(tmp_path: Path) -
             time.sleep(0.2)
         pytest.fail(f"cercle serve --workers 2: {what}")
 
-    try:
-        wait_until(lambda: _get(f"{base}/healthz")[0] == 200, "no answer")
+    with _serving(_own_site(tmp_path), "--workers", "2") as (server, base):
         wait_until(lambda: len(_web_children(server.pid)) == 2, "not 2 processes")
         workers = _web_children(server.pid)
         victim = min(workers)
@@ -201,9 +203,6 @@ def test_cercle_serve_workers_share_the_port_and_are_restarted(tmp_path: Path) -
         )
         assert _get(f"{base}/healthz")[0] == 200
         workers = _web_children(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=40)
     assert not _web_children_alive(workers), "SIGTERM stops every web process"
 
 
@@ -227,14 +226,7 @@ def test_cercle_serve_stops_promptly_after_a_burst_of_abandoned_posts(tmp_path: 
     thread waiting for one gives up after a short grace (cercle.asgi)
     instead of holding the process until it is killed.
     """
-    env = {
-        **os.environ,
-        "CERCLE_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "",
-        "DJANGO_SETTINGS_MODULE": "cercle.settings",
-    }
-    command = [sys.executable, "-m", "cercle"]
-    subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
+    env = _own_site(tmp_path)
     code = (
         "from cercle.accounts.models import User;"
         "from cercle.accounts.services import api_token_create;"
@@ -242,26 +234,12 @@ def test_cercle_serve_stops_promptly_after_a_burst_of_abandoned_posts(tmp_path: 
         "print('TOKEN' + api_token_create(user=u, name='burst').secret)"
     )
     shell = subprocess.run(
-        [*command, "shell", "-c", code], env=env, check=True, capture_output=True, text=True
+        [*CERCLE, "shell", "-c", code], env=env, check=True, capture_output=True, text=True
     )
     token = next(x for x in shell.stdout.splitlines() if x.startswith("TOKEN"))[5:]
-    port = _free_port()
-    server = subprocess.Popen(
-        [*command, "serve", "--port", str(port), "--no-worker", "--no-collectstatic"],
-        env={**env, "CERCLE_API_RATE_PERSON": "off", "CERCLE_API_RATE_ADDRESS": "off"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                _get(f"http://127.0.0.1:{port}/healthz")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("cercle serve did not start")
-                time.sleep(0.2)
+    env |= {"CERCLE_API_RATE_PERSON": "off", "CERCLE_API_RATE_ADDRESS": "off"}
+    with _serving(env, "--no-worker", "--no-collectstatic") as (server, base):
+        port = int(base.rsplit(":", 1)[1])
         body = b"body=Compte+rendu+de+la+visite"
         for _ in range(40):  # each post takes the one thread a few ms: they queue
             with socket.create_connection(("127.0.0.1", port)) as sent:
@@ -276,7 +254,4 @@ def test_cercle_serve_stops_promptly_after_a_burst_of_abandoned_posts(tmp_path: 
         server.terminate()
         server.wait(timeout=40)
         took = time.monotonic() - stopping
-    finally:
-        if server.poll() is None:
-            server.kill()
     assert took < 10, f"cercle serve took {took:.1f} s to stop"

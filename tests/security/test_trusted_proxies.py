@@ -9,11 +9,7 @@ address is the one counted.
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,44 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
-from tests.core.test_serve import _free_port
+from tests.core.test_serve import _own_site, _serving
 
 
 @contextmanager
 def _served(tmp_path: Path, **extra: str) -> Iterator[str]:
-    env = {
-        **os.environ,
-        "CERCLE_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "",
-        "DJANGO_SETTINGS_MODULE": "cercle.settings",
-        **extra,
-    }
-    command = [sys.executable, "-m", "cercle"]
-    subprocess.run([*command, "migrate", "-v0"], env=env, check=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [*command, "serve", "--port", str(port), "--no-worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 - loopback
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("cercle serve did not start")
-                time.sleep(0.2)
+    with _serving(_own_site(tmp_path) | extra, "--no-worker") as (_, base):
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _attempts(base: str, forwarded: list[str]) -> list[int]:
