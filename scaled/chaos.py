@@ -486,8 +486,7 @@ def main() -> None:
             postgres_restart(stack, data, pg)
             redis_outage(stack, data, redis)
         except Exception:
-            for log in sorted(stack.directory.glob("*.log")):
-                print(f"--- {log.name} (end)\n{log.read_text()[-3000:]}")
+            stack.print_logs()
             raise
         finally:
             stack.close()

@@ -148,12 +148,9 @@ def main() -> None:
             elapsed = time.monotonic() - started
             rows = read_stats(prefix)
             acked = json.loads((root / "acked.json").read_text())
-            counted = stack.rows_by_client_token([a["client_token"] for a in acked])
-            lost = sum(1 for a in acked if counted[a["client_token"]] == 0)
-            twice = sum(1 for count in counted.values() if count > 1)
+            lost, twice = stack.lost_and_twice([a["client_token"] for a in acked])
         except Exception:
-            for log in sorted(stack.directory.glob("*.log")):
-                print(f"--- {log.name} (end)\n{log.read_text()[-3000:]}")
+            stack.print_logs()
             raise
         finally:
             stack.close()

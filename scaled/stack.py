@@ -227,6 +227,18 @@ class Stack:
                     rows[client_token] += count
         return rows
 
+    def lost_and_twice(self, acknowledged: list[str]) -> tuple[int, int]:
+        """Among the writes acknowledged with these client tokens: how many are missing, how
+        many were written more than once."""
+        rows = self.rows_by_client_token(acknowledged)
+        lost = sum(1 for token in acknowledged if rows[token] == 0)
+        return lost, sum(1 for count in rows.values() if count > 1)
+
+    def print_logs(self) -> None:
+        """The end of every process's log (after a failure)."""
+        for log in sorted(self.directory.glob("*.log")):
+            print(f"--- {log.name} (end)\n{log.read_text()[-3000:]}")
+
     # --- the parts -------------------------------------------------------------------------
 
     def start_s3(self) -> None:
