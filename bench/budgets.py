@@ -119,7 +119,37 @@ def checks(records: Records, db: str, posts: int = SCALE) -> list[Check]:
         Check(
             "load: post creation at c=8, p99", get("load_post_create", "load c=8", "p99_ms"), 100
         ),
+        # #21: libraries.
+        Check("library page, 1,000 documents, p50", get("library_page", "warm", "p50_ms"), 15),
+        Check("document page, 50 versions, p50", get("document_page", "warm", "p50_ms"), 15),
+        Check(
+            "search in documents' text (page) p95",
+            get("document_search_html", "warm", "p95_ms"),
+            50,
+        ),
+        Check(
+            "search in documents' text (API) p95",
+            get("document_search_api", "warm", "p95_ms"),
+            50,
+        ),
+        Check("upload of a 5 MB PDF p50", get("document_upload_5mb", "warm", "p50_ms"), 150),
+        Check(
+            "a 300-page PDF read and pictured",
+            _seconds(_get(records, db, 0, "pdf_300_pages_read", "background", "p50_ms")),
+            30,
+            unit="s",
+        ),
+        Check(
+            "... its peak memory",
+            _get(records, db, 0, "pdf_300_pages_read", "background", "peak_mb"),
+            1024,
+            unit="MiB",
+        ),
     ]
+
+
+def _seconds(ms: float | None) -> float | None:
+    return None if ms is None else round(ms / 1000, 2)
 
 
 # The pages that have no API twin (#19: every page a person sees has a budget).

@@ -87,11 +87,12 @@ from cercle.accounts.models import Department, Endorsement, Region, Skill, User,
 from cercle.communities.models import Community, CommunityKind, Membership, Role
 from cercle.core.rendering import HASHTAG_RE, hashtag_key
 from cercle.core.text import fold
+from cercle.documents.models import Document, DocumentPage, DocumentVersion
 from cercle.follows.models import Follow, HashtagFollow
 from cercle.posts.models import Comment, Emoji, Hashtag, Post, PostHashtag, Reaction
 from cercle.search.index import index_community
 from cercle.search.models import EntryKind, SearchEntry
-from cercle.search.text import index_terms
+from cercle.search.text import PAGE_BREAK, document_terms, index_terms
 
 # --- Shape of the network ---------------------------------------------------------
 
@@ -123,6 +124,10 @@ TEAM_SIZE = 8  # direct reports per manager in the organisation chart
 SKILLS_PER_USER_WEIGHTS = (15, 25, 25, 20, 15)  # 0..4 declared skills
 ENDORSED_SHARE = 0.40  # declared skills that colleagues endorse (1-6 of them)
 SEARCH_BATCH = 20_000
+LIBRARY_PAGE_DOCUMENTS = 1000  # at the top of one library: the library page's budget
+LONG_HISTORY = 50  # versions of one document: the document page's budget
+OOXML_WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+OOXML_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COMMENTED_SHARE = 0.30
 COMMENTS_PER_POST_WEIGHTS = (40, 25, 15, 12, 8)  # 1..5 comments
@@ -616,6 +621,7 @@ class Options:
     memberships_per_user: int
     seed: int
     now: datetime
+    documents: int
     reset: bool
     output: Path
     quiet: bool
@@ -1486,6 +1492,130 @@ class Generator:
             index_community(community)
         self.counts["search_entries"] = written + len(self.communities)
 
+    # --- Libraries ---------------------------------------------------------------------
+
+    def build_documents(self) -> None:
+        """``--documents`` library documents, each read (1-6 pages of text), and indexed.
+
+        Documents go to communities in proportion to their members; the first
+        community gets exactly ``LIBRARY_PAGE_DOCUMENTS`` at the top of its
+        library (the library page's budget), and its first document
+        ``LONG_HISTORY`` versions (the document page's).  The files themselves
+        are not written: no page of the bench opens one (uploads are timed with
+        real files by ``bench/run.py``).  Their text, like every search entry's,
+        is stemmed by the product's own code (``document_terms``).
+        """
+        total = self.options.documents
+        if total <= 0:
+            return
+        rng = self._rng("documents")
+        text = TextBank(self.tag_names, self.tag_keys)
+        weights = [len(people) for people in self.members]
+        now, stamp = self.clock.now_us, self.clock.stamp
+        first_id = (Document.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        kinds = (
+            ("pdf", "application/pdf", ".pdf"),
+            ("office", OOXML_WORD, ".docx"),
+            ("office", OOXML_SHEET, ".xlsx"),
+            ("text", "text/plain; charset=utf-8", ".md"),
+        )
+        library = 0  # the library page's community: index 0, whatever its size
+        others = [c for c in range(len(self.members)) if c != library]
+        picks = Weighted([weights[c] for c in others]) if others else None
+        documents, versions, pages, entries = [], [], [], []
+        version_id = (DocumentVersion.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        for index in range(total):
+            pk = first_id + index
+            if index < LIBRARY_PAGE_DOCUMENTS or picks is None:
+                c = library
+            else:
+                c = others[picks.pick(rng)]
+            people = self.members[c] or [0]
+            author = self.user_ids[rng.choice(people)]
+            created = self.clock.between(rng, self.clock.start_us, now)
+            kind, content_type, extension = kinds[index % len(kinds)]
+            head, _html = text.sentence(rng)
+            title = f"{' '.join(head.split()[:6])} {index}{extension}"
+            history = (
+                LONG_HISTORY if index == 0 else 1 + int(rng.random() < 0.3) * rng.randint(1, 4)
+            )
+            moments = sorted(self.clock.between(rng, created, now) for _ in range(history - 1))
+            body: list[str] = []
+            for number, moment in enumerate([created, *moments], start=1):
+                current = number == history
+                page_count = rng.randint(1, 6) if current else 0
+                versions.append(
+                    (
+                        version_id, pk, number, f"documents/bench/{pk}-{number}{extension}",
+                        title, kind, content_type, 20_000 + rng.randint(0, 2_000_000),
+                        f"{pk}-{number}".ljust(64, "0"), f"Version {number}" if number > 1 else "",
+                        author, stamp(moment), "ready", page_count, stamp(moment),
+                    )
+                )  # fmt: skip
+                for page in range(1, page_count + 1):
+                    words = " ".join(text.sentence(rng)[0] for _ in range(rng.randint(3, 8)))
+                    pages.append((version_id, page, words))
+                    body.append(words)
+                version_id += 1
+            updated = moments[-1] if moments else created
+            documents.append(
+                (
+                    pk, self.community_ids[c], title, version_id - 1, history,
+                    author, stamp(created), author, stamp(updated),
+                )
+            )  # fmt: skip
+            joined = PAGE_BREAK.join(body)
+            fr, en = document_terms(f"{title}\n{joined.replace(PAGE_BREAK, chr(10))}")
+            entries.append(
+                (
+                    EntryKind.DOCUMENT, pk, pk, self.community_ids[c], author,
+                    stamp(created), title, joined, fr, en, created,
+                )
+            )  # fmt: skip
+        with self.writer.bar("documents", len(documents)) as bar:
+            self.writer.insert(
+                Document,
+                (
+                    "id", "community_id", "title", "version_count", "created_by_id",
+                    "created_at", "updated_by_id", "updated_at",
+                ),
+                ((d[0], d[1], d[2], d[4], d[5], d[6], d[7], d[8]) for d in documents),
+                bar,
+            )  # fmt: skip
+        with self.writer.bar("versions", len(versions)) as bar:
+            self.writer.insert(
+                DocumentVersion,
+                (
+                    "id", "document_id", "number", "file", "name", "kind", "content_type",
+                    "size", "sha256", "note", "uploaded_by_id", "created_at", "preview",
+                    "page_count", "processed_at",
+                ),
+                versions,
+                bar,
+            )  # fmt: skip
+        with self.writer.bar("pages", len(pages)) as bar:
+            self.writer.insert(DocumentPage, ("version_id", "number", "text"), pages, bar)
+        with connection.cursor() as cursor:  # each document's current version: its last
+            table = connection.ops.quote_name(Document._meta.db_table)
+            version_table = connection.ops.quote_name(DocumentVersion._meta.db_table)
+            cursor.execute(
+                f"UPDATE {table} SET current_id = (SELECT max(v.id) FROM {version_table} v "
+                f"WHERE v.document_id = {table}.id) WHERE current_id IS NULL"
+            )
+        entries.sort(key=lambda row: row[-1])  # entry ids follow created_at, as live
+        with self.writer.bar("doc search", len(entries)) as bar:
+            self.writer.insert(
+                SearchEntry,
+                (
+                    "kind", "object_id", "document_id", "community_id", "person_id",
+                    "created_at", "title", "text", "terms_fr", "terms_en",
+                ),
+                (row[:-1] for row in entries),
+                bar,
+            )  # fmt: skip
+        self.counts["documents"] = len(documents)
+        self.counts["document_versions"] = len(versions)
+
     # --- Finish ------------------------------------------------------------------------
 
     def finish(self) -> None:
@@ -1499,6 +1629,7 @@ class Generator:
         models: list[type[Model]] = [
             User, Community, Membership, Follow, Post, Hashtag, PostHashtag, HashtagFollow,
             Comment, Reaction, Skill, UserSkill, Endorsement, SearchEntry,
+            Document, DocumentVersion, DocumentPage,
         ]  # fmt: skip
         with connection.cursor() as cursor:
             if self.writer.vendor == "postgresql":
@@ -1645,6 +1776,7 @@ class Generator:
             ("reactions", self.build_reactions),
             ("skills", self.build_skills),
             ("search", self.build_search),
+            ("documents", self.build_documents),
             ("analyze", self.finish),
         ]
         self.writer.tune_session()
@@ -1683,6 +1815,12 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument("--memberships-per-user", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--documents",
+        type=int,
+        default=None,
+        help="Library documents (default: one per 20 posts, 50,000 at 1M posts).",
+    )
+    parser.add_argument(
         "--now",
         type=datetime.fromisoformat,
         default=None,
@@ -1712,6 +1850,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
         memberships_per_user=args.memberships_per_user,
         seed=args.seed,
         now=now.astimezone(UTC),
+        documents=args.documents if args.documents is not None else args.posts // 20,
         reset=args.reset,
         output=args.output,
         quiet=args.quiet,

@@ -54,13 +54,15 @@ import django
 
 django.setup()
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.test import Client
 
 from cercle.accounts.models import Region, User
-from cercle.communities.models import Community, CommunityKind
+from cercle.communities.models import Community, CommunityKind, Membership
+from cercle.documents.models import Document
 from cercle.feed.selectors import feed, page_sql
 from cercle.follows.models import Follow
 from cercle.posts.models import Hashtag, Post, PostHashtag
@@ -111,6 +113,7 @@ class Record:
     ratio_to_floor: float | None = None
     label: str = ""
     rps: float | None = None  # requests per second (load test records, bench/load.py)
+    peak_mb: float | None = None  # a background job's peak memory (resident), in MiB
     compressed_kb: float | None = None  # what one response weighs on the wire (gzip)
 
 
@@ -139,6 +142,77 @@ def summarise(name: str, times: list[float], queries: int, base: dict[str, Any])
         queries=queries,
         **base,
     )
+
+
+# The library's search: words of the documents' text, a file name, a phrase.
+DOCUMENT_SEARCHES = (
+    "contrat cadre",
+    "qualité",
+    "planning",
+    "livré",
+    '"contrat cadre"',
+    "rapport -qualité",
+)
+
+
+def big_pdf(size: int) -> bytes:
+    """A real PDF of about ``size`` bytes (a picture of noise does not compress)."""
+    import io
+
+    from fpdf import FPDF
+    from PIL import Image
+
+    side = int((size / 3) ** 0.5)
+    noise = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    picture = io.BytesIO()
+    noise.save(picture, "PNG", compress_level=0)
+    document = FPDF()
+    document.add_page()
+    document.set_font("helvetica", size=12)
+    document.cell(0, 10, "Offre type maintenance - annexe photographique")
+    document.image(io.BytesIO(picture.getvalue()), x=10, y=30, w=180)
+    return bytes(document.output())
+
+
+def long_pdf(pages: int) -> bytes:
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.set_font("helvetica", size=11)
+    line = "Procédure de maintenance préventive des installations, contrôle et rapport. "
+    for number in range(1, pages + 1):
+        document.add_page()
+        document.multi_cell(0, 6, f"Page {number}. " + line * 12)
+    return bytes(document.output())
+
+
+def time_reading(pages: int) -> Record:
+    """One read of a ``pages``-page PDF as the worker does it (a child process, every page
+    pictured): its wall time, and the peak resident memory of the children of this process."""
+    import resource
+    import tempfile
+
+    from cercle.documents import sandbox
+
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "long.pdf"
+        source.write_bytes(long_pdf(pages))
+        out = Path(work) / "out"
+        out.mkdir()
+        start = time.perf_counter()
+        result = sandbox.run(
+            source, kind="pdf", content_type="application/pdf", out=out, pictures=True
+        )
+        elapsed = (time.perf_counter() - start) * 1000
+        pictured = sum(1 for page in result.pages if page.image)
+    if result.problem or pictured != pages:
+        raise SystemExit(f"reading a {pages}-page PDF failed: {result.problem or pictured}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return Record(
+        db=connection.vendor, users=0, posts=0, endpoint=f"pdf_{pages}_pages_read",
+        samples=1, p50_ms=round(elapsed, 1), p95_ms=round(elapsed, 1), p99_ms=round(elapsed, 1),
+        max_ms=round(elapsed, 1), queries=0, kind="background", peak_mb=round(peak_mb, 1),
+    )  # fmt: skip
 
 
 @dataclass
@@ -332,6 +406,37 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
         page10.append(cursor or "")
 
     created: list[int] = []
+    # Libraries: the one with most documents at its top, the longest history, a member.
+    library = (
+        Document.objects.filter(folder__isnull=True)
+        .values("community__slug", "community_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    long_history = Document.objects.order_by("-version_count", "pk").first()
+    if library is None or long_history is None:
+        raise SystemExit("No library documents: run bench/generate.py again (--documents).")
+    librarian = Client(headers={"accept-encoding": "gzip, deflate, br"})
+    librarian.force_login(
+        User.objects.get(
+            pk=Membership.objects.filter(community_id=library["community_id"])
+            .order_by("pk")
+            .values_list("user_id", flat=True)[0]
+        )
+    )
+    upload = big_pdf(5 * 1024 * 1024)
+    uploaded: list[int] = []
+
+    def add_document(i: int) -> Any:
+        response = librarian.post(
+            f"/api/v1/communities/{library['community__slug']}/library/documents",
+            {"file": SimpleUploadedFile(f"Annexe {i}.pdf", upload, "application/pdf")},
+        )
+        if response.status_code == 201:
+            uploaded.append(json_of(response)["id"])
+        return response
+
     regions = list(Region.objects.order_by("name").values_list("key", flat=True)) or [""]
 
     def create(i: int) -> Any:
@@ -438,6 +543,25 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
             lambda i: client(i).get("/api/v1/experts", {"q": SUBJECTS[i % len(SUBJECTS)]}),
         ),
         (
+            "library_page",
+            lambda i: librarian.get(f"/communities/{library['community__slug']}/documents/"),
+        ),
+        ("document_page", lambda i: client(i).get(f"/documents/{long_history.pk}/")),
+        (
+            "document_search_html",
+            lambda i: client(i).get(
+                "/search/", {"q": DOCUMENT_SEARCHES[i % len(DOCUMENT_SEARCHES)], "tab": "documents"}
+            ),
+        ),
+        (
+            "document_search_api",
+            lambda i: client(i).get(
+                "/api/v1/search",
+                {"q": DOCUMENT_SEARCHES[i % len(DOCUMENT_SEARCHES)], "type": "documents"},
+            ),
+        ),
+        ("document_upload_5mb", add_document),
+        (
             "experts_api_region",
             lambda i: client(i).get(
                 "/api/v1/experts",
@@ -472,7 +596,28 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
         if record.endpoint.startswith("feed_") and record.kind == "warm":
             record.ratio_to_floor = round(record.p50_ms / floor, 2)
     Post.objects.filter(pk__in=created).delete()  # leave the dataset as it was
+    _forget_documents(uploaded)
+    if not only or "pdf_300_pages_read" in only:
+        records.append(time_reading(300))
+        print(f"{'pdf_300_pages_read':>18}: {records[-1].p50_ms / 1000:7.2f} s, "
+              f"peak {records[-1].peak_mb} MiB", flush=True)  # fmt: skip
     return records
+
+
+def _forget_documents(ids: list[int]) -> None:
+    """The documents the upload row added, their files and their reading tasks."""
+    from django.core.files.storage import default_storage
+    from django_tasks_db.models import DBTaskResult
+
+    from cercle.documents.models import DocumentVersion
+
+    names = list(DocumentVersion.objects.filter(document_id__in=ids).values_list("file", flat=True))
+    Document.objects.filter(pk__in=ids).delete()
+    for name in names:
+        default_storage.delete(name)
+    DBTaskResult.objects.filter(
+        task_path="cercle.documents.processing.process_version", status="READY"
+    ).delete()
 
 
 def write(records: list[Record], append: bool) -> None:

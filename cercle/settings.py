@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "cercle.communities",
     "cercle.follows",
     "cercle.posts",
+    "cercle.documents",
     "cercle.search",
     "cercle.notifications",
     "django_tasks_db",
@@ -347,6 +348,14 @@ if CERCLE_S3_BUCKET:
 # Uploads above this are refused before they reach a service.
 CERCLE_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 CERCLE_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+# A library document (each version); answered 413 above.
+CERCLE_MAX_DOCUMENT_BYTES = int(os.environ.get("CERCLE_MAX_DOCUMENT_BYTES", 50 * 1024 * 1024))
+# Reading a document's text and picturing its pages (cercle.documents.sandbox): a child
+# process per version, stopped past SECONDS (wall clock) or MEMORY_MB of address space.
+CERCLE_DOCUMENT_EXTRACTION = {
+    "SECONDS": float(os.environ.get("CERCLE_EXTRACTION_SECONDS", "120")),
+    "MEMORY_MB": int(os.environ.get("CERCLE_EXTRACTION_MEMORY_MB", "1024")),
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # form fields; files are limited above
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

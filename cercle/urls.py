@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("cercle.communities.urls")),
     path("", include("cercle.follows.urls")),
     path("", include("cercle.posts.urls")),
+    path("", include("cercle.documents.urls")),
     path("", include("cercle.search.urls")),
     path("", include("cercle.notifications.urls")),
     path("", include("cercle.feed.urls")),

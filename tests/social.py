@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from cercle.accounts.models import User
 from cercle.communities import services as communities
 from cercle.communities.models import Community, CommunityKind, Role
+from cercle.documents import services as documents
+from cercle.documents.models import Document, DocumentPage
+from cercle.documents.processing import process_version
 from cercle.posts import services as posts
 from cercle.posts.models import Post
 from tests.factories import UserFactory
@@ -24,6 +27,8 @@ class World:
     deactivated: User  # was a member of every community, then deactivated
     communities: dict[str, Community]
     posts: dict[str, Post]  # "profile", "open", "private", "secret"
+    # "open", "private", "secret": one per library, in a folder, with two versions
+    documents: dict[str, Document]
 
 
 def build_world() -> World:
@@ -68,5 +73,40 @@ def build_world() -> World:
         )
         posts.comment_create(author=member, post=written[kind], body=f"Réponse {kind}")
     return World(
-        author, manager, member, outsider, requester, ex_member, admin, deactivated, made, written
+        author,
+        manager,
+        member,
+        outsider,
+        requester,
+        ex_member,
+        admin,
+        deactivated,
+        made,
+        written,
+        {kind: _document(author, community, kind) for kind, community in made.items()},
     )
+
+
+def _document(author: User, community: Community, kind: str) -> Document:
+    """A library document: "Dossier <kind>" / "Document <kind>", v1 and v2, read, with a
+    page picture (planted: the matrix checks who gets it, not how it is made)."""
+    from django.core.files.base import ContentFile
+
+    folder = documents.folder_create(actor=author, community=community, name=f"Dossier {kind}")
+    document = documents.document_add(
+        actor=author,
+        community=community,
+        folder=folder,
+        title=f"Document {kind}",
+        upload=documents.Upload(f"{kind}-v1.txt", f"Première version motdoc{kind}".encode()),
+    )
+    documents.version_add(
+        actor=author,
+        document=document,
+        upload=documents.Upload(f"{kind}-v2.txt", f"Texte motdoc{kind} page deux".encode()),
+    )
+    for version in document.versions.all():
+        process_version.call(version.pk)
+    page = DocumentPage.objects.get(version=document.current, number=1)
+    page.image.save(f"matrix-{kind}.jpg", ContentFile(b"\xff\xd8\xff picture"), save=True)
+    return document

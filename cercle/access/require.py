@@ -14,6 +14,7 @@ from typing import Any
 
 from cercle.access.base import Viewer
 from cercle.access.communities import CommunityAction, CommunityPolicy
+from cercle.access.documents import DocumentAction, DocumentPolicy, FolderAction, FolderPolicy
 from cercle.access.errors import Forbidden, NotFound
 from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.access.people import ProfileAction, ProfilePolicy
@@ -26,6 +27,8 @@ _POLICIES: dict[type[StrEnum], tuple[Callable[[Viewer, Any, Any], bool], StrEnum
     CommunityAction: (CommunityPolicy.can, CommunityAction.VIEW),
     ProfileAction: (ProfilePolicy.can, ProfileAction.VIEW),
     HashtagAction: (HashtagPolicy.can, HashtagAction.VIEW),
+    DocumentAction: (DocumentPolicy.can, DocumentAction.VIEW),
+    FolderAction: (FolderPolicy.can, FolderAction.VIEW),
 }
 
 

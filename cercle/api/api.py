@@ -38,6 +38,7 @@ from cercle.accounts.services import api_token_authenticate
 from cercle.api.schema import ErrorOut
 from cercle.api.throttling import AddressThrottle, PersonThrottle
 from cercle.communities.api import router as communities_router
+from cercle.documents.api import router as documents_router
 from cercle.feed.api import router as feed_router
 from cercle.follows.api import router as follows_router
 from cercle.notifications.api import router as notifications_router
@@ -153,6 +154,7 @@ api = CercleAPI(
 api.add_router("/", people_router)
 api.add_router("/", communities_router)
 api.add_router("/", posts_router)
+api.add_router("/", documents_router)
 api.add_router("/", follows_router)
 api.add_router("/", feed_router)
 api.add_router("/", search_router)

@@ -28,7 +28,7 @@ router = Router(tags=["search"])
 
 class SearchQueryIn(In):
     q: str = Field(max_length=200, description='Words, "exact phrases", -excluded words.')
-    type: Literal["posts", "people", "communities", "hashtags"] = "posts"
+    type: Literal["posts", "documents", "people", "communities", "hashtags"] = "posts"
     community: str | None = Field(None, max_length=120, description="Slug: only in it.")
     author: Id | None = Field(None, description="Person id: only theirs.")
     since: IsoDate | None = None
@@ -38,7 +38,7 @@ class SearchQueryIn(In):
 
 
 class SearchHitOut(Out):
-    kind: str = Field(description="post, comment, person, community or hashtag")
+    kind: str = Field(description="post, comment, document, person, community or hashtag")
     id: int | str = Field(description="The object's id (a hashtag's key).")
     url: str
     title: str
@@ -46,6 +46,10 @@ class SearchHitOut(Out):
     created_at: datetime | None
     author: PersonOut | None
     community: CommunityRefOut | None
+    page: int | None = Field(
+        description="A document: the page (from 1) of the passage; null for one page."
+    )
+    page_label: str = Field(description="A document: the sheet the passage is on.")
 
 
 class SearchPageOut(Out):
@@ -101,6 +105,36 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
                     community=(
                         CommunityRefOut.from_community(post.community) if post.community else None
                     ),
+                    page=None,
+                    page_label="",
+                )
+            )
+    elif query.type == "documents":
+        found_documents = selectors.documents(
+            viewer=viewer, query=parsed, filters=filters
+        ).select_related("community", "document__current", "person__department", "person__region")
+        count, complete = found_documents.count(), found_documents.complete
+        shown = found_documents[start:end]
+        where = selectors.passages(shown, parsed)
+        for entry in shown:
+            document = entry.document
+            assert document is not None
+            passage = where[entry.pk]
+            results.append(
+                SearchHitOut(
+                    kind="document",
+                    id=document.pk,
+                    url=document.get_absolute_url()
+                    + (f"#page-{passage.page}" if passage.page > 1 else ""),
+                    title=entry.title,
+                    snippet_html=passage.extract,
+                    created_at=entry.created_at,
+                    author=PersonOut.from_user(entry.person) if entry.person else None,
+                    community=(
+                        CommunityRefOut.from_community(entry.community) if entry.community else None
+                    ),
+                    page=passage.page or None,
+                    page_label=passage.label,
                 )
             )
     elif query.type == "communities":
@@ -119,6 +153,8 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
                     created_at=c.created_at,
                     author=None,
                     community=CommunityRefOut.from_community(c),
+                    page=None,
+                    page_label="",
                 )
             )
     elif query.type == "people":
@@ -135,6 +171,8 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
                     created_at=None,
                     author=PersonOut.from_user(person),
                     community=None,
+                    page=None,
+                    page_label="",
                 )
             )
     else:
@@ -151,6 +189,8 @@ def search(request: HttpRequest, query: Query[SearchQueryIn]) -> SearchPageOut:
                     created_at=None,
                     author=None,
                     community=None,
+                    page=None,
+                    page_label="",
                 )
             )
     pages = max(1, -(-count // query.per_page))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cercle.accounts.models import Department, Region
 
-TABS = ("all", "posts", "people", "communities", "hashtags")
+TABS = ("all", "posts", "documents", "people", "communities", "hashtags")
 
 
 class SearchForm(forms.Form):

@@ -22,9 +22,13 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from cercle.communities.models import Community
+from cercle.documents.models import Document, DocumentPage
 from cercle.posts.models import Comment, Post
 from cercle.search.models import EntryKind, SearchEntry
-from cercle.search.text import index_terms
+from cercle.search.text import PAGE_BREAK, document_terms, index_terms
+
+# The text of a document kept for snippets (its stems are bounded in ``document_terms``).
+MAX_DOCUMENT_TEXT = 300_000
 
 
 def plain(html: str) -> str:
@@ -78,6 +82,42 @@ def _community_fields(community: Community) -> dict[str, Any]:
         "terms_fr": terms_fr,
         "terms_en": terms_en,
     }
+
+
+def _document_fields(document: Document, pages: Iterable[str]) -> dict[str, Any]:
+    body = PAGE_BREAK.join(text.replace(PAGE_BREAK, " ") for text in pages)[:MAX_DOCUMENT_TEXT]
+    current = document.current
+    name = current.name if current is not None and current.name != document.title else ""
+    heading = " ".join([document.title, name, document.description])
+    # fold() drops control characters, the page break among them: words must not join.
+    terms_fr, terms_en = document_terms(f"{heading}\n{body.replace(PAGE_BREAK, chr(10))}")
+    return {
+        "post_id": None,
+        "comment_id": None,
+        "document_id": document.pk,
+        "community_id": document.community_id,
+        "person_id": document.created_by_id,
+        "created_at": document.created_at,
+        "title": document.title[:300],
+        "text": body,
+        "terms_fr": terms_fr,
+        "terms_en": terms_en,
+    }
+
+
+def _page_texts(version_ids: list[int]) -> dict[int, list[str]]:
+    texts: dict[int, list[str]] = {}
+    rows = DocumentPage.objects.filter(version_id__in=version_ids).order_by("version_id", "number")
+    for version_id, text in rows.values_list("version_id", "text"):
+        texts.setdefault(version_id, []).append(text)
+    return texts
+
+
+def index_document(document: Document) -> None:
+    """(Re)index a document: its title, description, file name and current version's text."""
+    current_id = document.current_id
+    pages = _page_texts([current_id]).get(current_id, []) if current_id else []
+    _save(EntryKind.DOCUMENT, document.pk, _document_fields(document, pages))
 
 
 def _save(kind: EntryKind, object_id: int, fields: dict[str, Any]) -> None:
@@ -160,6 +200,11 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None, size: in
             lambda comment, files: _comment_fields(comment, files.get(comment.pk, [])),
         ),
         (EntryKind.COMMUNITY, Community.objects.all(), lambda c, files: _community_fields(c)),
+        (
+            EntryKind.DOCUMENT,
+            Document.objects.select_related("current"),
+            lambda document, texts: _document_fields(document, texts.get(document.pk, [])),
+        ),
     ]
     written = 0
     with transaction.atomic():
@@ -178,8 +223,17 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None, size: in
 
 
 def _file_names(kind: EntryKind, ids: list[int]) -> dict[int, list[str]]:
+    """The names of the files of these posts or comments; a document's text by its id."""
     from cercle.posts.models import Attachment
 
+    if kind == EntryKind.DOCUMENT:
+        current = dict(
+            Document.objects.filter(pk__in=ids, current__isnull=False).values_list(
+                "pk", "current_id"
+            )
+        )
+        texts = _page_texts(list(current.values()))
+        return {pk: texts.get(version_id, []) for pk, version_id in current.items()}
     if kind == EntryKind.POST:
         rows = Attachment.objects.filter(post_id__in=ids, comment__isnull=True).values_list(
             "post_id", "name"

@@ -19,6 +19,7 @@ class EntryKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
     PERSON = "person", _("Person")
     COMMUNITY = "community", _("Community")
+    DOCUMENT = "document", _("Document")
 
 
 class SearchEntry(models.Model):
@@ -29,7 +30,11 @@ class SearchEntry(models.Model):
     comment = models.ForeignKey(
         "posts.Comment", models.CASCADE, null=True, blank=True, related_name="+"
     )
-    # A community's own entry, or the community a post or comment was written in.
+    # A library document (its current version): readable as its community's content.
+    document = models.ForeignKey(
+        "documents.Document", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A community's own entry, or the community a post, comment or document is in.
     community = models.ForeignKey(
         "communities.Community", models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cercle.access.base import Viewer
 from cercle.access.communities import CommunityPolicy
+from cercle.access.documents import library_q
 from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.access.people import ProfilePolicy
 from cercle.access.posts import post_q
@@ -29,10 +30,18 @@ from cercle.communities.models import Community
 from cercle.communities.selectors import community_get, directory
 from cercle.core.sql import in_ids
 from cercle.core.text import fold
+from cercle.documents.models import DocumentPage
 from cercle.posts.models import Hashtag
 from cercle.search import engine
 from cercle.search.models import EntryKind, HiddenTopic, SearchEntry
-from cercle.search.text import SearchQuery, parse, stems
+from cercle.search.text import (
+    PAGE_BREAK,
+    SearchQuery,
+    first_page_matching,
+    parse,
+    snippet,
+    stems,
+)
 
 LIMIT = 5
 
@@ -95,6 +104,11 @@ class Filters:
     since: date | None = None
     until: date | None = None
 
+    @property
+    def narrow(self) -> bool:
+        """Whether any filter is set (then every match is counted: ``engine.window``)."""
+        return any(f is not None for f in (self.community, self.author, self.since, self.until))
+
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
@@ -143,6 +157,18 @@ class Results:
         return iter(self[:])
 
 
+def _narrow(entries: QuerySet[SearchEntry], filters: Filters) -> QuerySet[SearchEntry]:
+    if filters.community is not None:
+        entries = entries.filter(community=filters.community)
+    if filters.author is not None:
+        entries = entries.filter(person=filters.author)
+    if filters.since is not None:
+        entries = entries.filter(created_at__gte=_day_start(filters.since))
+    if filters.until is not None:
+        entries = entries.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
+    return entries
+
+
 def _conversation_entries(viewer: Viewer) -> QuerySet[SearchEntry]:
     """Posts and comments the viewer may read (the condition every search of them applies)."""
     return SearchEntry.objects.filter(
@@ -159,20 +185,60 @@ def conversations(*, viewer: Viewer, query: SearchQuery, filters: Filters | None
     """
     filters = filters or Filters()
     entries = _conversation_entries(viewer)
-    narrowed = False
-    if filters.community is not None:
-        entries = entries.filter(community=filters.community)
-        narrowed = True
-    if filters.author is not None:
-        entries = entries.filter(person=filters.author)
-        narrowed = True
-    if filters.since is not None:
-        entries = entries.filter(created_at__gte=_day_start(filters.since))
-        narrowed = True
-    if filters.until is not None:
-        entries = entries.filter(created_at__lt=_day_start(filters.until + timedelta(days=1)))
-        narrowed = True
-    return Results(engine.window(entries, query, exact=narrowed))
+    return Results(engine.window(_narrow(entries, filters), query, exact=filters.narrow))
+
+
+def documents(*, viewer: Viewer, query: SearchQuery, filters: Filters | None = None) -> Results:
+    """Library documents whose title, file name or text matches, that the viewer may read.
+
+    The text is the current version's, read in the background: a document
+    is found by its name at once and by what it says once read.
+    """
+    filters = filters or Filters()
+    entries = SearchEntry.objects.filter(kind=EntryKind.DOCUMENT).filter(
+        library_q(viewer, "document__")
+    )
+    return Results(engine.window(_narrow(entries, filters), query, exact=filters.narrow))
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """Where a document matched: the extract (escaped HTML, words in ``<mark>``), the page
+    (from 1; 0 for a one-page document) and its label (a sheet's name, or "")."""
+
+    extract: str
+    page: int
+    label: str
+
+
+def passages(entries: list[SearchEntry], query: SearchQuery) -> dict[int, Passage]:
+    """The passage of each document entry (by entry id): its first page with a match.
+
+    One query for the labels of those pages (sheet names), whatever the number of hits.
+    """
+    pages = {entry.pk: first_page_matching(entry.text, query) for entry in entries}
+    current = {
+        entry.pk: entry.document.current_id or 0 if entry.document is not None else 0
+        for entry in entries
+    }
+    wanted = {(current[pk], index + 1) for pk, index in pages.items() if current[pk]}
+    labels: dict[tuple[int, int], str] = {}
+    if wanted:
+        rows = DocumentPage.objects.filter(
+            version_id__in={v for v, _n in wanted}, number__in={n for _v, n in wanted}
+        ).values_list("version_id", "number", "label")
+        labels = {(v, n): label for v, n, label in rows if (v, n) in wanted}
+    found = {}
+    for entry in entries:
+        index = pages[entry.pk]
+        texts = entry.text.split(PAGE_BREAK)
+        text = texts[index] if index < len(texts) else ""
+        found[entry.pk] = Passage(
+            extract=snippet(text or entry.title, query),
+            page=index + 1 if len(texts) > 1 else 0,
+            label=labels.get((current[entry.pk], index + 1), ""),
+        )
+    return found
 
 
 def communities(*, viewer: Viewer, query: SearchQuery) -> Results:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from cercle.communities.events import CommunityChanged
 from cercle.core.events import subscribe
+from cercle.documents.events import DocumentChanged, VersionAdded, VersionRead
 from cercle.posts.events import (
     CommentEdited,
     CommentPublished,
@@ -46,3 +47,21 @@ def _comment_edited(event: CommentEdited) -> None:
 @subscribe(CommunityChanged)
 def _community_changed(event: CommunityChanged) -> None:
     index.index_community(event.community)
+
+
+@subscribe(VersionAdded)
+def _version_added(event: VersionAdded) -> None:
+    # Found by its name at once; by its text once read (VersionRead).
+    index.index_document(event.document)
+
+
+@subscribe(VersionRead)
+def _version_read(event: VersionRead) -> None:
+    document = event.version.document
+    if document.current_id == event.version.pk:
+        index.index_document(document)
+
+
+@subscribe(DocumentChanged)
+def _document_changed(event: DocumentChanged) -> None:
+    index.index_document(event.document)

@@ -145,6 +145,50 @@ def index_terms(text: str) -> tuple[str, str]:
     return " ".join(p[0] for p in pairs), " ".join(p[1] for p in pairs)
 
 
+# A long document's stems: its first words in order (phrases match there), then each
+# other distinct stem once.  Ranking reads the stems of up to 500 matches, and
+# PostgreSQL's tsvector holds at most 1 MB: a 300-page file cannot give them all.
+DOCUMENT_ORDERED = 3000
+DOCUMENT_TERMS = 8000
+
+
+def document_terms(text: str) -> tuple[str, str]:
+    """``index_terms`` for a document's text, bounded (see ``DOCUMENT_TERMS``)."""
+    pairs = [stems(w) for w in words(text)]
+    if len(pairs) <= DOCUMENT_ORDERED:
+        return " ".join(p[0] for p in pairs), " ".join(p[1] for p in pairs)
+    head = pairs[:DOCUMENT_ORDERED]
+    streams = []
+    for side in (0, 1):
+        ordered = [p[side] for p in head]
+        seen = set(ordered)
+        rest = []
+        for pair in pairs[DOCUMENT_ORDERED:]:
+            stem = pair[side]
+            if stem not in seen:
+                seen.add(stem)
+                rest.append(stem)
+                if len(ordered) + len(rest) >= DOCUMENT_TERMS:
+                    break
+        streams.append(" ".join(ordered + rest))
+    return streams[0], streams[1]
+
+
+PAGE_BREAK = "\f"  # between the pages of a document's text in the index
+
+
+def first_page_matching(text: str, query: SearchQuery) -> int:
+    """The index (from 0) of the first page of ``text`` where a word of ``query`` occurs."""
+    wanted = query.highlight_stems()
+    prefixes = tuple(s for t in query.positive if t.prefix for s in (*t.fr, *t.en))
+    for index, page in enumerate(text.split(PAGE_BREAK)):
+        for word in words(page):
+            french, english = stems(word)
+            if french in wanted or english in wanted or (prefixes and word.startswith(prefixes)):
+                return index
+    return 0
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """One query element: a word, a prefix, or a phrase; possibly excluded."""

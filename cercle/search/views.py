@@ -66,6 +66,9 @@ class Hit:
     entry: SearchEntry
     extract: SafeString
     files: tuple[Attachment, ...] = ()
+    # A document's page (from 1) where the extract was found, and its label (a sheet's name).
+    page: int = 0
+    page_label: str = ""
 
     @property
     def is_comment(self) -> bool:
@@ -73,6 +76,9 @@ class Hit:
 
     @property
     def url(self) -> str:
+        if self.entry.kind == EntryKind.DOCUMENT and self.entry.document is not None:
+            url = self.entry.document.get_absolute_url()
+            return f"{url}#page-{self.page}" if self.page > 1 else url
         if self.entry.kind == EntryKind.COMMUNITY and self.entry.community is not None:
             return self.entry.community.get_absolute_url()
         post_url = self.entry.post.get_absolute_url() if self.entry.post else ""
@@ -97,6 +103,20 @@ def _hits(entries: list[SearchEntry], query: SearchQuery) -> list[Hit]:
         # snippet() escapes everything it does not wrap in <mark>.
         hits.append(Hit(entry, mark_safe(snippet(entry.text, query)), tuple(mine)))  # noqa: S308
     return hits
+
+
+def _document_hits(entries: list[SearchEntry], query: SearchQuery) -> list[Hit]:
+    """Each document with the passage that matched and the page, sheet or slide it is on."""
+    found = selectors.passages(entries, query)
+    return [
+        Hit(
+            entry,
+            mark_safe(found[entry.pk].extract),  # noqa: S308 - snippet() escapes the rest
+            page=found[entry.pk].page,
+            page_label=found[entry.pk].label,
+        )
+        for entry in entries
+    ]
 
 
 def _page(queryset: Any, number: int | None) -> Page[Any]:
@@ -186,15 +206,19 @@ def search(request: HttpRequest) -> HttpResponse:
     community_entries = selectors.communities(viewer=viewer, query=query).select_related(
         "community"
     )
+    document_entries = selectors.documents(
+        viewer=viewer, query=query, filters=filters
+    ).select_related("person", "community", "document__current")
     found: dict[str, Any] = {
         "posts": conversation_entries,
+        "documents": document_entries,
         "people": selectors.people(viewer=viewer, q=q),
         "communities": community_entries,
         "hashtags": selectors.hashtags(viewer=viewer, q=q),
     }
     counts = {name: found[name].count() for name in found}
     # A very common word: only the newest matches are ranked and counted ("500+").
-    more = {name: not found[name].complete for name in ("posts", "communities")}
+    more = {name: not found[name].complete for name in ("posts", "documents", "communities")}
     context.update(
         q=q,
         tab=tab,
@@ -208,6 +232,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if tab == "all":
         context["preview"] = {
             "posts": _hits(list(conversation_entries[:PREVIEW]), query),
+            "documents": _document_hits(list(document_entries[:PREVIEW]), query),
             "people": list(found["people"][:PREVIEW]),
             "communities": _hits(list(community_entries[:PREVIEW]), query),
             "hashtags": list(found["hashtags"][:PREVIEW]),
@@ -219,6 +244,8 @@ def search(request: HttpRequest) -> HttpResponse:
             context["hits"] = _hits(list(page.object_list), query)
         if tab == "communities":
             context["hits"] = _hits(list(page.object_list), query)
+        if tab == "documents":
+            context["hits"] = _document_hits(list(page.object_list), query)
     template = "search/_results.html" if is_htmx(request) else "search/results.html"
     return render(request, template, context)
 

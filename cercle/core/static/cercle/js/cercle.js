@@ -173,3 +173,54 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (e) { init(e.target); });
 })();
+
+/* File uploads that show their progress (forms marked data-upload): the form is sent
+   by XMLHttpRequest so that a <progress> inside it follows the bytes.  On success the
+   server answers 201 with the page to open (Location); on an error, its page replaces
+   <main> (the form with its messages).  Without JavaScript the form posts as usual. */
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-upload")) return;
+    var input = form.querySelector("input[type=file]");
+    if (!input || !input.files || !input.files.length || !window.FormData) return;
+    e.preventDefault();
+    var bar = form.querySelector("progress");
+    var button = form.querySelector("button[type=submit]");
+    if (bar) { bar.hidden = false; bar.value = 0; }
+    if (button) button.disabled = true;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.setRequestHeader("X-Cercle-Upload", "1");
+    xhr.upload.addEventListener("progress", function (ev) {
+      if (bar && ev.lengthComputable) bar.value = ev.loaded / ev.total;
+    });
+    xhr.addEventListener("load", function () {
+      var next = xhr.getResponseHeader("Location");
+      if (xhr.status === 201 && next) { window.location.assign(next); return; }
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var fresh = page.querySelector("main");
+      var main = document.querySelector("main");
+      if (fresh && main) {
+        main.replaceWith(fresh);
+        if (window.htmx) window.htmx.process(fresh);
+        var error = fresh.querySelector(".errorlist, .has-error");
+        if (error) error.scrollIntoView({ block: "center" });
+      } else {
+        form.submit();
+      }
+    });
+    xhr.addEventListener("error", function () {
+      if (button) button.disabled = false;
+      if (bar) bar.hidden = true;
+      var note = form.querySelector(".upload-failed") || document.createElement("p");
+      note.className = "errorlist upload-failed";
+      note.setAttribute("role", "alert");
+      note.textContent = form.getAttribute("data-upload-failed") || "";
+      form.appendChild(note);
+    });
+    xhr.send(new FormData(form));
+  });
+})();

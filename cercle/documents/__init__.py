@@ -1,0 +1,1 @@
+"""Community libraries: folders, documents with versions, previews and the text inside them."""

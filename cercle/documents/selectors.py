@@ -1,0 +1,243 @@
+"""Reads of libraries, always for a viewer, through ``cercle.access.documents``.
+
+A selector answers ``None`` both for what does not exist and for what the
+viewer may not read: the caller cannot tell them apart (``access.found``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cercle.access.base import Viewer
+from cercle.access.communities import CommunityAction, CommunityPolicy
+from cercle.access.documents import DocumentAction, DocumentPolicy, FolderPolicy
+from cercle.communities.models import Community
+from cercle.core.urls import fast_reverse
+from cercle.documents.models import Document, DocumentPage, DocumentVersion, Folder
+
+
+class Sort(StrEnum):
+    NAME = "name"
+    RECENT = "recent"
+
+
+def document_get(*, viewer: Viewer, document_id: int) -> Document | None:
+    """The document with what its page shows at once (community, current version, people)."""
+    return (
+        DocumentPolicy.visible(viewer, Document.objects.all())
+        .select_related("community", "folder", "current", "created_by", "updated_by", "editing_by")
+        .filter(pk=document_id)
+        .first()
+    )
+
+
+def folder_get(*, viewer: Viewer, folder_id: int) -> Folder | None:
+    return (
+        FolderPolicy.visible(viewer, Folder.objects.all())
+        .select_related("community", "parent")
+        .filter(pk=folder_id)
+        .first()
+    )
+
+
+def folder_path(folder: Folder | None) -> list[Folder]:
+    """The folders from the top of the library down to ``folder`` (the breadcrumbs)."""
+    path: list[Folder] = []
+    while folder is not None:
+        path.append(folder)
+        folder = folder.parent
+    return path[::-1]
+
+
+def folders_in(*, viewer: Viewer, community: Community, parent: Folder | None) -> list[Folder]:
+    if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
+        return []
+    return list(Folder.objects.filter(community=community, parent=parent).order_by("name", "id"))
+
+
+def all_folders(*, viewer: Viewer, community: Community) -> list[tuple[Folder, int]]:
+    """Every folder of the library with its depth, in tree order (a "move to" list)."""
+    if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
+        return []
+    children: dict[int | None, list[Folder]] = {}
+    for folder in Folder.objects.filter(community=community).order_by("name", "id"):
+        children.setdefault(folder.parent_id, []).append(folder)
+    ordered: list[tuple[Folder, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for folder in children.get(parent, []):
+            ordered.append((folder, depth))
+            walk(folder.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def documents_in(
+    *,
+    viewer: Viewer,
+    community: Community,
+    folder: Folder | None,
+    sort: Sort = Sort.NAME,
+) -> QuerySet[Document]:
+    """The documents of one folder (``None``: the top of the library).
+
+    Finding a document by a word of its name or its text is the search's
+    job (the library's search box narrows the search to the community).
+    """
+    documents = DocumentPolicy.visible(
+        viewer, Document.objects.filter(community=community, folder=folder)
+    )
+    order = ["title", "id"] if sort == Sort.NAME else ["-updated_at", "-id"]
+    return documents.select_related(
+        "current__uploaded_by", "current__restored_from", "updated_by", "editing_by"
+    ).order_by(*order)
+
+
+def library_page(
+    *,
+    viewer: Viewer,
+    community: Community,
+    folder: Folder | None,
+    sort: Sort = Sort.NAME,
+    number: int | str | None = 1,
+    per_page: int = 50,
+) -> Page[LibraryRow]:
+    """One page of a folder's documents, as rows (``LibraryRow``)."""
+    documents = documents_in(viewer=viewer, community=community, folder=folder, sort=sort)
+    rows: Page[Any] = Paginator(library_rows(documents), per_page).get_page(number)
+    rows.object_list = as_library_rows(rows.object_list, now=timezone.now())
+    return rows
+
+
+_NAME = ("display_name", "first_name", "last_name", "email")
+
+
+def _name(display: str | None, first: str | None, last: str | None, email: str | None) -> str:
+    """``User.name`` from its columns ("" for nobody)."""
+    return display or f"{first or ''} {last or ''}".strip() or (email or "")
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryRow:
+    """One document of a library page, read as a row (a page lists fifty)."""
+
+    id: int
+    title: str
+    reference: str
+    version_count: int
+    kind: str  # the current version's: image, pdf, office, text ("" without one)
+    extension: str
+    size: int
+    updated_at: datetime
+    updated_by: str
+    editor: str  # "being edited by", while it lasts (see services.EDITING_FOR)
+
+    @property
+    def url(self) -> str:
+        return fast_reverse("documents:detail", self.id)
+
+
+def library_rows(documents: QuerySet[Document]) -> QuerySet[Document, tuple[Any, ...]]:
+    """``documents`` as the columns of ``LibraryRow`` (no model instance: 50 rows a page
+    built as documents, versions and people were most of the page's time)."""
+    return documents.values_list(
+        "id",
+        "title",
+        "reference",
+        "version_count",
+        "current__kind",
+        "current__name",
+        "current__size",
+        "updated_at",
+        *(f"updated_by__{c}" for c in _NAME),
+        *(f"editing_by__{c}" for c in _NAME),
+        "editing_since",
+    )
+
+
+def as_library_rows(rows: Iterable[tuple[Any, ...]], *, now: datetime) -> list[LibraryRow]:
+    from cercle.documents.services import EDITING_FOR
+
+    fresh = now - EDITING_FOR
+    found = []
+    for row in rows:
+        (pk, title, reference, count, kind, name, size, updated_at) = row[:8]
+        editing_since = row[16]
+        extension = name.rsplit(".", 1)[-1].lower() if name and "." in name else ""
+        found.append(
+            LibraryRow(
+                id=pk,
+                title=title,
+                reference=reference,
+                version_count=count,
+                kind=kind or "",
+                extension=extension,
+                size=size or 0,
+                updated_at=updated_at,
+                updated_by=_name(*row[8:12]),
+                editor=_name(*row[12:16]) if editing_since and editing_since >= fresh else "",
+            )
+        )
+    return found
+
+
+def versions(*, viewer: Viewer, document: Document) -> list[DocumentVersion]:
+    """Every version, newest first, with who uploaded it."""
+    if not DocumentPolicy.can(viewer, DocumentAction.VIEW, document):
+        return []
+    return list(
+        document.versions.select_related("uploaded_by", "restored_from").order_by("-number")
+    )
+
+
+def version_get(*, viewer: Viewer, document_id: int, number: int) -> DocumentVersion | None:
+    return (
+        DocumentVersion.objects.filter(
+            Q(document_id=document_id, number=number),
+            document__in=DocumentPolicy.visible(viewer, Document.objects.all()),
+        )
+        .select_related("document")
+        .first()
+    )
+
+
+def pages(*, viewer: Viewer, version: DocumentVersion) -> list[DocumentPage]:
+    if not DocumentPolicy.can(viewer, DocumentAction.VIEW, version.document):
+        return []
+    return list(version.pages.order_by("number"))
+
+
+def page_get(*, viewer: Viewer, page_id: int) -> DocumentPage | None:
+    """A page picture's row, if the viewer reads its document (any version)."""
+    return (
+        DocumentPage.objects.filter(
+            pk=page_id,
+            version__document__in=DocumentPolicy.visible(viewer, Document.objects.all()),
+        )
+        .select_related("version")
+        .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LibrarySummary:
+    documents: int
+    folders: int
+
+
+def summary(*, viewer: Viewer, community: Community) -> LibrarySummary:
+    if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
+        return LibrarySummary(0, 0)
+    return LibrarySummary(
+        documents=Document.objects.filter(community=community).count(),
+        folders=Folder.objects.filter(community=community).count(),
+    )
