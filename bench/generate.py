@@ -735,6 +735,7 @@ class Generator:
 
     def __init__(self, options: Options) -> None:
         self.options = options
+        self.document_entries: list[tuple[Any, ...]] = []  # built with the documents
         self.writer = BulkWriter(quiet=options.quiet)
         self.clock = Clock(options.now, self.writer.vendor)
         self.timings: dict[str, float] = {}
@@ -1462,7 +1463,7 @@ class Generator:
         )
         fields = (
             "kind", "object_id", "post_id", "comment_id", "community_id", "person_id",
-            "created_at", "title", "text", "terms_fr", "terms_en",
+            "created_at", "title", "text", "terms_fr", "terms_en", "document_id",
         )  # fmt: skip
 
         def rows(kind: str, sql: str) -> Iterator[tuple[Any, ...]]:
@@ -1478,19 +1479,25 @@ class Generator:
                     fr, en = index_terms(text)
                     yield (
                         kind, pk, post_id, comment_id, community, author,
-                        created, "", text, fr, en,
+                        created, "", text, fr, en, None,
                     )  # fmt: skip
                 last = batch[-1][0]
 
         # Posts and comments merged in time order (each stream already is): entry ids
         # follow created_at, as when people write live and as `cercle reindex` does.
-        merged = heapq.merge(*(rows(kind, sql) for kind, sql, _ in plans), key=lambda r: r[6])
+        # Library documents too (``build_documents``), by when they were added.
+        merged = heapq.merge(
+            *(rows(kind, sql) for kind, sql, _ in plans),
+            iter(self.document_entries),
+            key=lambda r: r[6],
+        )
         total = sum(model._default_manager.count() for _, _, model in plans)
+        total += len(self.document_entries)
         with self.writer.bar("search", total) as bar:
             written = self.writer.insert(SearchEntry, fields, merged, bar)
         for community in self.communities:
             index_community(community)
-        self.counts["search_entries"] = written + len(self.communities)
+        self.counts["search_entries"] = written + len(self.communities)  # documents included
 
     # --- Libraries ---------------------------------------------------------------------
 
@@ -1568,8 +1575,8 @@ class Generator:
             fr, en = document_terms(f"{title}\n{joined.replace(PAGE_BREAK, chr(10))}")
             entries.append(
                 (
-                    EntryKind.DOCUMENT, pk, pk, self.community_ids[c], author,
-                    stamp(created), title, joined, fr, en, created,
+                    EntryKind.DOCUMENT, pk, None, None, self.community_ids[c], author,
+                    stamp(created), title, joined, fr, en, pk, created,
                 )
             )  # fmt: skip
         with self.writer.bar("documents", len(documents)) as bar:
@@ -1602,17 +1609,18 @@ class Generator:
                 f"UPDATE {table} SET current_id = (SELECT max(v.id) FROM {version_table} v "
                 f"WHERE v.document_id = {table}.id) WHERE current_id IS NULL"
             )
-        entries.sort(key=lambda row: row[-1])  # entry ids follow created_at, as live
-        with self.writer.bar("doc search", len(entries)) as bar:
-            self.writer.insert(
-                SearchEntry,
-                (
-                    "kind", "object_id", "document_id", "community_id", "person_id",
-                    "created_at", "title", "text", "terms_fr", "terms_en",
-                ),
-                (row[:-1] for row in entries),
-                bar,
-            )  # fmt: skip
+        entries.sort(key=lambda row: row[-1])
+        # Indexed with the posts and comments, in time order (``build_search``), with a
+        # time of the type their rows have when read back (naive UTC on SQLite).
+        naive = self.writer.vendor == "sqlite"
+        self.document_entries = [
+            (
+                *row[:6],
+                self.clock.aware(row[-1]).replace(tzinfo=None) if naive else row[6],
+                *row[7:-1],
+            )
+            for row in entries
+        ]
         self.counts["documents"] = len(documents)
         self.counts["document_versions"] = len(versions)
 
@@ -1775,8 +1783,8 @@ class Generator:
             ("comments", self.build_comments),
             ("reactions", self.build_reactions),
             ("skills", self.build_skills),
-            ("search", self.build_search),
             ("documents", self.build_documents),
+            ("search", self.build_search),
             ("analyze", self.finish),
         ]
         self.writer.tune_session()

@@ -191,8 +191,31 @@ def iso(value: datetime | None) -> str:
     return iso_writer()(value)
 
 
+# language -> (KB, MB, GB formats, decimal separator): Django's own words, looked up once.
+_size_words: dict[str, tuple[str, str, str, str]] = {}
+
+
 def filesize(size: int) -> str:
-    return str(filesizeformat(size))
+    """As Django's ``filesizeformat`` ("1,4 Mo", "980 octets"), its words looked up once
+    per language: a library lists fifty sizes, and each took Django 40 µs."""
+    if size < 1024:
+        return str(filesizeformat(size))
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    words = _size_words.get(language)
+    if words is None:
+        words = _size_words[language] = (
+            translation.gettext("%s KB"),
+            translation.gettext("%s MB"),
+            translation.gettext("%s GB"),
+            str(formats.get_format("DECIMAL_SEPARATOR")),
+        )
+    value, unit = float(size) / 1024, 0
+    while value >= 1024 and unit < 2:
+        value, unit = value / 1024, unit + 1
+    if unit == 2 and value >= 1024:
+        return str(filesizeformat(size))  # terabytes and more: Django's words
+    text = words[unit] % f"{round(value, 1):.1f}".replace(".", words[3])
+    return text.replace(" ", "\xa0")  # as Django: a size never breaks across lines
 
 
 def environment(**options: Any) -> Environment:

@@ -166,7 +166,8 @@ class DocumentVersion(models.Model):
         return f"{self.name} v{self.number}"
 
     def get_absolute_url(self) -> str:
-        return fast_reverse("documents:download", self.document_id, self.number, self.name)
+        # No file name in the address (it is in Content-Disposition): reversed by format.
+        return fast_reverse("documents:download", self.document_id, self.number)
 
 
 class DocumentPage(models.Model):

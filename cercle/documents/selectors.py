@@ -30,7 +30,7 @@ class Sort(StrEnum):
 
 
 def document_get(*, viewer: Viewer, document_id: int) -> Document | None:
-    """The document with what its page shows at once (community, current version, people)."""
+    """The document with what its page shows at once (community, folder, current version)."""
     return (
         DocumentPolicy.visible(viewer, Document.objects.all())
         .select_related("community", "folder", "current", "created_by", "updated_by", "editing_by")
@@ -210,10 +210,78 @@ def version_get(*, viewer: Viewer, document_id: int, number: int) -> DocumentVer
     )
 
 
-def pages(*, viewer: Viewer, version: DocumentVersion) -> list[DocumentPage]:
-    if not DocumentPolicy.can(viewer, DocumentAction.VIEW, version.document):
+def pages(
+    *, viewer: Viewer, document: Document, version: DocumentVersion | None
+) -> list[DocumentPage]:
+    """The pages of ``version`` (one of ``document``'s), text and pictures, in order."""
+    if version is None or version.document_id != document.pk:
         return []
-    return list(version.pages.order_by("number"))
+    if not DocumentPolicy.can(viewer, DocumentAction.VIEW, document):
+        return []
+    return list(DocumentPage.objects.filter(version=version).order_by("number"))
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    """One line of a document's history, read as a row (a document may have hundreds)."""
+
+    id: int
+    document_id: int
+    number: int
+    kind: str
+    size: int
+    note: str
+    created_at: datetime
+    uploader_id: int | None
+    uploader: str
+    restored_from: int | None
+
+    @property
+    def url(self) -> str:
+        return fast_reverse("documents:download", self.document_id, self.number)
+
+    @property
+    def uploader_url(self) -> str:
+        return fast_reverse("accounts:profile", self.uploader_id) if self.uploader_id else ""
+
+
+def version_rows(*, viewer: Viewer, document: Document) -> list[VersionRow]:
+    """The history of ``document``, newest first."""
+    if not DocumentPolicy.can(viewer, DocumentAction.VIEW, document):
+        return []
+    rows = (
+        DocumentVersion.objects.filter(document=document)
+        .order_by("-number")
+        .values_list(
+            "id",
+            "number",
+            "kind",
+            "size",
+            "note",
+            "created_at",
+            "uploaded_by_id",
+            *(f"uploaded_by__{c}" for c in _NAME),
+            "restored_from__number",
+        )
+    )
+    return [
+        VersionRow(
+            id=pk,
+            document_id=document.pk,
+            number=number,
+            kind=kind,
+            size=size,
+            note=note,
+            created_at=created_at,
+            uploader_id=uploader_id,
+            uploader=_name(display, first, last, email) if uploader_id else "",
+            restored_from=restored,
+        )
+        for (
+            pk, number, kind, size, note, created_at, uploader_id, display, first, last, email,
+            restored,
+        ) in rows
+    ]  # fmt: skip
 
 
 def page_get(*, viewer: Viewer, page_id: int) -> DocumentPage | None:

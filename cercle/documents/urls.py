@@ -18,7 +18,7 @@ urlpatterns = [
         name="restore",
     ),
     path(
-        "documents/<int:document_id>/v<int:number>/<path:name>",
+        "documents/<int:document_id>/v<int:number>/",
         views.download_version,
         name="download",
     ),

@@ -22,6 +22,7 @@ from cercle.communities.lookups import community_of
 from cercle.communities.models import Community
 from cercle.core.http import download, is_htmx, safe_next, viewer_of
 from cercle.core.images import too_large
+from cercle.core.jinja import datetime_writer, iso_writer
 from cercle.documents import selectors, services
 from cercle.documents.forms import EditForm, FolderForm, RestoreForm, UploadForm, VersionForm
 from cercle.documents.models import (
@@ -120,6 +121,9 @@ def _library(
         "references": dict(ReferenceKind.choices),
         "max_bytes": settings.CERCLE_MAX_DOCUMENT_BYTES,
         "nav_section": "communities",
+        # Looked up once for the fifty rows (see cercle.core.jinja).
+        "day_of": datetime_writer("SHORT_DATE_FORMAT"),
+        "iso_of": iso_writer(),
     }
     return render(request, "documents/library.html", context, status=status)
 
@@ -236,8 +240,8 @@ def _detail(
         "community": document.community,
         "path": selectors.folder_path(document.folder),
         "current": current,
-        "pages": selectors.pages(viewer=viewer, version=current) if current else [],
-        "versions": selectors.versions(viewer=viewer, document=document),
+        "pages": selectors.pages(viewer=viewer, document=document, version=current),
+        "versions": selectors.version_rows(viewer=viewer, document=document),
         "editor": services.editor_now(document),
         "can": can.as_dict(),
         "version_form": version_form or VersionForm(),
@@ -246,6 +250,8 @@ def _detail(
         "pending": current is not None and current.preview == PreviewState.PENDING,
         "max_bytes": settings.CERCLE_MAX_DOCUMENT_BYTES,
         "nav_section": "communities",
+        "when": datetime_writer(),
+        "iso_of": iso_writer(),
     }
     if is_htmx(request) and request.GET.get("part") == "preview":
         return render(request, "documents/_preview.html", context, status=status)
@@ -387,9 +393,7 @@ def _secured(response: FileResponse) -> FileResponse:
 
 
 @require_GET
-def download_version(
-    request: HttpRequest, document_id: int, number: int, name: str
-) -> FileResponse:
+def download_version(request: HttpRequest, document_id: int, number: int) -> FileResponse:
     """A version's bytes, as the type detected at upload (see ``cercle.posts.files``)."""
     version = found(
         selectors.version_get(viewer=viewer_of(request), document_id=document_id, number=number)

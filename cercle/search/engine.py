@@ -368,7 +368,7 @@ def window(
         return Window([row[0] for row in found], complete)
     rows, complete = _recent(entries, query, size or WINDOW, exact)
     if rows:
-        average = sum(len(row[1].split()) for row in rows) / len(rows)
+        average = sum(row[1].count(" ") + 1 for row in rows if row[1]) / len(rows)
         scores = {row[0]: relevance(query, row[1], row[2], average) for row in rows}
         rows.sort(key=lambda row: (-scores[row[0]], -row[0]))
     return Window([row[0] for row in rows], complete)
@@ -437,7 +437,7 @@ def small_window(
         key=lambda row: -row[0],
     )
     if rows:
-        average = sum(len(row[1].split()) for row in rows) / len(rows)
+        average = sum(row[1].count(" ") + 1 for row in rows if row[1]) / len(rows)
         scores = {row[0]: relevance(query, row[1], row[2], average) for row in rows}
         rows.sort(key=lambda row: (-scores[row[0]], -row[0]))
     return Window([row[0] for row in rows], True)

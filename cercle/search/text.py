@@ -275,14 +275,21 @@ def parse(q: str, *, prefix_last: bool = False) -> SearchQuery:
 K1, B = 1.2, 0.75
 
 
-def _occurrences(stream: list[str], stems: tuple[str, ...], prefix: bool) -> int:
-    if len(stems) == 1:
-        if prefix:
-            return sum(1 for w in stream if w.startswith(stems[0]))
-        return stream.count(stems[0])
-    n = len(stems)
-    first = stems[0]
-    return sum(1 for i, w in enumerate(stream) if w == first and tuple(stream[i : i + n]) == stems)
+def _occurrences(padded: str, stems: tuple[str, ...], prefix: bool) -> int:
+    """How many times ``stems`` occur in a row in ``padded`` (a stream with a space at
+    each end); the last one as the start of a stem for a prefix.
+
+    Counted on the string, never split into a list: a document's stream has
+    thousands of stems, and splitting the 500 of a search window was most of
+    its time.  Overlapping occurrences of a phrase count once ("a a a" holds
+    "a a" once), which decides a match the same way and ranks nearly alike.
+    """
+    needle = " " + " ".join(stems) + ("" if prefix else " ")
+    return padded.count(needle)
+
+
+def _length(stream: str) -> int:
+    return stream.count(" ") + 1 if stream else 0
 
 
 def matches(query: SearchQuery, terms_fr: str, terms_en: str) -> bool:
@@ -294,7 +301,7 @@ def matches(query: SearchQuery, terms_fr: str, terms_en: str) -> bool:
     """
     if not query:
         return False
-    fr, en = terms_fr.split(), terms_en.split()
+    fr, en = f" {terms_fr} ", f" {terms_en} "
 
     def found(term: Term) -> bool:
         return bool(
@@ -311,8 +318,8 @@ def relevance(query: SearchQuery, terms_fr: str, terms_en: str, average_length: 
     would weigh them all alike: term frequency, saturated, over the
     document's length relative to the others' is what orders them.
     """
-    fr, en = terms_fr.split(), terms_en.split()
-    norm = K1 * (1 - B + B * len(fr) / (average_length or 1.0))
+    fr, en = f" {terms_fr} ", f" {terms_en} "
+    norm = K1 * (1 - B + B * _length(terms_fr) / (average_length or 1.0))
     score = 0.0
     for term in query.positive:
         tf = max(_occurrences(fr, term.fr, term.prefix), _occurrences(en, term.en, term.prefix))
@@ -327,17 +334,29 @@ def snippet(text: str, query: SearchQuery, *, length: int = 220) -> str:
     wanted_stems = query.highlight_stems()
     prefixes = tuple(w for t in query.positive if t.prefix for w in t.words)
 
+    known: dict[str, bool] = {}  # a text repeats its words: each is folded and stemmed once
+
     def matches(token: str) -> bool:
+        if token in known:
+            return known[token]
         folded = fold(token)
         if not folded:
-            return False
-        if folded in wanted_words or folded.startswith(prefixes or ("\0",)):
-            return True
-        fr, en = stems(folded)
-        return fr in wanted_stems or en in wanted_stems
+            found = False
+        elif folded in wanted_words or folded.startswith(prefixes or ("\0",)):
+            found = True
+        else:
+            fr, en = stems(folded)
+            found = fr in wanted_stems or en in wanted_stems
+        known[token] = found
+        return found
 
     flat = " ".join(text.split())
-    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\W_]+", flat) if matches(m.group())]
+    tokens = re.finditer(r"[^\W_]+", flat)
+    spans: list[tuple[int, int]] = []
+    for m in tokens:  # the first match decides where the extract starts
+        if matches(m.group()):
+            spans.append((m.start(), m.end()))
+            break
     start = 0
     if spans and spans[0][0] > length // 3:
         start = flat.rfind(" ", 0, spans[0][0] - length // 3) + 1
@@ -345,6 +364,11 @@ def snippet(text: str, query: SearchQuery, *, length: int = 220) -> str:
     if end < len(flat):
         cut = flat.rfind(" ", start, end)
         end = cut if cut > start else end
+    for m in tokens:  # then only the extract's own words are looked at
+        if m.start() >= end:
+            break
+        if matches(m.group()):
+            spans.append((m.start(), m.end()))
     out: list[str] = ["…" if start > 0 else ""]
     cursor = start
     for begin, finish in spans:

@@ -102,3 +102,15 @@ def test_every_message_of_the_templates_is_translated_into_french() -> None:
             if plural is None:
                 missing.append(ids[0])
     assert missing == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_file_sizes_are_written_as_djangos_filesizeformat_writes_them(language: str) -> None:
+    from django.template.defaultfilters import filesizeformat
+
+    from cercle.core.jinja import filesize
+
+    sizes = [*range(0, 3000, 7), 1024**2 - 1, 1024**2, 5 * 1024**2 + 12345, 1024**3 - 1]
+    sizes += [3 * 1024**3, 1024**4 - 1, 5 * 1024**4]
+    with translation.override(language):
+        assert [filesize(s) for s in sizes] == [str(filesizeformat(s)) for s in sizes]
