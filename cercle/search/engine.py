@@ -78,10 +78,17 @@ def _tsquery(stems: tuple[str, ...], prefix: bool) -> str:
     return f"'{stems[0]}'" + (":*" if prefix else "")
 
 
-def _sqlite(entries: QuerySet[SearchEntry], query: SearchQuery) -> QuerySet[SearchEntry]:
-    # Only the table name is interpolated; the user's words travel as parameters.
+# The full-text tables of SQLite: every entry, and library documents alone (migration 0006).
+FTS_TABLES = {None: "search_fts", "document": "search_fts_document"}
+
+
+def _sqlite(
+    entries: QuerySet[SearchEntry], query: SearchQuery, kind: str | None = None
+) -> QuerySet[SearchEntry]:
+    # Only table names are interpolated; the user's words travel as parameters.
+    fts = FTS_TABLES[kind]
     matched = RawSQL(  # noqa: S611
-        f'"{TABLE}"."id" IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)',  # noqa: S608
+        f'"{TABLE}"."id" IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)',  # noqa: S608
         (fts5_expression(query),),
         output_field=BooleanField(),
     )
@@ -135,13 +142,19 @@ def _postgresql(
     return entries.filter(matched)
 
 
-def matching(entries: QuerySet[SearchEntry], query: SearchQuery) -> QuerySet[SearchEntry]:
-    """``entries`` that match ``query`` (in no particular order)."""
+def matching(
+    entries: QuerySet[SearchEntry], query: SearchQuery, *, kind: str | None = None
+) -> QuerySet[SearchEntry]:
+    """``entries`` that match ``query`` (in no particular order).
+
+    ``kind``: ``entries`` are all of this kind, which has an index of its own
+    (``FTS_TABLES``; on PostgreSQL, GIN indexes restricted to it).
+    """
     if not query:
         return entries.none()
     if connection.vendor == "postgresql":
-        return _postgresql(entries, query)
-    return _sqlite(entries, query)
+        return _postgresql(entries if kind is None else entries.filter(kind=kind), query)
+    return _sqlite(entries, query, kind)
 
 
 # --- The recent window ---------------------------------------------------------------
@@ -231,16 +244,20 @@ def estimated_share(query: SearchQuery) -> float:
     return min((_term_share(term, shares) for term in query.positive), default=0.0)
 
 
-def _newest_matches(query: SearchQuery, limit: int) -> list[int]:
-    """Ids of the newest ``limit`` entries matching ``query``, visible or not."""
+def _newest_matches(query: SearchQuery, limit: int, kind: str | None = None) -> list[int]:
+    """Ids of the newest ``limit`` entries matching ``query`` (of ``kind``), visible or not."""
     if connection.vendor == "sqlite":
+        fts = FTS_TABLES[kind]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s "  # noqa: S608 - our table
                 "ORDER BY rowid DESC LIMIT %s",
                 [fts5_expression(query), limit],
             )
             return [row[0] for row in cursor.fetchall()]
+    if kind is not None:  # a few percent of the entries, with GIN indexes of their own
+        found = matching(SearchEntry.objects.all(), query, kind=kind).order_by("-id")
+        return list(found.values_list("id", flat=True)[:limit])
     statistics = _stem_shares()
     shares = {term: _term_share(term, statistics) for term in query.positive}
     rarest = min(shares.values())
@@ -307,6 +324,7 @@ def _recent(
     size: int,
     exact: bool,
     columns: tuple[str, ...] = COLUMNS,
+    kind: str | None = None,
 ) -> tuple[list[tuple[Any, ...]], bool]:
     """The newest matches among ``entries`` (``Row``), and whether that is all of them."""
     if not exact:
@@ -319,7 +337,7 @@ def _recent(
         # exact path below runs.  ``complete`` only ever depends on what the
         # viewer may see.
         wanted = candidate_count(size)
-        candidates = _newest_matches(query, wanted)
+        candidates = _newest_matches(query, wanted, kind)
         rows = list(
             entries.filter(in_ids(SearchEntry, "id", candidates))
             .order_by("-id")
@@ -329,7 +347,8 @@ def _recent(
             return rows[:size], False
         if len(candidates) < wanted:
             return rows, len(candidates) < wanted
-    rows = list(matching(entries, query).order_by("-id").values_list(*columns)[: size + 1])
+    found = matching(entries, query, kind=kind).order_by("-id")
+    rows = list(found.values_list(*columns)[: size + 1])
     return rows[:size], len(rows) <= size
 
 
@@ -351,22 +370,29 @@ def window(
     *,
     size: int | None = None,
     exact: bool = False,
+    kind: str | None = None,
 ) -> Window:
     """The newest ``size`` matches among ``entries``, best first (relevance, then recency).
 
     ``exact``: the caller narrowed ``entries`` (an author, a community, dates),
     so the newest matches of the whole index may all be outside; then the
     newest matches *within* ``entries`` are taken, at the price of reading
-    every match once.
+    every match once.  ``kind``: ``entries`` are all of a kind with an index
+    of its own (documents): its newest matches are read there, not among the
+    posts' (50,000 documents among a million posts: for a common word, the
+    newest matches of the whole index held none of them, and every search
+    took the exact path).
     """
     if not query:
         return Window([], True)
     if connection.vendor == "postgresql":
         scored = entries.annotate(_score=_pg_score(query))
-        found, complete = _recent(scored, query, size or WINDOW, exact, columns=("id", "_score"))
+        found, complete = _recent(
+            scored, query, size or WINDOW, exact, columns=("id", "_score"), kind=kind
+        )
         found.sort(key=lambda row: (-row[1], -row[0]))
         return Window([row[0] for row in found], complete)
-    rows, complete = _recent(entries, query, size or WINDOW, exact)
+    rows, complete = _recent(entries, query, size or WINDOW, exact, kind=kind)
     if rows:
         average = sum(row[1].count(" ") + 1 for row in rows if row[1]) / len(rows)
         scores = {row[0]: relevance(query, row[1], row[2], average) for row in rows}

@@ -198,7 +198,11 @@ def documents(*, viewer: Viewer, query: SearchQuery, filters: Filters | None = N
     entries = SearchEntry.objects.filter(kind=EntryKind.DOCUMENT).filter(
         library_q(viewer, "document__")
     )
-    return Results(engine.window(_narrow(entries, filters), query, exact=filters.narrow))
+    return Results(
+        engine.window(
+            _narrow(entries, filters), query, exact=filters.narrow, kind=EntryKind.DOCUMENT
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
