@@ -178,11 +178,20 @@ PAGE_BREAK = "\f"  # between the pages of a document's text in the index
 
 
 def first_page_matching(text: str, query: SearchQuery) -> int:
-    """The index (from 0) of the first page of ``text`` where a word of ``query`` occurs."""
+    """The index (from 0) of the first page of ``text`` where a word of ``query`` occurs.
+
+    A page none of whose folded text contains a query word or stem (a stem is
+    mostly the start of its words) is passed over without being cut into
+    words: a document's pages are read for each result shown.
+    """
     wanted = query.highlight_stems()
+    needles = tuple(wanted | query.highlight_words())
     prefixes = tuple(s for t in query.positive if t.prefix for s in (*t.fr, *t.en))
     for index, page in enumerate(text.split(PAGE_BREAK)):
-        for word in words(page):
+        folded = fold(page)
+        if not any(needle in folded for needle in needles):
+            continue
+        for word in _WORD.findall(folded):
             french, english = stems(word)
             if french in wanted or english in wanted or (prefixes and word.startswith(prefixes)):
                 return index
