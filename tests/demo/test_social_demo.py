@@ -288,3 +288,31 @@ def test_demo_pdf_escapes_and_encodes_french() -> None:
     assert_valid_pdf(data)
     assert b"(\xc9l\xe9ments \\(confidentiels\\))" in data
     assert b"\x80" in data  # the euro sign in WinAnsiEncoding
+
+
+def test_story_f_the_tender_kit_and_the_project_minutes_are_real_files(demo) -> None:
+    from cercle.documents.models import Document, ReferenceKind
+    from cercle.tasks.worker import run_pending
+
+    team = Community.objects.get(name=SUD_OUEST)
+    kit = Document.objects.filter(community=team, folder__name="Kit appel d'offres")
+    offer = kit.get(title="Offre type maintenance.docx")
+    assert offer.reference == ReferenceKind.TEMPLATE and offer.version_count == 4
+    authors = set(offer.versions.values_list("uploaded_by_id", flat=True))
+    assert len(authors) == 2 and authors <= member_ids(team)
+    dates = list(offer.versions.order_by("number").values_list("created_at", flat=True))
+    assert dates == sorted(dates) and offer.updated_at == dates[-1]
+    assert {d.reference for d in kit} == {ReferenceKind.TEMPLATE, ReferenceKind.REFERENCE}
+    assert {d.current.kind for d in kit} == {"office", "pdf"}
+
+    project = Community.objects.get(name=CROISSANCE)
+    minutes = Document.objects.get(community=project, title="Compte rendu comité 3 décembre.docx")
+    assert minutes.version_count == 2 and minutes.current.note
+    assert minutes.created_by.pk in member_ids(project)
+
+    run_pending()  # what the worker does once Cercle runs: every file reads
+    for document in Document.objects.select_related("current"):
+        assert document.current.preview == "ready", (document.title, document.current.problem)
+    assert "Taux horaire technicien : 66" in " ".join(
+        offer.current.pages.values_list("text", flat=True)
+    )

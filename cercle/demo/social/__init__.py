@@ -2,8 +2,9 @@
 
 A demo with people but no conversation shows an empty feed, and the personas
 of DESIGN.md cannot be walked through. This module gives them their stories
-(Thomas's tender, Alexandra's results and praise, Franck's article, the secret
-executive committee, Sophie's welcome) plus background activity that looks
+(Thomas's tender and his region's tender kit, Alexandra's results and praise,
+the Croissance 2015 minutes, Franck's article, the secret executive committee,
+Sophie's welcome) plus background activity that looks
 like a real network: a few very active authors, many quiet ones, comments on
 about half the posts, reactions weighted towards 👍.
 
@@ -31,6 +32,7 @@ from django.db import transaction
 from cercle.demo.social.background import plan_background
 from cercle.demo.social.builder import SocialBuilder
 from cercle.demo.social.communities import build_communities, build_requests
+from cercle.demo.social.libraries import build_libraries
 from cercle.demo.social.plans import SocialResult, demo_pdf, social_steps
 from cercle.demo.social.stories import plan_stories
 from cercle.demo.social.texts import (
@@ -60,6 +62,7 @@ def build_social_demo(*, seed: int, progress: Callable[[int], object]) -> Social
         # Chronological order: ids follow the story, and a share comes after its original.
         for plan in sorted(plans, key=lambda plan: plan.when):
             b.publish(plan)
+        build_libraries(b)
         b.build_hashtag_follows()
         b.progress.finish()
         return b.result
