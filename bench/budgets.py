@@ -167,6 +167,7 @@ OTHER_PAGES = (
     "settings_page",
     "profile_edit_page",
     "my_expertise_page",
+    "references_page",
 )
 
 # Each page and the API request that gives the same data.

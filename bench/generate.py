@@ -1565,10 +1565,12 @@ class Generator:
                     body.append(words)
                 version_id += 1
             updated = moments[-1] if moments else created
+            marked = rng.random()
+            reference = "template" if marked < 0.03 else "reference" if marked < 0.10 else ""
             documents.append(
                 (
                     pk, self.community_ids[c], title, version_id - 1, history,
-                    author, stamp(created), author, stamp(updated),
+                    author, stamp(created), author, stamp(updated), reference,
                 )
             )  # fmt: skip
             joined = PAGE_BREAK.join(body)
@@ -1584,9 +1586,9 @@ class Generator:
                 Document,
                 (
                     "id", "community_id", "title", "version_count", "created_by_id",
-                    "created_at", "updated_by_id", "updated_at",
+                    "created_at", "updated_by_id", "updated_at", "reference",
                 ),
-                ((d[0], d[1], d[2], d[4], d[5], d[6], d[7], d[8]) for d in documents),
+                ((d[0], d[1], d[2], d[4], d[5], d[6], d[7], d[8], d[9]) for d in documents),
                 bar,
             )  # fmt: skip
         with self.writer.bar("versions", len(versions)) as bar:

@@ -547,6 +547,7 @@ def run(samples: int, warmup: int, label: str, only: set[str] | None = None) -> 
             lambda i: librarian.get(f"/communities/{library['community__slug']}/documents/"),
         ),
         ("document_page", lambda i: client(i).get(f"/documents/{long_history.pk}/")),
+        ("references_page", lambda i: client(i).get("/documents/references/")),
         (
             "document_search_html",
             lambda i: client(i).get(

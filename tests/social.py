@@ -98,6 +98,7 @@ def _document(author: User, community: Community, kind: str) -> Document:
         community=community,
         folder=folder,
         title=f"Document {kind}",
+        reference="reference",
         upload=documents.Upload(f"{kind}-v1.txt", f"Première version motdoc{kind}".encode()),
     )
     documents.version_add(

@@ -317,6 +317,44 @@ def add_document(
     return Status(201, _document_out(request, document.pk))
 
 
+class ReferencesQuery(In):
+    community: str | None = Field(None, max_length=140, description="A slug; none: all mine.")
+    kind: ReferenceKind | None = None
+    page: int = Field(1, ge=1, le=10_000)
+
+
+class ReferencesOut(Out):
+    documents: list[DocumentOut]
+    count: int
+    page: int
+    pages: int
+
+
+@router.get(
+    "/documents/references",
+    response=ReferencesOut,
+    summary="Reference material: templates and reference documents",
+    description="Of one community (`community`), or of every community you belong to.",
+)
+def references(request: HttpRequest, query: Query[ReferencesQuery]) -> ReferencesOut:
+    viewer = viewer_of(request)
+    community = None
+    if query.community:
+        community = community_of(request, query.community)
+        if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
+            raise Http404
+    found = selectors.references(
+        viewer=viewer, community=community, kind=query.kind or ""
+    ).select_related("community", "current__uploaded_by", "updated_by")
+    page = Paginator(found, PAGE_SIZE).get_page(query.page)
+    return ReferencesOut(
+        documents=[DocumentOut.from_document(viewer, d) for d in page.object_list],
+        count=page.paginator.count,
+        page=page.number,
+        pages=page.paginator.num_pages,
+    )
+
+
 @router.get("/documents/{document_id}", response=DocumentOut, summary="A document")
 def get_document(request: HttpRequest, document_id: PathId) -> DocumentOut:
     return _document_out(request, document_id)

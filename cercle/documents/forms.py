@@ -31,7 +31,7 @@ class UploadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     reference = forms.ChoiceField(
-        label=_("Reference material"), required=False, choices=ReferenceKind.choices
+        label=_("Kind of document"), required=False, choices=ReferenceKind.choices
     )
     folder = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -77,6 +77,6 @@ class EditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     reference = forms.ChoiceField(
-        label=_("Reference material"), required=False, choices=ReferenceKind.choices
+        label=_("Kind of document"), required=False, choices=ReferenceKind.choices
     )
     folder = forms.TypedChoiceField(label=_("Folder"), required=False, coerce=int, empty_value=None)

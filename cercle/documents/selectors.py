@@ -113,6 +113,13 @@ def library_page(
 ) -> Page[LibraryRow]:
     """One page of a folder's documents, as rows (``LibraryRow``)."""
     documents = documents_in(viewer=viewer, community=community, folder=folder, sort=sort)
+    return rows_page(documents, number=number, per_page=per_page)
+
+
+def rows_page(
+    documents: QuerySet[Document], *, number: int | str | None, per_page: int
+) -> Page[LibraryRow]:
+    """One page of ``documents`` as ``LibraryRow``s."""
     rows: Page[Any] = Paginator(library_rows(documents), per_page).get_page(number)
     rows.object_list = as_library_rows(rows.object_list, now=timezone.now())
     return rows
@@ -140,10 +147,29 @@ class LibraryRow:
     updated_at: datetime
     updated_by: str
     editor: str  # "being edited by", while it lasts (see services.EDITING_FOR)
+    community: str
+    community_slug: str
 
     @property
     def url(self) -> str:
         return fast_reverse("documents:detail", self.id)
+
+
+def references(
+    *, viewer: Viewer, community: Community | None = None, kind: str = ""
+) -> QuerySet[Document]:
+    """Reference material ("Modèle", "Référence"): of ``community``, or of every community
+    the viewer belongs to — a region's tender kit, wherever each piece was filed."""
+    documents = DocumentPolicy.visible(viewer, Document.objects.exclude(reference=""))
+    if community is not None:
+        documents = documents.filter(community=community)
+    else:
+        documents = documents.filter(
+            community__in=CommunityPolicy.joined(viewer, Community.objects.all())
+        )
+    if kind:
+        documents = documents.filter(reference=kind)
+    return documents.order_by("community__name", "title", "id")
 
 
 def library_rows(documents: QuerySet[Document]) -> QuerySet[Document, tuple[Any, ...]]:
@@ -161,6 +187,8 @@ def library_rows(documents: QuerySet[Document]) -> QuerySet[Document, tuple[Any,
         *(f"updated_by__{c}" for c in _NAME),
         *(f"editing_by__{c}" for c in _NAME),
         "editing_since",
+        "community__name",
+        "community__slug",
     )
 
 
@@ -171,7 +199,7 @@ def as_library_rows(rows: Iterable[tuple[Any, ...]], *, now: datetime) -> list[L
     found = []
     for row in rows:
         (pk, title, reference, count, kind, name, size, updated_at) = row[:8]
-        editing_since = row[16]
+        editing_since, community_name, community_slug = row[16:19]
         extension = name.rsplit(".", 1)[-1].lower() if name and "." in name else ""
         found.append(
             LibraryRow(
@@ -185,6 +213,8 @@ def as_library_rows(rows: Iterable[tuple[Any, ...]], *, now: datetime) -> list[L
                 updated_at=updated_at,
                 updated_by=_name(*row[8:12]),
                 editor=_name(*row[12:16]) if editing_since and editing_since >= fresh else "",
+                community=community_name,
+                community_slug=community_slug,
             )
         )
     return found

@@ -139,6 +139,39 @@ def folder(request: HttpRequest, folder_id: int) -> HttpResponse:
     return _library(request, folder.community, folder)
 
 
+@require_GET
+def references(request: HttpRequest) -> HttpResponse:
+    """Reference material across the viewer's communities, or of one (``?community=``)."""
+    viewer = viewer_of(request)
+    community = None
+    slug = (request.GET.get("community") or "")[:140]
+    if slug:
+        community = community_of(request, slug)
+        if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
+            raise Http404
+    kind = request.GET.get("kind") or ""
+    if kind not in ReferenceKind.values:
+        kind = ""
+    page = selectors.rows_page(
+        selectors.references(viewer=viewer, community=community, kind=kind),
+        number=request.GET.get("page"),
+        per_page=PER_PAGE,
+    )
+    return render(
+        request,
+        "documents/references.html",
+        {
+            "community": community,
+            "kind": kind,
+            "page": page,
+            "references": dict(ReferenceKind.choices),
+            "nav_section": "communities",
+            "day_of": datetime_writer("SHORT_DATE_FORMAT"),
+            "iso_of": iso_writer(),
+        },
+    )
+
+
 @require_POST
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     """Add a file to the library (into the folder the form names)."""

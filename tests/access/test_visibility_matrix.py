@@ -509,6 +509,29 @@ DOCUMENT_PATHS = [
         ),
     ),
     Path(
+        "reference material of a community",
+        ("documents:references",),
+        lambda a: a != "profile",
+        lambda c, w, a: _contains(
+            c,
+            f"/documents/references/?community={w.communities[a].slug}",
+            _document(w, a).get_absolute_url(),
+        ),
+    ),
+    Path(
+        "API reference material of a community",
+        ("/api/v1/documents/references",),
+        lambda a: a != "profile",
+        lambda c, w, a: (
+            _document(w, a).pk
+            in _api_ids(
+                c,
+                f"/api/v1/documents/references?community={w.communities[a].slug}",
+                "documents",
+            )
+        ),
+    ),
+    Path(
         "API library",
         ("/api/v1/communities/{slug}/library",),
         lambda a: a != "profile",

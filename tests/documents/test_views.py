@@ -152,3 +152,31 @@ def test_search_finds_a_document_by_its_text_with_the_page(client_for, user, tea
         .content.decode()
     )
     assert "Offre type maintenance" not in stranger_html
+
+
+def test_reference_material_across_my_communities(client_for, user, other, team) -> None:
+    from cercle.communities import services as communities
+
+    add(user, team, reference="template")
+    add(user, team, data=samples.pdf("Notes"), name="Notes.pdf")  # not reference material
+    elsewhere = communities.community_create(actor=other, name="Achats", kind="open")
+    services.document_add(
+        actor=other,
+        community=elsewhere,
+        upload=services.Upload("Charte achats.pdf", samples.pdf("Charte")),
+        reference="reference",
+    )
+    html = client_for(user).get(reverse("documents:references")).content.decode()
+    assert "Offre type maintenance.pdf" in html and "Modèle" in html
+    assert "Notes.pdf" not in html
+    assert "Charte achats.pdf" not in html  # an open community Thomas has not joined
+    assert "Charte achats.pdf" in (
+        client_for(user)
+        .get(reverse("documents:references"), {"community": elsewhere.slug})
+        .content.decode()
+    )
+    stranger = client_for(UserFactory())
+    assert (
+        stranger.get(reverse("documents:references"), {"community": team.slug}).status_code == 404
+    )
+    assert "Offre type" not in stranger.get(reverse("documents:references")).content.decode()
