@@ -192,7 +192,7 @@ def time_reading(pages: int) -> Record:
     import resource
     import tempfile
 
-    from cercle.documents import sandbox
+    from cercle.core import sandbox
 
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / "long.pdf"

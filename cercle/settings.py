@@ -350,7 +350,7 @@ CERCLE_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 CERCLE_MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 # A library document (each version); answered 413 above.
 CERCLE_MAX_DOCUMENT_BYTES = int(os.environ.get("CERCLE_MAX_DOCUMENT_BYTES", 50 * 1024 * 1024))
-# Reading a document's text and picturing its pages (cercle.documents.sandbox): a child
+# Reading a document's text and picturing its pages (cercle.core.sandbox): a child
 # process per version, stopped past SECONDS (wall clock) or MEMORY_MB of address space.
 CERCLE_DOCUMENT_EXTRACTION = {
     "SECONDS": float(os.environ.get("CERCLE_EXTRACTION_SECONDS", "120")),

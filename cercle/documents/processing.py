@@ -3,7 +3,7 @@
 ``process_version`` is enqueued by the service that stored the version, in
 the same transaction.  It copies the file out of the storage into a private
 temporary directory, has a bounded child process read it
-(``cercle.documents.sandbox``), then writes the pages and their pictures and
+(``cercle.core.sandbox``), then writes the pages and their pictures and
 publishes ``VersionRead``: the search index takes the text from there.  A
 file that cannot be read (corrupt, protected by a password, too large once
 inflated, too slow) is marked "no preview" with the reason, and stays
@@ -21,8 +21,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from cercle.core import events
-from cercle.documents import extract, sandbox
+from cercle.core import events, extract, sandbox
 from cercle.documents.events import VersionRead
 from cercle.documents.models import DocumentPage, DocumentVersion, PreviewState
 

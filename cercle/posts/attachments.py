@@ -20,6 +20,7 @@ from cercle.accounts.models import User
 from cercle.core.errors import invalid
 from cercle.core.images import square_renditions, without_metadata
 from cercle.core.uploads import UploadKind, classify_upload, safe_filename, served_name
+from cercle.posts import reading
 from cercle.posts.models import Attachment, Comment, Post
 
 MAX_ATTACHMENTS = 10
@@ -91,6 +92,7 @@ def store(
             attachment.thumbnail.save(thumb.name, thumb.content, save=False)
         attachment.save()
         stored.append(attachment)
+    reading.enqueue_reading(stored)  # their text, searched with the post (in the background)
     return stored
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from cercle.accounts.models import User
 from cercle.communities.models import Community
 from cercle.core.events import Event
-from cercle.posts.models import Comment, Hashtag, Post
+from cercle.posts.models import Attachment, Comment, Hashtag, Post
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,3 +58,10 @@ class Reacted(Event):
     actor: User
     post: Post
     comment: Comment | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class AttachmentRead(Event):
+    """The text inside a file of a post or comment was read (``cercle.posts.reading``)."""
+
+    attachment: Attachment

@@ -319,6 +319,10 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    # The text inside (PDF, office, text files), read in the background
+    # (``cercle.posts.reading``) and searched with its post or comment.
+    text = models.TextField(blank=True, default="", db_default="", editable=False)
+    read_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]

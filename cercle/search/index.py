@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from cercle.communities.models import Community
 from cercle.documents.models import Document, DocumentPage
-from cercle.posts.models import Comment, Post
+from cercle.posts.models import Attachment, Comment, Post
 from cercle.search.models import EntryKind, SearchEntry
 from cercle.search.text import PAGE_BREAK, document_terms, index_terms
 
@@ -139,8 +139,8 @@ def index_post(post: Post, *, new_files: Iterable[str] | None = None) -> None:
             kind=EntryKind.POST, object_id=post.pk, **_post_fields(post, new_files)
         )
         return
-    names = post.attachments.filter(comment__isnull=True).values_list("name", flat=True)
-    _save(EntryKind.POST, post.pk, _post_fields(post, names))
+    files = post.attachments.filter(comment__isnull=True).values_list("name", "text")
+    _save(EntryKind.POST, post.pk, _post_fields(post, _file_words(files)))
 
 
 def index_comment(comment: Comment, *, new_files: Iterable[str] | None = None) -> None:
@@ -150,8 +150,25 @@ def index_comment(comment: Comment, *, new_files: Iterable[str] | None = None) -
             kind=EntryKind.COMMENT, object_id=comment.pk, **_comment_fields(comment, new_files)
         )
         return
-    names = comment.attachments.values_list("name", flat=True)
-    _save(EntryKind.COMMENT, comment.pk, _comment_fields(comment, names))
+    files = comment.attachments.values_list("name", "text")
+    _save(EntryKind.COMMENT, comment.pk, _comment_fields(comment, _file_words(files)))
+
+
+def _file_words(files: Iterable[tuple[str, str]]) -> list[str]:
+    """What a post's or comment's files add to its text: each name, then what it says."""
+    return [part for name, text in files for part in (name, text) if part]
+
+
+def attachment_read(attachment: Attachment) -> None:
+    """Index again the post or comment a file belongs to, with the text read inside it."""
+    if attachment.comment_id is not None:
+        comment = Comment.objects.select_related("post").filter(pk=attachment.comment_id).first()
+        if comment is not None:
+            index_comment(comment)
+    else:
+        post = Post.objects.filter(pk=attachment.post_id).first()
+        if post is not None:
+            index_post(post)
 
 
 def index_community(community: Community) -> None:
@@ -223,9 +240,7 @@ def rebuild(*, progress: Callable[[str, int, int], None] | None = None, size: in
 
 
 def _file_names(kind: EntryKind, ids: list[int]) -> dict[int, list[str]]:
-    """The names of the files of these posts or comments; a document's text by its id."""
-    from cercle.posts.models import Attachment
-
+    """The names and text of the files of these posts or comments; a document's text by its id."""
     if kind == EntryKind.DOCUMENT:
         current = dict(
             Document.objects.filter(pk__in=ids, current__isnull=False).values_list(
@@ -236,14 +251,16 @@ def _file_names(kind: EntryKind, ids: list[int]) -> dict[int, list[str]]:
         return {pk: texts.get(version_id, []) for pk, version_id in current.items()}
     if kind == EntryKind.POST:
         rows = Attachment.objects.filter(post_id__in=ids, comment__isnull=True).values_list(
-            "post_id", "name"
+            "post_id", "name", "text"
         )
     elif kind == EntryKind.COMMENT:
-        rows = Attachment.objects.filter(comment_id__in=ids).values_list("comment_id", "name")
+        rows = Attachment.objects.filter(comment_id__in=ids).values_list(
+            "comment_id", "name", "text"
+        )
     else:
         return {}
     names: dict[int, list[str]] = {}
-    for owner, name in rows.order_by("created_at", "id"):
+    for owner, name, text in rows.order_by("created_at", "id"):
         if owner is not None:
-            names.setdefault(owner, []).append(name)
+            names.setdefault(owner, []).extend(_file_words([(name, text)]))
     return names

@@ -10,6 +10,7 @@ from cercle.communities.events import CommunityChanged
 from cercle.core.events import subscribe
 from cercle.documents.events import DocumentChanged, VersionAdded, VersionRead
 from cercle.posts.events import (
+    AttachmentRead,
     CommentEdited,
     CommentPublished,
     PostEdited,
@@ -65,3 +66,8 @@ def _version_read(event: VersionRead) -> None:
 @subscribe(DocumentChanged)
 def _document_changed(event: DocumentChanged) -> None:
     index.index_document(event.document)
+
+
+@subscribe(AttachmentRead)
+def _attachment_read(event: AttachmentRead) -> None:
+    index.attachment_read(event.attachment)

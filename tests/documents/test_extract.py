@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cercle.documents import sandbox
-from cercle.documents.extract import CORRUPT, ENCRYPTED, TOO_LARGE
+from cercle.core import sandbox
+from cercle.core.extract import CORRUPT, ENCRYPTED, TOO_LARGE
 from tests.documents import samples
 
 OOXML = "application/vnd.openxmlformats-officedocument."
@@ -123,7 +123,7 @@ def test_a_reader_past_its_memory_is_stopped(tmp_path, settings) -> None:
 
 
 def _libreoffice() -> None:
-    from cercle.documents.extract import libreoffice
+    from cercle.core.extract import libreoffice
 
     if libreoffice() is None:
         if os.environ.get("CERCLE_LIBREOFFICE") == "required":

@@ -1,4 +1,4 @@
-"""Running ``cercle.documents.extract`` in a child process, bounded in time and memory.
+"""Running ``cercle.core.extract`` in a child process, bounded in time and memory.
 
 The child lowers its own limits (address space, CPU, written bytes) before
 it opens the file; here the parent gives it a wall-clock deadline and kills
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from cercle.documents.extract import CORRUPT, Extracted, Page
+from cercle.core.extract import CORRUPT, Extracted, Page
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def run(path: Path, *, kind: str, content_type: str, out: Path, pictures: bool) 
     command = [
         sys.executable,
         "-m",
-        "cercle.documents.extract",
+        "cercle.core.extract",
         str(path),
         str(out),
         "--kind",

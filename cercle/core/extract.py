@@ -1,7 +1,7 @@
 """Reading a stored file: its text page by page, and pictures of its pages.
 
-This module runs in a child process of its own (``cercle.documents.sandbox``
-starts ``python -m cercle.documents.extract``), never in a web or worker
+This module runs in a child process of its own (``cercle.core.sandbox``
+starts ``python -m cercle.core.extract``), never in a web or worker
 process: a file is whatever its uploader made it, and parsing it is the most
 exposed thing Cercle does.  The child lowers its own limits before it opens
 anything (address space, CPU seconds, size of what it writes), so a zip bomb
@@ -398,7 +398,7 @@ def _limit(kind: int, value: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cercle.documents.extract")
+    parser = argparse.ArgumentParser(prog="python -m cercle.core.extract")
     parser.add_argument("path", type=Path)
     parser.add_argument("out", type=Path)
     parser.add_argument("--kind", required=True)
