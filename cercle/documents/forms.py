@@ -4,19 +4,39 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from cercle.documents.models import MAX_NAME, MAX_NOTE, ReferenceKind
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
+def _file_field(label: StrOrPromise, required: StrOrPromise) -> forms.FileField:
+    return forms.FileField(
+        label=label,
         error_messages={
-            "required": _("Choose a file to add."),
+            "required": required,
             "empty": _("The file is empty."),
             "invalid": _("No file was received: choose it again."),
         },
     )
+
+
+def _description_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _reference_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Kind of document"), required=False, choices=ReferenceKind.choices
+    )
+
+
+class UploadForm(forms.Form):
+    file = _file_field(_("File"), _("Choose a file to add."))
     title = forms.CharField(
         label=_("Title"),
         required=False,
@@ -24,27 +44,13 @@ class UploadForm(forms.Form):
         strip=True,
         help_text=_("Leave empty to use the file's name."),
     )
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    reference = forms.ChoiceField(
-        label=_("Kind of document"), required=False, choices=ReferenceKind.choices
-    )
+    description = _description_field()
+    reference = _reference_field()
     folder = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class VersionForm(forms.Form):
-    file = forms.FileField(
-        label=_("New version"),
-        error_messages={
-            "required": _("Choose the file of the new version."),
-            "empty": _("The file is empty."),
-            "invalid": _("No file was received: choose it again."),
-        },
-    )
+    file = _file_field(_("New version"), _("Choose the file of the new version."))
     note = forms.CharField(
         label=_("What changed?"),
         required=False,
@@ -70,13 +76,6 @@ class FolderForm(forms.Form):
 
 class EditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=MAX_NAME, strip=True)
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    reference = forms.ChoiceField(
-        label=_("Kind of document"), required=False, choices=ReferenceKind.choices
-    )
+    description = _description_field()
+    reference = _reference_field()
     folder = forms.TypedChoiceField(label=_("Folder"), required=False, coerce=int, empty_value=None)

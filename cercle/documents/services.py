@@ -82,42 +82,30 @@ def _check_file(upload: Upload) -> _Checked:
     return _Checked(upload, kind, data, hashlib.sha256(data).hexdigest())
 
 
+def _at_most(text: str, limit: int, field: str) -> str:
+    if len(text) > limit:
+        raise invalid(
+            field,
+            _("At most %(max)d characters (it has %(count)d).")
+            % {"max": limit, "count": len(text)},
+            "max_length",
+        )
+    return text
+
+
 def _name(raw: str, *, field: str, what: str) -> str:
     name = clean_label(raw)
     if not name:
         raise invalid(field, _("Give the %(what)s a name.") % {"what": what}, "required")
-    if len(name) > MAX_NAME:
-        raise invalid(
-            field,
-            _("At most %(max)d characters (it has %(count)d).")
-            % {"max": MAX_NAME, "count": len(name)},
-            "max_length",
-        )
-    return name
+    return _at_most(name, MAX_NAME, field)
 
 
 def _note(raw: str) -> str:
-    note = clean_label(raw)
-    if len(note) > MAX_NOTE:
-        raise invalid(
-            "note",
-            _("At most %(max)d characters (it has %(count)d).")
-            % {"max": MAX_NOTE, "count": len(note)},
-            "max_length",
-        )
-    return note
+    return _at_most(clean_label(raw), MAX_NOTE, "note")
 
 
 def _description(raw: str) -> str:
-    text = clean_text(raw)
-    if len(text) > MAX_DESCRIPTION:
-        raise invalid(
-            "description",
-            _("At most %(max)d characters (it has %(count)d).")
-            % {"max": MAX_DESCRIPTION, "count": len(text)},
-            "max_length",
-        )
-    return text
+    return _at_most(clean_text(raw), MAX_DESCRIPTION, "description")
 
 
 def _reference(raw: str) -> str:
