@@ -47,6 +47,12 @@ def _all_met() -> list[dict[str, Any]]:
         _record(big, "load_post_create", "load c=8", p99_ms=80.0),
         *(_record(big, page, "warm", p50_ms=9.0) for page in budgets.OTHER_PAGES),
         _record(big, "experts_page", "warm", p95_ms=120.0),
+        _record(big, "library_page", "warm", p50_ms=9.0),
+        _record(big, "document_page", "warm", p50_ms=9.0),
+        _record(big, "document_search_html", "warm", p95_ms=40.0),
+        _record(big, "document_search_api", "warm", p95_ms=30.0),
+        _record(big, "document_upload_5mb", "warm", p50_ms=60.0),
+        _record(0, "pdf_300_pages_read", "background", p50_ms=2900.0, peak_mb=300.0),
     ]
 
 
