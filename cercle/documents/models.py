@@ -69,9 +69,10 @@ class ReferenceKind(models.TextChoices):
 
 class Document(models.Model):
     community = models.ForeignKey("communities.Community", models.CASCADE, related_name="documents")
-    # Null: at the top of the library.  A folder is emptied before it is deleted.
+    # Null: at the top of the library.  A folder is emptied before it is deleted
+    # (RESTRICT: a folder with documents is refused, a community deletes all of it).
     folder = models.ForeignKey(
-        Folder, models.PROTECT, null=True, blank=True, related_name="documents"
+        Folder, models.RESTRICT, null=True, blank=True, related_name="documents"
     )
     title = models.CharField(_("title"), max_length=MAX_NAME)
     description = models.TextField(_("description"), max_length=2000, blank=True)

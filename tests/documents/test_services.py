@@ -189,3 +189,16 @@ def test_unreadable_files_are_kept_flagged_and_found_by_name(user, team) -> None
     assert default_storage.exists(version.file.name)
     entry = SearchEntry.objects.get(kind=EntryKind.DOCUMENT, object_id=document.pk)
     assert "contrat" in entry.terms_fr.split()
+
+
+def test_deleting_a_community_deletes_its_library(user, team) -> None:
+    from django.db.models import RestrictedError
+
+    from cercle.communities.models import Community
+
+    folder = services.folder_create(actor=user, community=team, name="Offres")
+    add(user, team, folder=folder)
+    with pytest.raises(RestrictedError):  # a folder alone is emptied first
+        folder.delete()
+    Community.objects.filter(pk=team.pk).delete()
+    assert not Document.objects.exists() and not Folder.objects.exists()
