@@ -29,6 +29,7 @@ from cercle.access.communities import CommunityAction, CommunityPolicy
 from cercle.access.documents import DocumentPolicy, FolderAction, FolderPolicy
 from cercle.accounts.models import User
 from cercle.api.schema import In, Out, PathId
+from cercle.communities import selectors as community_selectors
 from cercle.communities.lookups import community_of
 from cercle.core.http import viewer_of
 from cercle.core.images import too_large
@@ -339,10 +340,10 @@ class ReferencesOut(Out):
 def references(request: HttpRequest, query: Query[ReferencesQuery]) -> ReferencesOut:
     viewer = viewer_of(request)
     community = None
-    if query.community:
-        community = community_of(request, query.community)
-        if not CommunityPolicy.can(viewer, CommunityAction.READ, community):
-            raise Http404
+    if query.community:  # a filter, as in search: one the caller may not read is unknown
+        community = community_selectors.community_get(viewer=viewer, slug=query.community)
+        if community is None or not CommunityPolicy.can(viewer, CommunityAction.READ, community):
+            raise ValidationError({"community": [_("No such community.")]})
     found = selectors.references(
         viewer=viewer, community=community, kind=query.kind or ""
     ).select_related("community", "current__uploaded_by", "updated_by")
