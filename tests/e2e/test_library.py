@@ -74,6 +74,15 @@ def test_thomas_adds_an_offer_and_sees_a_colleagues_version(
     run_pending()  # the worker reads the file; the page, polling, shows its pages
     page.get_by_role("img", name=f"{words['page']} Offre type maintenance.pdf").wait_for()
     axe(page)
+    offer_url = page.url
+
+    # Found by what it says, on the page it says it.
+    page.goto("/search/?tab=documents&q=grille+tarifaire")
+    hit = page.locator(".hit", has_text="Offre type maintenance.pdf")
+    hit.locator("mark").first.wait_for()
+    assert "page 2" in hit.inner_text()
+    axe(page)
+    page.goto(offer_url)
 
     document = Document.objects.get(current__name="Offre type maintenance.pdf")
     colleague = User.objects.filter(memberships__community=community).exclude(email=THOMAS.email)[0]
@@ -89,3 +98,8 @@ def test_thomas_adds_an_offer_and_sees_a_colleagues_version(
     assert colleague.name in history.inner_text()
     axe(page)
     shot(page, f"document-{lang}-{width}")
+
+    # The tender kit across his communities.
+    page.goto("/documents/references/")
+    page.get_by_role("link", name="Offre type maintenance.docx").wait_for()
+    axe(page)
