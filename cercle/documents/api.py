@@ -11,6 +11,7 @@ as ``multipart/form-data``; everything else is JSON.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -215,6 +216,10 @@ def _folder(viewer: User, folder_id: int | None, field: str) -> Folder | None:
     return folder
 
 
+def _document(viewer: User, document_id: int) -> Document:
+    return found(selectors.document_get(viewer=viewer, document_id=document_id))
+
+
 def _document_out(request: HttpRequest, document_id: int) -> DocumentOut:
     viewer = viewer_of(request)
     return DocumentOut.from_document(
@@ -240,7 +245,7 @@ def library(request: HttpRequest, slug: str, query: Query[LibraryQuery]) -> Libr
             raise Http404
     documents = selectors.documents_in(
         viewer=viewer, community=community, folder=folder, sort=query.sort
-    )
+    ).select_related("current__uploaded_by", "current__restored_from", "updated_by")
     page = Paginator(documents, PAGE_SIZE).get_page(query.page)
     can_add = (
         FolderPolicy.can(viewer, FolderAction.ADD, folder)
@@ -348,6 +353,10 @@ def references(request: HttpRequest, query: Query[ReferencesQuery]) -> Reference
         viewer=viewer, community=community, kind=query.kind or ""
     ).select_related("community", "current__uploaded_by", "updated_by")
     page = Paginator(found, PAGE_SIZE).get_page(query.page)
+    # One object per community: the viewer's membership is then read once for each.
+    shared: dict[int, Any] = {}
+    for document in page.object_list:
+        document.community = shared.setdefault(document.community_id, document.community)
     return ReferencesOut(
         documents=[DocumentOut.from_document(viewer, d) for d in page.object_list],
         count=page.paginator.count,
@@ -368,7 +377,7 @@ def get_document(request: HttpRequest, document_id: PathId) -> DocumentOut:
 )
 def edit_document(request: HttpRequest, document_id: PathId, data: DocumentEditIn) -> DocumentOut:
     viewer = viewer_of(request)
-    document = found(selectors.document_get(viewer=viewer, document_id=document_id))
+    document = _document(viewer, document_id)
     folder: Folder | bool | None = False
     if data.folder is not None:
         folder = _folder(viewer, data.folder, "folder")
@@ -386,7 +395,7 @@ def edit_document(request: HttpRequest, document_id: PathId, data: DocumentEditI
 @router.delete("/documents/{document_id}", response={204: None}, summary="Delete a document")
 def delete_document(request: HttpRequest, document_id: PathId) -> Status[None]:
     viewer = viewer_of(request)
-    document = found(selectors.document_get(viewer=viewer, document_id=document_id))
+    document = _document(viewer, document_id)
     services.document_delete(actor=viewer, document=document)
     return Status(204, None)
 
@@ -398,7 +407,7 @@ def delete_document(request: HttpRequest, document_id: PathId) -> Status[None]:
 )
 def list_versions(request: HttpRequest, document_id: PathId) -> list[VersionOut]:
     viewer = viewer_of(request)
-    document = found(selectors.document_get(viewer=viewer, document_id=document_id))
+    document = _document(viewer, document_id)
     return [
         VersionOut.from_version(v) for v in selectors.versions(viewer=viewer, document=document)
     ]
@@ -414,7 +423,7 @@ def add_version(
     request: HttpRequest, document_id: PathId, data: Form[VersionForm], file: File[UploadedFile]
 ) -> Status[VersionOut]:
     viewer = viewer_of(request)
-    document = found(selectors.document_get(viewer=viewer, document_id=document_id))
+    document = _document(viewer, document_id)
     version = services.version_add(
         actor=viewer, document=document, upload=_upload(file), note=data.note
     )
@@ -430,7 +439,7 @@ def restore_version(
     request: HttpRequest, document_id: PathId, number: PathId, data: RestoreIn
 ) -> Status[VersionOut]:
     viewer = viewer_of(request)
-    document = found(selectors.document_get(viewer=viewer, document_id=document_id))
+    document = _document(viewer, document_id)
     version = services.version_restore(
         actor=viewer, document=document, number=number, note=data.note
     )
@@ -457,7 +466,7 @@ def version_file(request: HttpRequest, document_id: PathId, number: PathId) -> F
 )
 def start_editing(request: HttpRequest, document_id: PathId) -> DocumentOut:
     viewer = viewer_of(request)
-    document = found(selectors.document_get(viewer=viewer, document_id=document_id))
+    document = _document(viewer, document_id)
     services.editing_start(actor=viewer, document=document)
     return _document_out(request, document_id)
 
@@ -469,6 +478,6 @@ def start_editing(request: HttpRequest, document_id: PathId) -> DocumentOut:
 )
 def stop_editing(request: HttpRequest, document_id: PathId) -> DocumentOut:
     viewer = viewer_of(request)
-    document = found(selectors.document_get(viewer=viewer, document_id=document_id))
+    document = _document(viewer, document_id)
     services.editing_stop(actor=viewer, document=document)
     return _document_out(request, document_id)

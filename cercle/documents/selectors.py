@@ -97,9 +97,7 @@ def documents_in(
         viewer, Document.objects.filter(community=community, folder=folder)
     )
     order = ["title", "id"] if sort == Sort.NAME else ["-updated_at", "-id"]
-    return documents.select_related(
-        "current__uploaded_by", "current__restored_from", "updated_by", "editing_by"
-    ).order_by(*order)
+    return documents.order_by(*order)
 
 
 def library_page(
