@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from PIL import Image
 
 from cercle.accounts.models import User
 from tests.factories import UserFactory
+from tests.sites import make_template
 
 PASSWORD = "secret-pass-123"
 
@@ -31,6 +33,12 @@ def _worker_keeps_the_test_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
     from django_tasks_db.management.commands import db_worker
 
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+@pytest.fixture(scope="session")
+def site_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated site with its static files, for ``tests.sites.own_site`` to copy."""
+    return make_template(tmp_path_factory.mktemp("site-template"))
 
 
 @pytest.fixture

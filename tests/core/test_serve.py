@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-CERCLE = [sys.executable, "-m", "cercle"]
+from tests.sites import CERCLE, own_site
 
 
 def _free_port() -> int:
@@ -33,18 +33,6 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         # Header names are case-insensitive (servers may send them lowercase).
         headers = {name.lower(): value for name, value in response.headers.items()}
         return response.status, headers, response.read()
-
-
-def _own_site(tmp_path: Path) -> dict[str, str]:
-    """The environment of a site of its own: a fresh SQLite file, never the test database."""
-    env = {
-        **os.environ,
-        "CERCLE_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": "",
-        "DJANGO_SETTINGS_MODULE": "cercle.settings",
-    }
-    subprocess.run([*CERCLE, "migrate", "-v0"], env=env, check=True)
-    return env
 
 
 @contextmanager
@@ -78,8 +66,8 @@ def _serving(env: dict[str, str], *args: str) -> Iterator[tuple[subprocess.Popen
                 server.kill()
 
 
-def test_cercle_serve_answers_with_static_files(tmp_path: Path) -> None:
-    with _serving(_own_site(tmp_path)) as (_, base):
+def test_cercle_serve_answers_with_static_files(tmp_path: Path, site_template: Path) -> None:
+    with _serving(own_site(tmp_path, site_template, static=False)) as (_, base):
         status, _, body = _get(f"{base}/healthz")
         assert status == 200
         assert b'"ok"' in body
@@ -180,7 +168,9 @@ def _web_children(pid: int) -> set[int]:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
-def test_cercle_serve_workers_share_the_port_and_are_restarted(tmp_path: Path) -> None:
+def test_cercle_serve_workers_share_the_port_and_are_restarted(
+    tmp_path: Path, site_template: Path
+) -> None:
     def wait_until(check: Any, what: str) -> Any:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -193,7 +183,10 @@ def test_cercle_serve_workers_share_the_port_and_are_restarted(tmp_path: Path) -
             time.sleep(0.2)
         pytest.fail(f"cercle serve --workers 2: {what}")
 
-    with _serving(_own_site(tmp_path), "--workers", "2") as (server, base):
+    with _serving(own_site(tmp_path, site_template), "--workers", "2", "--no-collectstatic") as (
+        server,
+        base,
+    ):
         wait_until(lambda: len(_web_children(server.pid)) == 2, "not 2 processes")
         workers = _web_children(server.pid)
         victim = min(workers)
@@ -218,7 +211,9 @@ def _web_children_alive(pids: set[int]) -> bool:
     return False
 
 
-def test_cercle_serve_stops_promptly_after_a_burst_of_abandoned_posts(tmp_path: Path) -> None:
+def test_cercle_serve_stops_promptly_after_a_burst_of_abandoned_posts(
+    tmp_path: Path, site_template: Path
+) -> None:
     """SIGTERM just after clients sent posts and left: out in seconds, not at the kill (30 s).
 
     The posts queue behind the one request thread (SQLite), their clients
@@ -226,7 +221,7 @@ def test_cercle_serve_stops_promptly_after_a_burst_of_abandoned_posts(tmp_path: 
     thread waiting for one gives up after a short grace (cercle.asgi)
     instead of holding the process until it is killed.
     """
-    env = _own_site(tmp_path)
+    env = own_site(tmp_path, site_template)
     code = (
         "from cercle.accounts.models import User;"
         "from cercle.accounts.services import api_token_create;"

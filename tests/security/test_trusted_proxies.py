@@ -17,12 +17,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.core.test_serve import _own_site, _serving
+from tests.core.test_serve import _serving
+from tests.sites import own_site
 
 
 @contextmanager
-def _served(tmp_path: Path, **extra: str) -> Iterator[str]:
-    with _serving(_own_site(tmp_path) | extra, "--no-worker") as (_, base):
+def _served(tmp_path: Path, template: Path, **extra: str) -> Iterator[str]:
+    env = own_site(tmp_path, template) | extra
+    with _serving(env, "--no-worker", "--no-collectstatic") as (_, base):
         yield base
 
 
@@ -57,14 +59,16 @@ def _attempts(base: str, forwarded: list[str]) -> list[int]:
 ROTATING = [f"203.0.113.{i}" for i in range(1, 11)]
 
 
-def test_forwarded_for_is_ignored_unless_the_sender_is_a_trusted_proxy(tmp_path: Path) -> None:
-    with _served(tmp_path / "untrusted") as base:
+def test_forwarded_for_is_ignored_unless_the_sender_is_a_trusted_proxy(
+    tmp_path: Path, site_template: Path
+) -> None:
+    with _served(tmp_path / "untrusted", site_template) as base:
         codes = _attempts(base, ROTATING)
     assert codes[:6] == [200] * 6 and set(codes[6:]) == {429}, codes
 
 
-def test_a_trusted_proxy_forwards_the_client_address(tmp_path: Path) -> None:
-    with _served(tmp_path / "trusted", CERCLE_TRUSTED_PROXIES="127.0.0.1") as base:
+def test_a_trusted_proxy_forwards_the_client_address(tmp_path: Path, site_template: Path) -> None:
+    with _served(tmp_path / "trusted", site_template, CERCLE_TRUSTED_PROXIES="127.0.0.1") as base:
         rotating = _attempts(base, ROTATING)
         same = _attempts(base, ["198.51.100.9"] * 8)
     assert rotating == [200] * 10  # ten clients, one failure each
