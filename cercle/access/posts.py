@@ -90,19 +90,27 @@ class PostPermissions:
 
     @staticmethod
     def of(
-        *, is_author: bool, moderates: bool, in_community: bool, archived: bool, hidden: bool
+        *,
+        is_author: bool,
+        moderates: bool,
+        in_community: bool,
+        archived: bool,
+        hidden: bool,
+        subject: bool = False,
     ) -> PostPermissions:
         """The rules, in one place: ``PostPolicy.can`` for one post, lists for a page.
 
         ``moderates``: a site administrator, or a manager of the post's community.
+        ``subject``: the post stands for an object of its own (a library
+        document, ``SUBJECT_KINDS``), edited, moved and deleted with it only.
         """
         return PostPermissions(
-            edit=is_author and not archived,
-            delete=is_author or moderates,
+            edit=is_author and not archived and not subject,
+            delete=(is_author or moderates) and not subject,
             pin=in_community and moderates and not archived and not hidden,
             comment=not archived and not hidden,
             hide=moderates,
-            move=not archived and (is_author or moderates),
+            move=not archived and (is_author or moderates) and not subject,
         )
 
     def as_dict(self) -> dict[str, bool]:
@@ -168,13 +176,17 @@ class Moderation:
         community_id: int | None,
         archived: bool,
         hidden: bool,
+        kind: str = "",
     ) -> PostPermissions:
+        from cercle.posts.models import SUBJECT_KINDS
+
         return PostPermissions.of(
             is_author=author_id is not None and author_id == viewer.pk,
             moderates=self.moderates(community_id),
             in_community=community_id is not None,
             archived=archived,
             hidden=hidden,
+            subject=kind in SUBJECT_KINDS,
         )
 
 
@@ -186,6 +198,8 @@ class PostPolicy:
     @staticmethod
     def permissions(viewer: Viewer, post: Post) -> PostPermissions:
         """What ``viewer`` may do to ``post``, assuming they see it (``can`` checks that)."""
+        from cercle.posts.models import SUBJECT_KINDS
+
         community = post.community
         return PostPermissions.of(
             is_author=post.author_id is not None and post.author_id == viewer.pk,
@@ -193,6 +207,7 @@ class PostPolicy:
             in_community=community is not None,
             archived=community is not None and community.is_archived,
             hidden=post.hidden_at is not None,
+            subject=post.kind in SUBJECT_KINDS,
         )
 
     @staticmethod

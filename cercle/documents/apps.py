@@ -6,3 +6,9 @@ class DocumentsConfig(AppConfig):
     name = "cercle.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from cercle.documents.cards import add_documents
+        from cercle.posts.cards import extend_cards
+
+        extend_cards(add_documents)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cercle.core.urls import fast_reverse
 
+MAX_DEPTH = 8  # folders inside folders
 MAX_NAME = 160
 MAX_NOTE = 300
 
@@ -101,6 +102,11 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    # Its feed item and discussion (comments, reactions, @mentions): a post of
+    # kind "document", written, lifted and deleted with the document (services).
+    post = models.OneToOneField(
+        "posts.Post", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("document")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +35,7 @@ from cercle.core.text import clean_label, clean_text
 from cercle.core.uploads import UploadKind, classify_upload, served_name
 from cercle.documents.events import DocumentChanged, DocumentDeleted, VersionAdded
 from cercle.documents.models import (
+    MAX_DEPTH,
     MAX_NAME,
     MAX_NOTE,
     Document,
@@ -42,11 +43,15 @@ from cercle.documents.models import (
     Folder,
     ReferenceKind,
 )
+from cercle.posts import services as posts
+from cercle.posts.models import PostKind
 
-MAX_DEPTH = 8  # folders inside folders
 MAX_DESCRIPTION = 2000
 # "Being edited by ..." fades after this: someone who forgot to say they were done.
 EDITING_FOR = timedelta(hours=4)
+# New versions within this time of the document's last coming up in the feeds are
+# one item there (ten saves in an hour are one alert, showing the latest).
+ALERTS_GROUPED = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +166,16 @@ def _store(
         ]
     )
     processing.process_version.enqueue(version.pk)
+    if number > 1:
+        _surface(document, actor, now)
     return version
+
+
+def _surface(document: Document, actor: User, now: datetime) -> None:
+    """A new version lifts the document's post to the top of the feeds, once an hour."""
+    post = document.post
+    if post is not None and post.created_at <= now - ALERTS_GROUPED:
+        posts.subject_post_resurface(post=post, actor=actor, at=now)
 
 
 # --- Folders ----------------------------------------------------------------------
@@ -240,7 +254,9 @@ def _create(
     reference: str,
 ) -> Document:
     now = timezone.now()
+    post = posts.subject_post_create(author=actor, community=community, kind=PostKind.DOCUMENT)
     document = Document.objects.create(
+        post=post,
         community=community,
         folder=folder,
         title=title,
@@ -432,7 +448,10 @@ def document_delete(*, actor: User, document: Document) -> None:
         *pictures.values_list("image", flat=True),
     ]
     with transaction.atomic():
+        post = document.post
         document.delete()
+        if post is not None:
+            posts.subject_post_delete(post=post)
         events.publish(DocumentDeleted(actor=actor, document_id=document.pk))
         transaction.on_commit(lambda: _delete_files(names))
 

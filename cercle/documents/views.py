@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cercle.access import found
 from cercle.access.communities import CommunityAction, CommunityPolicy
 from cercle.access.documents import DocumentPolicy, FolderAction, FolderPolicy
+from cercle.access.posts import PostAction, PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.lookups import community_of
 from cercle.communities.models import Community
@@ -32,6 +33,11 @@ from cercle.documents.models import (
     PreviewState,
     ReferenceKind,
 )
+from cercle.follows.models import SourceKind
+from cercle.follows.selectors import attention_of
+from cercle.posts import selectors as post_selectors
+from cercle.posts.forms import CommentForm
+from cercle.posts.html import reactions_html
 
 PER_PAGE = 50
 # Shown in the browser (pictures, PDF in its viewer); everything else downloads.
@@ -285,10 +291,32 @@ def _detail(
         "nav_section": "communities",
         "when": datetime_writer(),
         "iso_of": iso_writer(),
+        "follow_level": attention_of(
+            user=viewer, source_kind=SourceKind.DOCUMENT, source_id=document.pk
+        ),
+        **_discussion(request, viewer, document),
     }
     if is_htmx(request) and request.GET.get("part") == "preview":
         return render(request, "documents/_preview.html", context, status=status)
     return render(request, "documents/detail.html", context, status=status)
+
+
+def _discussion(request: HttpRequest, viewer: User, document: Document) -> dict[str, Any]:
+    """The document's discussion: its post's reactions and comments (``cercle.posts``)."""
+    post = document.post
+    if post is None or not PostPolicy.can(viewer, PostAction.VIEW, post):
+        return {"post": None}
+    card = post_selectors.post_card(viewer=viewer, post=post)
+    return {
+        "post": post,
+        "post_reactions": reactions_html(
+            request, post_id=post.pk, comment_id=None, reactions=card.fields["reactions"]
+        ),
+        "comments": post_selectors.comments_for(viewer=viewer, post=post),
+        "comment_form": CommentForm(),
+        "can_comment": card.fields["permissions"]["comment"],
+        "comment_count": card.fields["comment_count"],
+    }
 
 
 def _edit_form(viewer: User, document: Document, data: Any = None) -> EditForm:

@@ -35,6 +35,7 @@ from cercle.access.base import Viewer, viewer_pk
 from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Membership
+from cercle.documents.models import MAX_DEPTH, Document, Folder
 from cercle.follows.models import (
     AttentionLevel,
     AttentionSetting,
@@ -81,6 +82,36 @@ def _muted(viewer: Viewer, kind: SourceKind) -> QuerySet[AttentionSetting, int]:
     ).values_list("source_id", flat=True)
 
 
+# Levels at which a followed document or folder brings its documents into the feed.
+IN_FEED = (AttentionLevel.FEED, AttentionLevel.NOTIFY)
+
+
+def _folder_tree(chosen: QuerySet[AttentionSetting, Any]) -> Q:
+    """Folders among ``chosen`` ids, and every folder inside them (8 levels at most)."""
+    tree = Q(id__in=chosen)
+    path = "parent_id"
+    for _level in range(MAX_DEPTH):
+        tree |= Q(**{f"{path}__in": chosen})
+        path = f"parent__{path}"
+    return tree
+
+
+def _document_posts(viewer: Viewer, levels: tuple[str, ...]) -> QuerySet[Document, Any]:
+    """The posts of the documents, followed or in followed folders, at ``levels``."""
+    me = viewer_pk(viewer)
+    chosen = AttentionSetting.objects.filter(user_id=me, level__in=levels)
+    documents = chosen.filter(source_kind=SourceKind.DOCUMENT).values("source_id")
+    folders = Folder.objects.filter(
+        _folder_tree(chosen.filter(source_kind=SourceKind.FOLDER).values("source_id"))
+    ).values("id")
+    return (
+        Document.objects.filter(Q(id__in=documents) | Q(folder_id__in=folders))
+        # Never a NULL in a NOT IN list: it would make the list exclude every post.
+        .filter(post_id__isnull=False)
+        .values("post_id")
+    )
+
+
 def _unindexed(column: str) -> ExpressionWrapper[Any]:
     """``column + 0``: the same value, but no index can serve it (see ``feed_queryset``)."""
     return ExpressionWrapper(F(column) + 0, output_field=BigIntegerField())
@@ -117,9 +148,12 @@ def feed_queryset(viewer: Viewer, feed_filter: FeedFilter = FeedFilter.ALL) -> Q
     # then walks the (created_at, id) index newest first and stops after one page,
     # instead of gathering every post of every source and sorting them all
     # (measured at 1M posts on SQLite: ~700 ms the first way, see bench/README.md).
+    # A followed document (or folder) is a source of its own: its alerts come
+    # even from a community one is not in, or muted.
+    documents = _document_posts(viewer, IN_FEED)
     sources = {
         FeedFilter.PEOPLE: Q(_author__in=followed) | Q(_author=me),
-        FeedFilter.COMMUNITIES: Q(_community__in=communities),
+        FeedFilter.COMMUNITIES: Q(_community__in=communities) | Q(_id__in=documents),
         FeedFilter.TOPICS: Q(_followed_tag__isnull=False),
     }
     wanted = (
@@ -137,7 +171,8 @@ def feed_queryset(viewer: Viewer, feed_filter: FeedFilter = FeedFilter.ALL) -> Q
         .alias(_followed_tag=first_tag(tags))
         .filter(wanted)
         .exclude(author_id__in=_muted(viewer, SourceKind.PERSON))
-        .exclude(community_id__in=_muted(viewer, SourceKind.COMMUNITY))
+        .exclude(Q(community_id__in=_muted(viewer, SourceKind.COMMUNITY)) & ~Q(_id__in=documents))
+        .exclude(_id__in=_document_posts(viewer, OUT_OF_FEED))
         # NOT EXISTS here: an anti-join, which PostgreSQL estimates well (an
         # "IS NULL" on a subquery made it expect 0.5 % of the rows and pick
         # nested loops over every community).

@@ -49,6 +49,15 @@ class SourceKind(models.TextChoices):
     PERSON = "person", _("Person")
     COMMUNITY = "community", _("Community")
     HASHTAG = "hashtag", _("Topic")
+    DOCUMENT = "document", _("Document")
+    FOLDER = "folder", _("Folder")
+
+
+# Sources one follows by choosing a level, without a follow of their own: their
+# row *is* the follow (``FEED`` stored), and no row means not followed.
+FOLLOWED_BY_LEVEL = frozenset({SourceKind.DOCUMENT, SourceKind.FOLDER})
+# The level that removes such a row (unfollow).
+UNFOLLOW = "none"
 
 
 class AttentionLevel(models.TextChoices):
@@ -62,9 +71,11 @@ class AttentionLevel(models.TextChoices):
 
 
 class AttentionSetting(models.Model):
-    """A person's choice for one source (a person, a community, a hashtag).
+    """A person's choice for one source (a person, a community, a hashtag, a
+    library document or folder).
 
-    Muting a community keeps the membership: only the feed changes.
+    Muting a community keeps the membership: only the feed changes.  A
+    document or folder is followed by its row alone (``FOLLOWED_BY_LEVEL``).
     """
 
     user = models.ForeignKey(

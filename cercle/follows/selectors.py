@@ -14,6 +14,8 @@ from cercle.access.base import Viewer, is_active_viewer, viewer_pk
 from cercle.access.people import ProfilePolicy
 from cercle.accounts.models import User
 from cercle.follows.models import (
+    FOLLOWED_BY_LEVEL,
+    UNFOLLOW,
     AttentionLevel,
     AttentionSetting,
     Follow,
@@ -198,8 +200,10 @@ def follows_hashtag(*, user: User, hashtag: Hashtag) -> bool:
 
 
 def attention_of(*, user: User, source_kind: str, source_id: int) -> str:
-    """The user's level for one source (``feed`` when they never chose)."""
+    """The user's level for one source (``feed`` when they never chose; for a
+    document or folder, ``none``: not followed)."""
     levels = AttentionSetting.objects.filter(
         user=user, source_kind=source_kind, source_id=source_id
     ).values_list("level", flat=True)  # one row at most (unique), no ordering needed
-    return next(iter(levels), AttentionLevel.FEED)
+    default = UNFOLLOW if source_kind in FOLLOWED_BY_LEVEL else AttentionLevel.FEED
+    return next(iter(levels), default)

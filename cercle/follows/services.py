@@ -14,6 +14,8 @@ from cercle.core import events
 from cercle.core.errors import invalid
 from cercle.follows.events import Followed
 from cercle.follows.models import (
+    FOLLOWED_BY_LEVEL,
+    UNFOLLOW,
     AttentionLevel,
     AttentionSetting,
     Follow,
@@ -58,15 +60,17 @@ def attention_set(*, user: User, source_kind: str, source_id: int, level: str) -
     """Choose how much of a source reaches ``user`` (``feed`` is the default: no row).
 
     The source must be one the user can see: muting is not a way to probe
-    for secret communities.
+    for secret communities.  A document or folder is followed by choosing a
+    level, ``feed`` included, and unfollowed with ``none`` (``UNFOLLOW``).
     """
     if source_kind not in SourceKind.values:
         raise invalid("source_kind", _("Unknown kind of source."))
-    if level not in AttentionLevel.values:
+    by_level = source_kind in FOLLOWED_BY_LEVEL
+    if level not in AttentionLevel.values and not (by_level and level == UNFOLLOW):
         raise invalid("level", _("Unknown attention level."))
     if not _source_visible(user, source_kind, source_id):
         raise NotFound
-    if level == AttentionLevel.FEED:
+    if level == UNFOLLOW or (level == AttentionLevel.FEED and not by_level):
         AttentionSetting.objects.filter(
             user=user, source_kind=source_kind, source_id=source_id
         ).delete()
@@ -90,4 +94,14 @@ def _source_visible(user: User, source_kind: str, source_id: int) -> bool:
         )
     if source_kind == SourceKind.COMMUNITY:
         return CommunityPolicy.visible(user, Community.objects.filter(pk=source_id)).exists()
+    if source_kind == SourceKind.DOCUMENT:
+        from cercle.access.documents import DocumentPolicy
+        from cercle.documents.models import Document
+
+        return DocumentPolicy.visible(user, Document.objects.filter(pk=source_id)).exists()
+    if source_kind == SourceKind.FOLDER:
+        from cercle.access.documents import FolderPolicy
+        from cercle.documents.models import Folder
+
+        return FolderPolicy.visible(user, Folder.objects.filter(pk=source_id)).exists()
     return HashtagPolicy.can_by_id(user, HashtagAction.FOLLOW, source_id)

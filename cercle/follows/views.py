@@ -12,6 +12,7 @@ from cercle.accounts.lookups import person_of
 from cercle.core.http import is_htmx, safe_next, viewer_of
 from cercle.core.pagination import CountedPaginator, IdsFirst
 from cercle.follows import selectors, services
+from cercle.follows.models import FOLLOWED_BY_LEVEL
 
 
 @require_POST
@@ -56,7 +57,7 @@ def following(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def attention(request: HttpRequest) -> HttpResponse:
-    """Show or hide a source (person, community, topic) in my feed."""
+    """Show or hide a source (person, community, topic) in my feed; follow a document or folder."""
     viewer = viewer_of(request)
     raw_id = request.POST.get("source_id", "")
     kind, level = request.POST.get("source_kind", ""), request.POST.get("level", "")
@@ -70,9 +71,12 @@ def attention(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=400)
     if is_htmx(request):
+        template = (
+            "follows/_follow_source.html"
+            if kind in FOLLOWED_BY_LEVEL
+            else "follows/_attention.html"
+        )
         return render(
-            request,
-            "follows/_attention.html",
-            {"source_kind": kind, "source_id": int(raw_id), "level": level},
+            request, template, {"source_kind": kind, "source_id": int(raw_id), "level": level}
         )
     return redirect(safe_next(request, reverse("home")))

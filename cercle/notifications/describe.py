@@ -100,6 +100,19 @@ def text(notification: Notification) -> str:
                     "community": post.community.name,
                 }
             return _("%(name)s posted") % {"name": name}
+        case Event.DOCUMENT:
+            post = notification.post
+            where = post.community.name if post is not None and post.community else ""
+            if others:
+                return ngettext(
+                    "%(name)s and %(count)d other person updated a document in %(community)s",
+                    "%(name)s and %(count)d other people updated a document in %(community)s",
+                    others,
+                ) % {"name": name, "count": others, "community": where}
+            return _("%(name)s added or updated a document in %(community)s") % {
+                "name": name,
+                "community": where,
+            }
         case Event.MODERATION:
             # Moved: ``community`` is where to; hidden: no community.
             if community:
@@ -123,6 +136,8 @@ _TAG = re.compile(r"<[^>]*>")
 def excerpt(notification: Notification, length: int = 140) -> str:
     """A few words of what it is about (the comment, else the post), or nothing."""
     html = ""
+    if notification.event == Event.DOCUMENT and notification.post_id is not None:
+        return _document_title(notification.post_id)
     if notification.comment is not None:
         html = notification.comment.body_html
     elif notification.post is not None:
@@ -132,8 +147,26 @@ def excerpt(notification: Notification, length: int = 140) -> str:
     return body if len(body) <= length else body[: length - 1].rstrip() + "…"
 
 
+def _document_title(post_id: int) -> str:
+    """The title of the library document a post stands for (one query a notification)."""
+    from cercle.documents.models import Document
+
+    titles = Document.objects.filter(post_id=post_id).values_list("title", flat=True)
+    return next(iter(titles), "")
+
+
+def _document_url(post_id: int) -> str:
+    from cercle.documents.models import Document
+
+    found = Document.objects.filter(post_id=post_id).values_list("pk", flat=True)
+    pk = next(iter(found), None)
+    return reverse("documents:detail", args=[pk]) if pk else reverse("posts:detail", args=[post_id])
+
+
 def target_url(notification: Notification) -> str:
     """Where the notification leads: the exact comment, the post, the community, the person."""
+    if notification.event == Event.DOCUMENT and notification.post_id is not None:
+        return _document_url(notification.post_id)
     if notification.post_id is not None:
         url = reverse("posts:detail", args=[notification.post_id])
         if notification.comment_id is not None:

@@ -31,6 +31,7 @@ class Event(models.TextChoices):
     REQUEST_APPROVED = "request_approved", _("My requests accepted")
     REQUEST_DECLINED = "request_declined", _("My requests declined")
     NEW_POST = "new_post", _("Posts from sources I set to notify or digest")
+    DOCUMENT = "document", _("Documents added or updated where I asked to be told")
     MODERATION = "moderation", _("A moderator hid or moved my post")
 
 
@@ -59,6 +60,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     Event.REQUEST_APPROVED: EmailChoice.IMMEDIATE,
     Event.REQUEST_DECLINED: EmailChoice.IMMEDIATE,
     Event.NEW_POST: EmailChoice.DIGEST,
+    Event.DOCUMENT: EmailChoice.DIGEST,
     Event.MODERATION: EmailChoice.IMMEDIATE,
 }
 DEFAULT_DIGEST = DigestFrequency.DAILY

@@ -13,7 +13,7 @@ communities), inside their transaction.  The rules, for every event:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
@@ -31,7 +31,7 @@ from cercle.notifications.models import (
     Notification,
     NotificationActor,
 )
-from cercle.posts.models import Comment, Post
+from cercle.posts.models import SUBJECT_KINDS, Comment, Post
 from cercle.realtime import events
 
 Channels = tuple[bool, str]  # (shown in the app, e-mail choice)
@@ -142,6 +142,7 @@ def _merge(
     post: Post | None = None,
     comment: Comment | None = None,
     community: Community | None = None,
+    forced: Channels | None = None,
 ) -> None:
     """Tell each recipient, merged into their unread notification of the same group.
 
@@ -170,13 +171,23 @@ def _merge(
         comment=comment,
         community=community,
         group_key=group_key,
+        forced=forced,
     )
     try:
         with transaction.atomic():
             created = Notification.objects.bulk_create(fresh)
     except IntegrityError:  # a concurrent event of the same group created some first
         again = list(recipients)
-        _merge(again, event, actor, group_key, post=post, comment=comment, community=community)
+        _merge(
+            again,
+            event,
+            actor,
+            group_key,
+            post=post,
+            comment=comment,
+            community=community,
+            forced=forced,
+        )
         return
     _deliver(created)
     NotificationActor.objects.bulk_create(
@@ -225,6 +236,8 @@ def post_published(
     A digest-only source's posts are written for the digest alone (not shown
     in the app, not in the feed).
     """
+    if post.kind in SUBJECT_KINDS:
+        return  # told by its own app's events (a library document: ``document_changed``)
     author = post.author
     assert author is not None
     mentioned_ids = {u.pk for u in mentioned_users}
@@ -251,6 +264,43 @@ def post_published(
         (watchers if AttentionLevel.NOTIFY in chosen else digest_readers).append(user_id)
     _tell(watchers, Event.NEW_POST, author, post=post)
     _tell(digest_readers, Event.NEW_POST, author, post=post, forced=DIGEST_ONLY)
+
+
+def document_changed(
+    *, actor: User, post: Post, document_id: int, folder_ids: Sequence[int]
+) -> None:
+    """A library document was added or given a new version: tell whoever asked.
+
+    The most specific choice wins: the document's own, then its folder's
+    (nearest first, ``folder_ids`` from its folder up), then its community's
+    — so one may mute a busy community yet be told of one document.
+    "Notify" tells in the app; "digest only" keeps it for the digest.  A
+    burst of versions is one notification while unread (its group).
+    """
+    sources = Q(source_kind=SourceKind.DOCUMENT, source_id=document_id)
+    if folder_ids:
+        sources |= Q(source_kind=SourceKind.FOLDER, source_id__in=folder_ids)
+    if post.community_id is not None:
+        sources |= Q(source_kind=SourceKind.COMMUNITY, source_id=post.community_id)
+    rank = {folder: depth + 1 for depth, folder in enumerate(folder_ids)}
+    chosen: dict[int, tuple[int, str]] = {}
+    for user_id, kind, source, level in AttentionSetting.objects.filter(sources).values_list(
+        "user_id", "source_kind", "source_id", "level"
+    ):
+        specific = (
+            0
+            if kind == SourceKind.DOCUMENT
+            else rank[source]
+            if kind == SourceKind.FOLDER
+            else len(folder_ids) + 1
+        )
+        if user_id not in chosen or specific < chosen[user_id][0]:
+            chosen[user_id] = (specific, level)
+    watchers = [u for u, (_, level) in chosen.items() if level == AttentionLevel.NOTIFY]
+    digest = [u for u, (_, level) in chosen.items() if level == AttentionLevel.DIGEST]
+    group = f"document:{document_id}"
+    _merge(watchers, Event.DOCUMENT, actor, group, post=post)
+    _merge(digest, Event.DOCUMENT, actor, group, post=post, forced=DIGEST_ONLY)
 
 
 def commented(*, comment: Comment, mentioned_ids: Iterable[int] = ()) -> None:

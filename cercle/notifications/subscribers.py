@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from cercle.communities.events import Invited, JoinRequested, RequestAnswered
 from cercle.core.events import subscribe
+from cercle.documents.events import VersionAdded
+from cercle.documents.selectors import folder_path
 from cercle.follows.events import Followed
 from cercle.notifications import services as notify
 from cercle.posts.events import (
@@ -89,3 +91,16 @@ def _invited(event: Invited) -> None:
 @subscribe(Followed)
 def _followed(event: Followed) -> None:
     notify.followed(follower=event.follower, followee=event.followee)
+
+
+@subscribe(VersionAdded)
+def _version_added(event: VersionAdded) -> None:
+    document = event.document
+    if document.post is None:
+        return
+    notify.document_changed(
+        actor=event.actor,
+        post=document.post,
+        document_id=document.pk,
+        folder_ids=[folder.pk for folder in reversed(folder_path(document.folder))],
+    )

@@ -84,7 +84,7 @@ _SLICES = _slices(
 )
 
 
-def _rows(
+def card_rows(
     name: str,
     ids: Sequence[int],
     build: Callable[[list[int]], QuerySet[Any, Any]],
@@ -105,7 +105,7 @@ def _rows(
     return query.rows(values)
 
 
-def _aware(value: Any) -> datetime | None:
+def aware(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         moment = value
     else:
@@ -123,7 +123,7 @@ _photo_storage = User._meta.get_field("photo").storage
 _thumb_storage = User._meta.get_field("photo_thumb").storage
 
 
-def _person(values: Sequence[Any]) -> dict[str, Any] | None:
+def person_fields(values: Sequence[Any]) -> dict[str, Any] | None:
     """``PersonOut`` fields from the ``PERSON`` columns (None: no such person)."""
     (pk, display, first, last, email, job, department, region, site, photo, thumb, active) = values
     if pk is None:
@@ -165,6 +165,8 @@ class Card:
     shared_post_id: int | None
     hidden: bool = False
     reason: Reason | None = None  # set by the feed
+    # What an app adds to its cards (``extend_cards``): the template showing it.
+    template: str | None = None
 
     @property
     def pk(self) -> int:
@@ -190,12 +192,12 @@ def _shared_fields(
     return {
         "id": pk,
         "kind": kind,
-        "author": _person(person),
+        "author": person_fields(person),
         "community": _community(community),
         "body": body,
         "body_html": body_html,
-        "created_at": _aware(created_at),
-        "edited_at": _aware(edited_at),
+        "created_at": aware(created_at),
+        "edited_at": aware(edited_at),
         "attachments": [],
         "praised": [],
         "url": fast_reverse("posts:detail", pk),
@@ -203,7 +205,7 @@ def _shared_fields(
 
 
 def _posts(ids: Sequence[int]) -> list[tuple[Any, ...]]:
-    return _rows(
+    return card_rows(
         "posts",
         ids,
         lambda stand_ins: Post.objects.filter(pk__in=stand_ins).order_by().values_list(*COLUMNS),
@@ -236,7 +238,7 @@ def cards(
         pinned_at, comment_count, shared_id, hidden_at, hidden_reason = own[len(POST) :]
         fields = _shared_fields(own[: len(POST)], author, community)
         fields["pinned"] = pinned_at is not None
-        fields["hidden_at"] = _aware(hidden_at)
+        fields["hidden_at"] = aware(hidden_at)
         fields["hidden_reason"] = hidden_reason
         fields["comment_count"] = comment_count
         fields["reactions"] = []
@@ -265,10 +267,28 @@ def cards(
             and (role := post_roles.get(card.fields["id"])) is not None
         }
     _add_permissions(found, viewer, roles)
+    for extension in _extensions:
+        extension(found)
     return found
 
 
-def _parts(card: Card) -> Iterable[dict[str, Any]]:
+# What other apps add to the cards of their posts (a library document's post shows
+# the document): called with each page of cards, after everything above.  The
+# app stores its fields in ``Card.fields`` (and the shared original's), and
+# names the template that shows them in ``Card.template``.
+CardExtension = Callable[[list["Card"]], None]
+_extensions: list[CardExtension] = []
+
+
+def extend_cards(extension: CardExtension) -> CardExtension:
+    """Register ``extension`` (at its app's start: ``AppConfig.ready``)."""
+    if extension not in _extensions:
+        _extensions.append(extension)
+    return extension
+
+
+def parts(card: Card) -> Iterable[dict[str, Any]]:
+    """The card's own fields, then its shared original's, if any."""
     yield card.fields
     if card.fields["shared_post"] is not None:
         yield card.fields["shared_post"]
@@ -276,12 +296,12 @@ def _parts(card: Card) -> Iterable[dict[str, Any]]:
 
 def _add_files_and_praise(found: list[Card]) -> None:
     # A post can be on the page and also be the original a share shows.
-    parts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_post: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for card in found:
-        for part in _parts(card):
-            parts[part["id"]].append(part)
-    ids = list(parts)
-    for post_id, pk, name, kind, content_type, size, thumbnail in _rows(
+        for part in parts(card):
+            by_post[part["id"]].append(part)
+    ids = list(by_post)
+    for post_id, pk, name, kind, content_type, size, thumbnail in card_rows(
         "files",
         ids,
         lambda stand_ins: (
@@ -299,9 +319,9 @@ def _add_files_and_praise(found: list[Card]) -> None:
             "url": fast_reverse("api:attachment_file", pk),
             "thumbnail_url": fast_reverse("api:attachment_thumbnail", pk) if thumbnail else None,
         }
-        for part in parts[post_id]:
+        for part in by_post[post_id]:
             part["attachments"].append(attachment)
-    for row in _rows(
+    for row in card_rows(
         "praise",
         ids,
         lambda stand_ins: (
@@ -310,14 +330,14 @@ def _add_files_and_praise(found: list[Card]) -> None:
             .values_list("post_id", *(f"user__{c}" for c in PERSON))
         ),
     ):
-        person = _person(row[1:])
-        for part in parts[row[0]]:
+        person = person_fields(row[1:])
+        for part in by_post[row[0]]:
             part["praised"].append(person)
 
 
 def _add_reactions(found: list[Card], me: int | None) -> None:
     counts: dict[int, dict[str, tuple[int, bool]]] = defaultdict(dict)
-    for post_id, emoji, n, by_me in _rows(
+    for post_id, emoji, n, by_me in card_rows(
         "reactions",
         [card.fields["id"] for card in found],
         lambda stand_ins: (
@@ -363,4 +383,5 @@ def _add_permissions(found: list[Card], viewer: Viewer, roles: dict[int, str] | 
             community_id=card.community_id,
             archived=card.community_archived,
             hidden=card.hidden,
+            kind=card.fields["kind"],
         ).as_dict()

@@ -20,6 +20,14 @@ class PostPublished(Event):
 
 
 @dataclass(frozen=True, eq=False)
+class PostResurfaced(Event):
+    """A subject's post (``SUBJECT_KINDS``) came up again: at the top of the feeds."""
+
+    post: Post
+    actor: User
+
+
+@dataclass(frozen=True, eq=False)
 class PostEdited(Event):
     post: Post
     actor: User

@@ -55,6 +55,15 @@ class PostKind(models.TextChoices):
     POST = "post", _("Post")
     PRAISE = "praise", _("Praise")
     SHARE = "share", _("Share")
+    # The feed item and discussion of a library document (``cercle.documents``):
+    # no text of its own, its card shows the document.  ``created_at`` is when
+    # it last came up: a new version after a quiet hour lifts it again.
+    DOCUMENT = "document", _("Document")
+
+
+# Posts that stand for an object of another app, which owns their life: written,
+# moved and deleted with it, never on their own.
+SUBJECT_KINDS = frozenset({PostKind.DOCUMENT})
 
 
 class Post(models.Model):

@@ -84,6 +84,31 @@ class PostPermissionsOut(Out):
     move: bool = Field(description="Move it to another community.")
 
 
+class PostDocumentOut(Out):
+    """The library document a post of kind ``document`` stands for (its feed item)."""
+
+    id: int
+    title: str
+    description: str
+    reference: str = Field(description='"template", "reference" or "" (ordinary).')
+    folder: str | None = Field(description="The name of its folder; null at the top.")
+    version: int | None = Field(description="The current version's number.")
+    version_count: int
+    versions_since: int = Field(
+        description="Versions added since the post last came up in the feeds (a burst of saves)."
+    )
+    restored_from: int | None = Field(description="The version the current one restored.")
+    name: str | None = Field(description="The current version's file name.")
+    kind: str | None
+    size: int | None
+    note: str | None = Field(description="What changed in the current version.")
+    changed_by: PersonOut | None = Field(description="Who uploaded the current version.")
+    changed_at: datetime | None
+    url: str = Field(description="The document's page.")
+    file_url: str | None = Field(description="The current version's file.")
+    preview_url: str | None = Field(description="A picture of its first page, once made.")
+
+
 class SharedPostOut(Out):
     """The original of a share (its own reactions and comments live on its page)."""
 
@@ -98,6 +123,9 @@ class SharedPostOut(Out):
     attachments: list[AttachmentOut]
     praised: list[PersonOut]
     url: str
+    document: PostDocumentOut | None = Field(
+        None, description='The library document of a post of kind "document".'
+    )
 
 
 class PostOut(SharedPostOut):

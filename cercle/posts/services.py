@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -38,11 +39,13 @@ from cercle.posts.events import (
     PostHidden,
     PostMoved,
     PostPublished,
+    PostResurfaced,
     Reacted,
 )
 from cercle.posts.models import (
     MAX_BODY,
     MAX_HIDDEN_REASON,
+    SUBJECT_KINDS,
     Attachment,
     Comment,
     Emoji,
@@ -322,6 +325,35 @@ def _publish(
         )
     )
     return Published(post, created=True)
+
+
+# --- Posts standing for another app's objects (SUBJECT_KINDS) ------------------
+# Their app checks permissions on its object and calls these in its transaction.
+
+
+def subject_post_create(*, author: User, community: Community, kind: str) -> Post:
+    """The feed item and discussion of a new object (a library document)."""
+    if kind not in SUBJECT_KINDS:
+        raise ValueError(f"{kind!r} is not a subject kind")
+    now = timezone.now()
+    post = Post.objects.create(
+        author=author, community=community, kind=kind, created_at=now, last_activity_at=now
+    )
+    events.publish(PostPublished(post=post))
+    return post
+
+
+def subject_post_resurface(*, post: Post, actor: User, at: datetime) -> None:
+    """Lift a subject's post to the top of the feeds: its object changed ``at``."""
+    Post.objects.filter(pk=post.pk).update(created_at=at, last_activity_at=at)
+    post.created_at = post.last_activity_at = at
+    events.publish(PostResurfaced(post=post, actor=actor))
+
+
+def subject_post_delete(*, post: Post) -> None:
+    """Its object is deleted: so are the post, its comments and their files."""
+    attachments.delete_files(list(post.attachments.all()))
+    post.delete()
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from cercle.communities.models import Community
 from cercle.documents.models import Document, DocumentPage
-from cercle.posts.models import Attachment, Comment, Post
+from cercle.posts.models import SUBJECT_KINDS, Attachment, Comment, Post
 from cercle.search.models import EntryKind, SearchEntry
 from cercle.search.text import PAGE_BREAK, document_terms, index_terms
 
@@ -133,7 +133,11 @@ def index_post(post: Post, *, new_files: Iterable[str] | None = None) -> None:
     """(Re)index a post: its text and the names of its files.
 
     ``new_files``: the post was just created with these files (one INSERT).
+    A subject's post (a library document's) has no text of its own: its
+    object is indexed, and its comments are.
     """
+    if post.kind in SUBJECT_KINDS:
+        return
     if new_files is not None:
         SearchEntry.objects.create(
             kind=EntryKind.POST, object_id=post.pk, **_post_fields(post, new_files)
