@@ -1531,6 +1531,8 @@ class Generator:
         picks = Weighted([weights[c] for c in others]) if others else None
         documents, versions, pages, entries = [], [], [], []
         version_id = (DocumentVersion.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        # Each document's post (its feed item and discussion), dated by its last version.
+        post_base = Post.objects.aggregate(top=Max("id"))["top"] or 0
         for index in range(total):
             pk = first_id + index
             if index < LIBRARY_PAGE_DOCUMENTS or picks is None:
@@ -1571,6 +1573,7 @@ class Generator:
                 (
                     pk, self.community_ids[c], title, version_id - 1, history,
                     author, stamp(created), author, stamp(updated), reference,
+                    post_base + 1 + index,
                 )
             )  # fmt: skip
             joined = PAGE_BREAK.join(body)
@@ -1581,14 +1584,27 @@ class Generator:
                     stamp(created), title, joined, fr, en, pk, created,
                 )
             )  # fmt: skip
+        with self.writer.bar("document posts", len(documents)) as bar:
+            self.writer.insert(
+                Post,
+                (
+                    "id", "author_id", "community_id", "kind", "body", "body_html",
+                    "created_at", "last_activity_at", "comment_count",
+                ),
+                ((d[10], d[5], d[1], "document", "", "", d[8], d[8], 0) for d in documents),
+                bar,
+            )  # fmt: skip
         with self.writer.bar("documents", len(documents)) as bar:
             self.writer.insert(
                 Document,
                 (
                     "id", "community_id", "title", "version_count", "created_by_id",
-                    "created_at", "updated_by_id", "updated_at", "reference",
+                    "created_at", "updated_by_id", "updated_at", "reference", "post_id",
                 ),
-                ((d[0], d[1], d[2], d[4], d[5], d[6], d[7], d[8], d[9]) for d in documents),
+                (
+                    (d[0], d[1], d[2], d[4], d[5], d[6], d[7], d[8], d[9], d[10])
+                    for d in documents
+                ),
                 bar,
             )  # fmt: skip
         with self.writer.bar("versions", len(versions)) as bar:
@@ -1625,6 +1641,7 @@ class Generator:
         ]
         self.counts["documents"] = len(documents)
         self.counts["document_versions"] = len(versions)
+        self.counts["document_posts"] = len(documents)
 
     # --- Finish ------------------------------------------------------------------------
 

@@ -115,6 +115,11 @@ def _library(
         "community": community,
         "document": None,
         "folder": folder,
+        "follow_level": attention_of(
+            user=viewer, source_kind=SourceKind.FOLDER, source_id=folder.pk
+        )
+        if folder is not None
+        else None,
         "path": selectors.folder_path(folder),
         "folders": selectors.folders_in(viewer=viewer, community=community, parent=folder),
         "page": page,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja.responses import Status
 from pydantic import Field
 
 from cercle.api.schema import In, Out, PathId
@@ -13,7 +14,7 @@ from cercle.core.http import viewer_of
 from cercle.feed import selectors
 from cercle.feed.selectors import FeedFilter, FeedOrder
 from cercle.follows import services as follow_services
-from cercle.follows.models import AttentionLevel, SourceKind
+from cercle.follows.models import FOLLOWED_BY_LEVEL, UNFOLLOW, AttentionLevel, SourceKind
 from cercle.posts.schemas import PostOut
 from cercle.posts.selectors import MAX_PAGE_SIZE, PAGE_SIZE, Cursor
 
@@ -105,7 +106,11 @@ def get_new_count(request: HttpRequest, query: Query[NewCountQuery]) -> NewCount
 @router.put(
     "/attention/{source_kind}/{source_id}",
     response=AttentionOut,
-    summary="Show a person, community or topic in my feed, or mute it",
+    summary="Show a source in my feed, be notified of it, send it to my digest or mute it",
+    description=(
+        "A person, community or topic is in the feed by default (`feed`); a library "
+        "document or folder comes to it once followed at any level."
+    ),
 )
 def put_attention(
     request: HttpRequest, source_kind: SourceKind, source_id: PathId, payload: AttentionIn
@@ -114,6 +119,19 @@ def put_attention(
         user=viewer_of(request), source_kind=source_kind, source_id=source_id, level=payload.level
     )
     return AttentionOut(source_kind=source_kind, source_id=source_id, level=payload.level)
+
+
+@router.delete(
+    "/attention/{source_kind}/{source_id}",
+    response={204: None},
+    summary="Back to the default: unfollow a document or folder, or a source back in my feed",
+)
+def delete_attention(request: HttpRequest, source_kind: SourceKind, source_id: PathId) -> Status:
+    level = UNFOLLOW if source_kind in FOLLOWED_BY_LEVEL else AttentionLevel.FEED
+    follow_services.attention_set(
+        user=viewer_of(request), source_kind=source_kind, source_id=source_id, level=level
+    )
+    return Status(204, None)
 
 
 @router.get("/ping", response=dict[str, bool], summary="Authenticated no-op (latency floor)")

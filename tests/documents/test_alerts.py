@@ -368,3 +368,35 @@ def test_the_card_shows_the_first_page_once_read(user, other, team, client_for) 
     assert item["document"]["preview_url"].startswith("/documents/pages/")
     assert client_for(other).get(item["document"]["preview_url"]).status_code == 200
     assert document.pk == item["document"]["id"]
+
+
+def test_the_api_follows_and_unfollows_a_document(user, other, team, client_for) -> None:
+    document = add(user, team)
+    api = client_for(other)
+    url = f"/api/v1/attention/document/{document.pk}"
+    answer = api.put(url, {"level": "notify"}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["level"] == "notify"
+    assert other.attention_settings.get().level == AttentionLevel.NOTIFY
+    assert api.delete(url).status_code == 204
+    assert not other.attention_settings.exists()
+    assert api.delete(url).status_code == 204  # idempotent
+    outsider = client_for(UserFactory())
+    answer = outsider.put(url, {"level": "feed"}, content_type="application/json")
+    assert answer.status_code == 404
+    answer = api.put(url, {"level": "loud"}, content_type="application/json")
+    assert answer.status_code == 422 and not other.attention_settings.exists()
+
+
+def test_the_follow_control_on_a_folder_page(user, other, team, client_for) -> None:
+    kit = services.folder_create(actor=user, community=team, name="Kit appel d'offres")
+    browser = client_for(other)
+    page = browser.get(kit.get_absolute_url()).content.decode()
+    assert "Suivre ce dossier" in page
+    top = browser.get(reverse("documents:library", args=[team.slug])).content.decode()
+    assert "Suivre ce dossier" not in top  # the whole library follows with its community
+    browser.post(
+        reverse("follows:attention"),
+        {"source_kind": "folder", "source_id": kit.pk, "level": "digest"},
+    )
+    page = browser.get(kit.get_absolute_url()).content.decode()
+    assert '<option value="digest" selected>' in page
