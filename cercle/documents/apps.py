@@ -8,6 +8,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from cercle.documents import uses  # noqa: F401  (links in posts and comments)
         from cercle.documents.cards import add_documents
         from cercle.posts.cards import extend_cards
 

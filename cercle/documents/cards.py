@@ -1,9 +1,11 @@
-"""A library document's post, as every list of posts shows it (``cercle.posts.cards``).
+"""Library documents in the cards of posts (``cercle.posts.cards``).
 
-The feed item of a document says who added or updated it, which version,
-what changed, with its first page and a download; its comments and
-reactions are the document's discussion.  One query per page of cards, and
-none when the page holds no document.
+The feed item of a document (its post) says who added or updated it, which
+version, what changed, with its first page and a download; its comments and
+reactions are the document's discussion.  A post that links to documents
+(``cercle.documents.uses``) shows those the reader may see as files, always
+at their current version.  One query per page for each, and the second only
+when the page holds such links.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from cercle.access.base import Viewer
+from cercle.access.documents import DocumentPolicy
 from cercle.core.urls import fast_reverse
-from cercle.documents.models import Document, DocumentPage
+from cercle.documents.models import Document, DocumentPage, DocumentUse
 from cercle.posts.cards import PERSON, Card, aware, card_rows, parts, person_fields
 from cercle.posts.models import PostKind
 
@@ -59,8 +63,60 @@ def _documents(stand_ins: list[int]) -> Any:
     )
 
 
-def add_documents(found: list[Card]) -> None:
-    """``fields["document"]`` on the cards (and shared originals) of documents' posts."""
+def add_documents(found: list[Card], viewer: Viewer) -> None:
+    """``fields["document"]`` on documents' posts, ``fields["documents"]`` on the others."""
+    _add_subjects(found)
+    _add_links(found, viewer)
+
+
+def _add_links(found: list[Card], viewer: Viewer) -> None:
+    by_post: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for card in found:
+        for part in parts(card):
+            part["documents"] = []
+            by_post[part["id"]].append(part)
+    links = card_rows(
+        "document-uses",
+        list(by_post),
+        lambda stand_ins: (
+            DocumentUse.objects.filter(post_id__in=stand_ins, comment__isnull=True)
+            .order_by("id")
+            .values_list("post_id", "document_id")
+        ),
+    )
+    if not links:
+        return
+    visible = {
+        row[0]: row
+        for row in DocumentPolicy.visible(
+            viewer, Document.objects.filter(pk__in={pk for _, pk in links})
+        ).values_list(
+            "id", "title", "current__number", "current__name", "current__kind", "current__size"
+        )
+    }
+    for post_id, document_id in links:
+        row = visible.get(document_id)
+        if row is None:
+            continue
+        pk, title, number, name, kind, size = row
+        link = {
+            "id": pk,
+            "title": title,
+            "version": number,
+            "name": name,
+            "kind": kind,
+            "size": size,
+            "url": fast_reverse("documents:detail", pk),
+            "file_url": fast_reverse("documents:download", pk, number) if number else None,
+        }
+        for part in by_post[post_id]:
+            part["documents"].append(link)
+    for card in found:
+        if card.template is None and any(part["documents"] for part in parts(card)):
+            card.template = TEMPLATE
+
+
+def _add_subjects(found: list[Card]) -> None:
     wanted: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for card in found:
         for part in parts(card):

@@ -196,3 +196,40 @@ class DocumentPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id} p{self.number}"
+
+
+class DocumentUse(models.Model):
+    """A post or comment that links to a library document: where it was used.
+
+    Written from the links in their text (``[Offre type](/documents/12/)``, see
+    ``cercle.documents.uses``): a link, not a copy, so readers always open the
+    current version.  Readers see a use only if they see both sides.
+    """
+
+    document = models.ForeignKey(Document, models.CASCADE, related_name="uses")
+    post = models.ForeignKey("posts.Post", models.CASCADE, related_name="+")
+    comment = models.ForeignKey(
+        "posts.Comment", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "post"],
+                condition=Q(comment__isnull=True),
+                name="documentuse_post_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "comment"],
+                condition=Q(comment__isnull=False),
+                name="documentuse_comment_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["post", "comment"], name="documentuse_post"),
+            models.Index(fields=["document", "-created_at"], name="documentuse_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} in {self.post_id}/{self.comment_id}"

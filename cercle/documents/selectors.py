@@ -21,7 +21,7 @@ from cercle.access.communities import CommunityAction, CommunityPolicy
 from cercle.access.documents import DocumentAction, DocumentPolicy, FolderPolicy
 from cercle.communities.models import Community
 from cercle.core.urls import fast_reverse
-from cercle.documents.models import Document, DocumentPage, DocumentVersion, Folder
+from cercle.documents.models import Document, DocumentPage, DocumentUse, DocumentVersion, Folder
 
 
 class Sort(StrEnum):
@@ -336,4 +336,94 @@ def summary(*, viewer: Viewer, community: Community) -> LibrarySummary:
     return LibrarySummary(
         documents=Document.objects.filter(community=community).count(),
         folders=Folder.objects.filter(community=community).count(),
+    )
+
+
+# --- Where a document was used ----------------------------------------------------------
+
+MAX_USES_SHOWN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class UseRow:
+    """A post or comment linking to a document, as its page lists it."""
+
+    url: str
+    author: str | None
+    author_url: str | None
+    community: str | None
+    created_at: datetime
+    in_comment: bool
+
+
+def uses(*, viewer: Viewer, document: Document) -> list[UseRow]:
+    """The latest posts and comments linking to ``document`` that ``viewer`` may read."""
+    from cercle.access.posts import post_q
+
+    rows = (
+        DocumentUse.objects.filter(document=document)
+        .filter(post_q(viewer, "post__"))
+        .order_by("-created_at", "-id")
+        .values_list(
+            "post_id",
+            "comment_id",
+            "post__author_id",
+            "post__author__display_name",
+            "post__author__first_name",
+            "post__author__last_name",
+            "comment__author_id",
+            "comment__author__display_name",
+            "comment__author__first_name",
+            "comment__author__last_name",
+            "post__community__name",
+            "created_at",
+        )[:MAX_USES_SHOWN]
+    )
+    found = []
+    for (
+        post_id,
+        comment_id,
+        *post_author,
+        comment_author_id,
+        c_display,
+        c_first,
+        c_last,
+        community,
+        at,
+    ) in rows:
+        if comment_id is not None:
+            author_id, display, first, last = comment_author_id, c_display, c_first, c_last
+            url = fast_reverse("posts:detail", post_id) + f"#comment-{comment_id}"
+        else:
+            author_id, display, first, last = post_author
+            url = fast_reverse("posts:detail", post_id)
+        found.append(
+            UseRow(
+                url=url,
+                author=(display or f"{first} {last}".strip()) if author_id else None,
+                author_url=fast_reverse("accounts:profile", author_id) if author_id else None,
+                community=community,
+                created_at=at,
+                in_comment=comment_id is not None,
+            )
+        )
+    return found
+
+
+PICK_SIZE = 8
+
+
+def pickable(*, viewer: Viewer, query: str = "") -> list[tuple[int, str, int, str, str]]:
+    """Documents to link from a post or comment: ``(id, title, version, kind, name)``.
+
+    Those whose title has ``query`` (all words, any case), among the documents
+    the viewer may read, most recently changed first.
+    """
+    documents = DocumentPolicy.visible(viewer, Document.objects.all())
+    for word in query.split()[:5]:
+        documents = documents.filter(title__icontains=word)
+    return list(
+        documents.order_by("-updated_at", "-id").values_list(
+            "id", "title", "version_count", "current__kind", "current__name"
+        )[:PICK_SIZE]
     )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("communities/<slug:slug>/documents/add/", views.upload, name="upload"),
     path("communities/<slug:slug>/documents/folders/", views.folder_create, name="folder_create"),
     path("documents/references/", views.references, name="references"),
+    path("documents/pick/", views.pick, name="pick"),
     path("documents/folders/<int:folder_id>/", views.folder, name="folder"),
     path("documents/folders/<int:folder_id>/delete/", views.folder_delete, name="folder_delete"),
     path("documents/<int:document_id>/", views.detail, name="detail"),

@@ -299,6 +299,7 @@ def _detail(
         "follow_level": attention_of(
             user=viewer, source_kind=SourceKind.DOCUMENT, source_id=document.pk
         ),
+        "uses": selectors.uses(viewer=viewer, document=document),
         **_discussion(request, viewer, document),
     }
     if is_htmx(request) and request.GET.get("part") == "preview":
@@ -493,3 +494,11 @@ def page_image(request: HttpRequest, page_id: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     return _secured(FileResponse(handle, content_type="image/jpeg"))
+
+
+@require_GET
+def pick(request: HttpRequest) -> HttpResponse:
+    """The "Link a document" list of a composer or comment form (htmx): by title."""
+    query = request.GET.get("q", "")[:100]
+    found = selectors.pickable(viewer=viewer_of(request), query=query)
+    return render(request, "documents/_pick.html", {"found": found, "query": query})

@@ -126,7 +126,9 @@ def put_attention(
     response={204: None},
     summary="Back to the default: unfollow a document or folder, or a source back in my feed",
 )
-def delete_attention(request: HttpRequest, source_kind: SourceKind, source_id: PathId) -> Status:
+def delete_attention(
+    request: HttpRequest, source_kind: SourceKind, source_id: PathId
+) -> Status[None]:
     level = UNFOLLOW if source_kind in FOLLOWED_BY_LEVEL else AttentionLevel.FEED
     follow_services.attention_set(
         user=viewer_of(request), source_kind=source_kind, source_id=source_id, level=level

@@ -268,15 +268,16 @@ def cards(
         }
     _add_permissions(found, viewer, roles)
     for extension in _extensions:
-        extension(found)
+        extension(found, viewer)
     return found
 
 
-# What other apps add to the cards of their posts (a library document's post shows
-# the document): called with each page of cards, after everything above.  The
-# app stores its fields in ``Card.fields`` (and the shared original's), and
-# names the template that shows them in ``Card.template``.
-CardExtension = Callable[[list["Card"]], None]
+# What other apps add to the cards (a library document's post shows the document;
+# a post linking to documents shows them as files): called with each page of
+# cards and their viewer, after everything above.  The app stores its fields in
+# ``Card.fields`` (and the shared original's), names the template that shows
+# them in ``Card.template``, and decides what the viewer may see of its objects.
+CardExtension = Callable[[list["Card"], Viewer], None]
 _extensions: list[CardExtension] = []
 
 

@@ -109,6 +109,19 @@ class PostDocumentOut(Out):
     preview_url: str | None = Field(description="A picture of its first page, once made.")
 
 
+class PostDocumentLinkOut(Out):
+    """A library document a post links to: it opens at its current version."""
+
+    id: int
+    title: str
+    version: int | None
+    name: str | None
+    kind: str | None
+    size: int | None
+    url: str = Field(description="The document's page.")
+    file_url: str | None = Field(description="The current version's file.")
+
+
 class SharedPostOut(Out):
     """The original of a share (its own reactions and comments live on its page)."""
 
@@ -125,6 +138,10 @@ class SharedPostOut(Out):
     url: str
     document: PostDocumentOut | None = Field(
         None, description='The library document of a post of kind "document".'
+    )
+    documents: list[PostDocumentLinkOut] = Field(
+        default_factory=list,
+        description="Library documents its text links to, among those the reader may see.",
     )
 
 

@@ -224,3 +224,28 @@
     xhr.send(new FormData(form));
   });
 })();
+
+/* "Link a library document" (documents/_link_picker.html): a chosen document's link is
+   written into the text of the form it sits in, where the cursor is. */
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (e) {
+    var button = e.target instanceof Element ? e.target.closest("[data-insert]") : null;
+    if (!button) return;
+    var form = button.closest("form");
+    var text = form ? form.querySelector("textarea[name=body]") : null;
+    if (!text) return;
+    var link = button.getAttribute("data-insert") || "";
+    var start = text.selectionStart || 0;
+    var end = text.selectionEnd || 0;
+    var before = text.value.slice(0, start);
+    var spaced = (before && !/\s$/.test(before) ? " " : "") + link + " ";
+    text.value = before + spaced + text.value.slice(end);
+    var caret = start + spaced.length;
+    text.focus();
+    text.setSelectionRange(caret, caret);
+    var picker = button.closest("details");
+    if (picker) picker.open = false;
+  });
+})();
