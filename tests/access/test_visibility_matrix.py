@@ -464,7 +464,45 @@ def _downloads_every_version(
     return answers[0] == 200
 
 
+def _document_linked(client: Client, world: World, audience: str) -> bool:
+    """A public post (on a profile) links to the audience's document: is its file shown?"""
+    from cercle.posts import services as posts
+
+    document = _document(world, audience)
+    post = posts.post_create(
+        author=world.admin, body=f"Voir [le document]({document.get_absolute_url()})"
+    )
+    response = client.get(f"/api/v1/posts/{post.pk}")
+    linked = response.status_code == 200 and [d["id"] for d in response.json()["documents"]]
+    page = _contains(client, post.get_absolute_url(), 'class="files doc-links"')
+    assert bool(linked) == page, (linked, page)
+    return page
+
+
 DOCUMENT_PATHS = [
+    Path(
+        "document picker",
+        ("documents:pick",),
+        lambda a: a != "profile",
+        lambda c, w, a: _contains(
+            c, f"/documents/pick/?q=Document+{a}", f"({_document(w, a).get_absolute_url()})"
+        ),
+    ),
+    Path(
+        "document's own post (its feed card)",
+        ("/api/v1/posts/{post_id}",),
+        lambda a: a != "profile",
+        lambda c, w, a: (
+            (answer := c.get(f"/api/v1/posts/{_document(w, a).post_id}")).status_code == 200
+            and answer.json()["document"]["id"] == _document(w, a).pk
+        ),
+    ),
+    Path(
+        "a post linking to the document",
+        ("posts:detail", "/api/v1/posts/{post_id}"),
+        lambda a: a != "profile",
+        _document_linked,
+    ),
     Path(
         "library page",
         ("documents:library",),
