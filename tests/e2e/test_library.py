@@ -103,3 +103,60 @@ def test_thomas_adds_an_offer_and_sees_a_colleagues_version(
     page.goto("/documents/references/")
     page.get_by_role("link", name="Offre type maintenance.docx").wait_for()
     axe(page)
+
+
+def test_alexandra_discusses_the_minutes_and_thomas_links_the_offer_in_an_answer(
+    company: None, new_page: Any, axe: Any, shot: Any
+) -> None:
+    """From the project's page to the latest minutes' discussion; from a colleague's
+    question to an answer carrying the tender kit's offer, which then says where it served."""
+    from cercle.demo.company import ALEXANDRA, FRANCK
+    from cercle.notifications.models import Event, Notification
+    from cercle.posts.models import Post
+
+    text = TEXT["fr"]
+    project = Community.objects.get(name="Projet Croissance 2015")
+    franck = User.objects.get(email=FRANCK.email)
+
+    page = new_page(locale=text["locale"], width=390, height=860)
+    sign_in(page, text, ALEXANDRA.email)
+    page.goto(project.get_absolute_url())
+    card = page.locator("article.post", has_text="Compte rendu comité 3 décembre.docx")
+    card.get_by_text("Décision sur le budget de formation ajoutée").wait_for()
+    assert "a mis à jour un document" in card.inner_text()
+    axe(page)
+    card.get_by_role("link", name="Compte rendu comité 3 décembre.docx").click()
+    page.wait_for_url("**/documents/*/")
+    discussion = page.locator("section", has=page.get_by_role("heading", name="Discussion"))
+    discussion.get_by_label("Votre réponse").fill(
+        f"@{franck.handle} merci, je valide le budget de formation."
+    )
+    discussion.get_by_role("button", name="Commenter").click()
+    discussion.get_by_text("je valide le budget de formation").wait_for()
+    axe(page)
+    shot(page, "document-discussion-fr-390")
+    assert Notification.objects.filter(recipient=franck, event=Event.MENTION).exists()
+
+    sales = Community.objects.get(name="Commerciaux Sud-Ouest")
+    question = Post.objects.filter(community=sales, kind="post").order_by("-created_at")[0]
+    page = new_page(locale=text["locale"], width=1280, height=900)
+    sign_in(page, text, THOMAS.email)
+    page.goto(question.get_absolute_url())
+    form = page.locator(f"#comment-form-{question.pk}-0")
+    form.get_by_text("Lier un document de la bibliothèque").click()
+    form.get_by_label("Titre du document").fill("offre type")
+    form.get_by_role("button", name="Offre type maintenance.docx").click()
+    answer = form.get_by_label("Votre réponse")
+    assert "[Offre type maintenance.docx](/documents/" in answer.input_value()
+    answer.press("End")
+    answer.type("la version 4 a les tarifs à jour.")
+    form.get_by_role("button", name="Commenter").click()
+    thread = page.locator(f"#thread-{question.pk}")
+    thread.get_by_role("link", name="Offre type maintenance.docx").wait_for()
+    axe(page)
+    thread.get_by_role("link", name="Offre type maintenance.docx").click()
+    page.wait_for_url("**/documents/*/")
+    uses = page.locator("section", has=page.get_by_role("heading", name="Où il a servi"))
+    uses.get_by_role("link", name="Une réponse").wait_for()
+    assert THOMAS.first_name in uses.inner_text()
+    axe(page)

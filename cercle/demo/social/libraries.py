@@ -20,6 +20,7 @@ from cercle.demo.social.builder import SocialBuilder
 from cercle.demo.social.plans import day_time
 from cercle.documents import services
 from cercle.documents.models import Document, DocumentVersion, Folder, ReferenceKind
+from cercle.posts.models import Post
 
 
 def pdf_file(title: str, *pages: str) -> bytes:
@@ -352,6 +353,10 @@ def _backdate(b: SocialBuilder, document: Document, revisions: list[Revision]) -
     for number, moment in enumerate(moments, start=1):
         DocumentVersion.objects.filter(document=document, number=number).update(created_at=moment)
     Document.objects.filter(pk=document.pk).update(created_at=moments[0], updated_at=moments[-1])
+    # Its feed item came up with its latest version.
+    Post.objects.filter(pk=document.post_id).update(
+        created_at=moments[-1], last_activity_at=moments[-1]
+    )
     if document.folder_id is not None:
         Folder.objects.filter(pk=document.folder_id, created_at__gt=moments[0]).update(
             created_at=moments[0]
