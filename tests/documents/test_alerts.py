@@ -400,3 +400,25 @@ def test_the_follow_control_on_a_folder_page(user, other, team, client_for) -> N
     )
     page = browser.get(kit.get_absolute_url()).content.decode()
     assert '<option value="digest" selected>' in page
+
+
+def test_a_follower_who_leaves_the_private_community_hears_and_sees_no_more(
+    user, other, team
+) -> None:
+    from cercle.notifications import selectors as notices
+
+    document = add(user, team)
+    follows.attention_set(
+        user=other,
+        source_kind=SourceKind.DOCUMENT,
+        source_id=document.pk,
+        level=AttentionLevel.NOTIFY,
+    )
+    update(user, document, "Offre v2")
+    assert notices.visible(other).filter(event=Event.DOCUMENT).count() == 1
+    communities.community_leave(actor=other, community=team)
+    assert not notices.visible(other).filter(event=Event.DOCUMENT).exists()  # no longer shown
+    quiet_for(document)
+    update(user, document, "Offre v3")
+    assert Notification.objects.filter(recipient=other, event=Event.DOCUMENT).count() == 1
+    assert feed_ids(other) == []  # the follow stays, the policy leaves it out
