@@ -105,58 +105,87 @@ def test_thomas_adds_an_offer_and_sees_a_colleagues_version(
     axe(page)
 
 
+STORY = {
+    "fr": {
+        "updated": "a mis à jour un document",
+        "answer": "Votre réponse",
+        "comment": "Commenter",
+        "link": "Lier un document de la bibliothèque",
+        "title": "Titre du document",
+        "used": "Où il a servi",
+        "an_answer": "Une réponse",
+    },
+    "en": {
+        "updated": "updated a document",
+        "answer": "Your answer",
+        "comment": "Comment",
+        "link": "Link a library document",
+        "title": "Title of the document",
+        "used": "Where it was used",
+        "an_answer": "An answer",
+    },
+}
+
+
+@pytest.mark.parametrize(("lang", "width"), [("fr", 390), ("en", 1280)])
 def test_alexandra_discusses_the_minutes_and_thomas_links_the_offer_in_an_answer(
-    company: None, new_page: Any, axe: Any, shot: Any
+    company: None, new_page: Any, axe: Any, shot: Any, lang: str, width: int
 ) -> None:
-    """From the project's page to the latest minutes' discussion; from a colleague's
-    question to an answer carrying the tender kit's offer, which then says where it served."""
+    """A colleague's new version of the latest minutes tops a project member's feed; she
+    answers in its discussion.  Thomas answers a colleague's question with the tender kit's
+    offer, which then says where it served."""
     from cercle.demo.company import ALEXANDRA, FRANCK
     from cercle.notifications.models import Event, Notification
     from cercle.posts.models import Post
 
-    text = TEXT["fr"]
-    project = Community.objects.get(name="Projet Croissance 2015")
+    text, words = TEXT[lang], STORY[lang]
     franck = User.objects.get(email=FRANCK.email)
+    minutes = Document.objects.get(title="Compte rendu comité 3 décembre.docx")
+    services.version_add(
+        actor=franck,
+        document=minutes,
+        upload=services.Upload("cr.docx", samples.docx("Compte rendu", "Budget validé")),
+        note="Budget de formation validé par la direction",
+    )
 
-    page = new_page(locale=text["locale"], width=390, height=860)
+    page = new_page(locale=text["locale"], width=width, height=860)
     sign_in(page, text, ALEXANDRA.email)
-    page.goto(project.get_absolute_url())
-    card = page.locator("article.post", has_text="Compte rendu comité 3 décembre.docx")
-    card.get_by_text("Décision sur le budget de formation ajoutée").wait_for()
-    assert "a mis à jour un document" in card.inner_text()
+    card = page.locator("article.post").first  # the top of her feed
+    card.get_by_text("Budget de formation validé par la direction").wait_for()
+    assert words["updated"] in card.inner_text() and franck.name in card.inner_text()
     axe(page)
     card.get_by_role("link", name="Compte rendu comité 3 décembre.docx").click()
     page.wait_for_url("**/documents/*/")
     discussion = page.locator("section", has=page.get_by_role("heading", name="Discussion"))
-    discussion.get_by_label("Votre réponse").fill(
+    discussion.get_by_label(words["answer"]).fill(
         f"@{franck.handle} merci, je valide le budget de formation."
     )
-    discussion.get_by_role("button", name="Commenter").click()
+    discussion.get_by_role("button", name=words["comment"]).click()
     discussion.get_by_text("je valide le budget de formation").wait_for()
     axe(page)
-    shot(page, "document-discussion-fr-390")
+    shot(page, f"document-discussion-{lang}-{width}")
     assert Notification.objects.filter(recipient=franck, event=Event.MENTION).exists()
 
     sales = Community.objects.get(name="Commerciaux Sud-Ouest")
     question = Post.objects.filter(community=sales, kind="post").order_by("-created_at")[0]
-    page = new_page(locale=text["locale"], width=1280, height=900)
+    page = new_page(locale=text["locale"], width=width, height=900)
     sign_in(page, text, THOMAS.email)
     page.goto(question.get_absolute_url())
     form = page.locator(f"#comment-form-{question.pk}-0")
-    form.get_by_text("Lier un document de la bibliothèque").click()
-    form.get_by_label("Titre du document").fill("offre type")
+    form.get_by_text(words["link"]).click()
+    form.get_by_label(words["title"]).fill("offre type")
     form.get_by_role("button", name="Offre type maintenance.docx").click()
-    answer = form.get_by_label("Votre réponse")
+    answer = form.get_by_label(words["answer"])
     assert "[Offre type maintenance.docx](/documents/" in answer.input_value()
     answer.press("End")
     answer.type("la version 4 a les tarifs à jour.")
-    form.get_by_role("button", name="Commenter").click()
+    form.get_by_role("button", name=words["comment"]).click()
     thread = page.locator(f"#thread-{question.pk}")
     thread.get_by_role("link", name="Offre type maintenance.docx").wait_for()
     axe(page)
     thread.get_by_role("link", name="Offre type maintenance.docx").click()
     page.wait_for_url("**/documents/*/")
-    uses = page.locator("section", has=page.get_by_role("heading", name="Où il a servi"))
-    uses.get_by_role("link", name="Une réponse").wait_for()
+    uses = page.locator("section", has=page.get_by_role("heading", name=words["used"]))
+    uses.get_by_role("link", name=words["an_answer"]).wait_for()
     assert THOMAS.first_name in uses.inner_text()
     axe(page)
