@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "cercle.follows",
     "cercle.posts",
     "cercle.documents",
+    "cercle.projects",
     "cercle.search",
     "cercle.notifications",
     "django_tasks_db",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from cercle.accounts.models import User
 from cercle.communities import services as communities
@@ -12,6 +13,8 @@ from cercle.documents.models import Document, DocumentPage
 from cercle.documents.processing import process_version
 from cercle.posts import services as posts
 from cercle.posts.models import Post
+from cercle.projects import services as projects
+from cercle.projects.models import Project
 from tests.factories import UserFactory
 
 
@@ -29,6 +32,9 @@ class World:
     posts: dict[str, Post]  # "profile", "open", "private", "secret"
     # "open", "private", "secret": one per library, in a folder, with two versions
     documents: dict[str, Document]
+    # "open", "private", "secret": each community is a project with a milestone and an
+    # action assigned to the member
+    projects: dict[str, Project] = field(default_factory=dict)
 
 
 def build_world() -> World:
@@ -84,7 +90,18 @@ def build_world() -> World:
         made,
         written,
         {kind: _document(author, community, kind) for kind, community in made.items()},
+        {kind: _project(author, member, community, kind) for kind, community in made.items()},
     )
+
+
+def _project(author: User, member: User, community: Community, kind: str) -> Project:
+    """ "Objectif <kind>", with "Jalon <kind>" and "Action <kind>" (the member's)."""
+    project = projects.project_set(actor=author, community=community, goal=f"Objectif {kind}")
+    projects.milestone_add(
+        actor=author, project=project, title=f"Jalon {kind}", due_on=date(2027, 1, 15)
+    )
+    projects.action_add(actor=author, project=project, title=f"Action {kind}", assignee=member)
+    return project
 
 
 def _document(author: User, community: Community, kind: str) -> Document:

@@ -19,6 +19,7 @@ from cercle.access.errors import Forbidden, NotFound
 from cercle.access.hashtags import HashtagAction, HashtagPolicy
 from cercle.access.people import ProfileAction, ProfilePolicy
 from cercle.access.posts import CommentAction, CommentPolicy, PostAction, PostPolicy
+from cercle.access.projects import ActionItemAction, ActionItemPolicy, ProjectAction, ProjectPolicy
 
 # Each action type: its policy's ``can`` and the action that means "sees it".
 _POLICIES: dict[type[StrEnum], tuple[Callable[[Viewer, Any, Any], bool], StrEnum]] = {
@@ -29,6 +30,8 @@ _POLICIES: dict[type[StrEnum], tuple[Callable[[Viewer, Any, Any], bool], StrEnum
     HashtagAction: (HashtagPolicy.can, HashtagAction.VIEW),
     DocumentAction: (DocumentPolicy.can, DocumentAction.VIEW),
     FolderAction: (FolderPolicy.can, FolderAction.VIEW),
+    ProjectAction: (ProjectPolicy.can, ProjectAction.VIEW),
+    ActionItemAction: (ActionItemPolicy.can, ActionItemAction.VIEW),
 }
 
 

@@ -43,6 +43,7 @@ from cercle.feed.api import router as feed_router
 from cercle.follows.api import router as follows_router
 from cercle.notifications.api import router as notifications_router
 from cercle.posts.api import router as posts_router
+from cercle.projects.api import router as projects_router
 from cercle.search.api import router as search_router
 
 
@@ -155,6 +156,7 @@ api.add_router("/", people_router)
 api.add_router("/", communities_router)
 api.add_router("/", posts_router)
 api.add_router("/", documents_router)
+api.add_router("/", projects_router)
 api.add_router("/", follows_router)
 api.add_router("/", feed_router)
 api.add_router("/", search_router)

@@ -479,6 +479,40 @@ def _document_linked(client: Client, world: World, audience: str) -> bool:
     return page
 
 
+def _project_slug(world: World, audience: str) -> str:
+    return world.projects[audience].community.slug
+
+
+PROJECT_PATHS = [
+    Path(
+        "API project",
+        ("/api/v1/communities/{slug}/project",),
+        lambda a: a != "profile",
+        lambda c, w, a: (
+            "Objectif " + a in _api_text(c, f"/api/v1/communities/{_project_slug(w, a)}/project")
+        ),
+    ),
+    Path(
+        "API milestones",
+        ("/api/v1/communities/{slug}/project/milestones",),
+        lambda a: a != "profile",
+        lambda c, w, a: (
+            "Jalon " + a
+            in _api_text(c, f"/api/v1/communities/{_project_slug(w, a)}/project/milestones")
+        ),
+    ),
+    Path(
+        "API actions",
+        ("/api/v1/communities/{slug}/project/actions",),
+        lambda a: a != "profile",
+        lambda c, w, a: (
+            "Action " + a
+            in _api_text(c, f"/api/v1/communities/{_project_slug(w, a)}/project/actions")
+        ),
+    ),
+]
+
+
 DOCUMENT_PATHS = [
     Path(
         "document picker",
@@ -662,6 +696,7 @@ def _wrong(world: World, audience: str, viewer: str, *, hidden: bool) -> list[st
         ("community", COMMUNITY_PATHS, can_see_community, False),
         ("members", MEMBER_PATHS, can_read, False),
         ("documents", DOCUMENT_PATHS, can_read, False),
+        ("projects", PROJECT_PATHS, can_read, False),
     ):
         for path in paths:
             if not path.applies(audience):
@@ -837,6 +872,7 @@ def test_every_read_route_is_covered() -> None:
             MEMBER_PATHS,
             REPLAY_PATHS,
             DOCUMENT_PATHS,
+            PROJECT_PATHS,
         )
         for path in paths
         for route in path.routes

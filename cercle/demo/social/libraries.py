@@ -354,9 +354,10 @@ def _backdate(b: SocialBuilder, document: Document, revisions: list[Revision]) -
         DocumentVersion.objects.filter(document=document, number=number).update(created_at=moment)
     Document.objects.filter(pk=document.pk).update(created_at=moments[0], updated_at=moments[-1])
     # Its feed item came up with its latest version.
-    Post.objects.filter(pk=document.post_id).update(
-        created_at=moments[-1], last_activity_at=moments[-1]
-    )
+    if document.post_id is not None:
+        Post.objects.filter(pk=document.post_id).update(
+            created_at=moments[-1], last_activity_at=moments[-1]
+        )
     if document.folder_id is not None:
         Folder.objects.filter(pk=document.folder_id, created_at__gt=moments[0]).update(
             created_at=moments[0]
