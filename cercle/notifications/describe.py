@@ -113,6 +113,11 @@ def text(notification: Notification) -> str:
                 "name": name,
                 "community": where,
             }
+        case Event.ACTION:
+            return _("%(name)s gave you an action in %(community)s") % {
+                "name": name,
+                "community": community,
+            }
         case Event.MODERATION:
             # Moved: ``community`` is where to; hidden: no community.
             if community:
@@ -138,6 +143,8 @@ def excerpt(notification: Notification, length: int = 140) -> str:
     html = ""
     if notification.event == Event.DOCUMENT and notification.post_id is not None:
         return _document_title(notification.post_id)
+    if notification.event == Event.ACTION:
+        return _action_title(notification.group_key)
     if notification.comment is not None:
         html = notification.comment.body_html
     elif notification.post is not None:
@@ -152,6 +159,17 @@ def _document_title(post_id: int) -> str:
     from cercle.documents.models import Document
 
     titles = Document.objects.filter(post_id=post_id).values_list("title", flat=True)
+    return next(iter(titles), "")
+
+
+def _action_title(group_key: str) -> str:
+    """What the action says (its notification's group is ``action:<id>``)."""
+    from cercle.projects.models import ActionItem
+
+    raw = group_key.removeprefix("action:")
+    if not raw.isdigit():
+        return ""
+    titles = ActionItem.objects.filter(pk=int(raw)).values_list("title", flat=True)
     return next(iter(titles), "")
 
 

@@ -32,6 +32,7 @@ class Event(models.TextChoices):
     REQUEST_DECLINED = "request_declined", _("My requests declined")
     NEW_POST = "new_post", _("Posts from sources I set to notify or digest")
     DOCUMENT = "document", _("Documents added or updated where I asked to be told")
+    ACTION = "action", _("Project actions given to me")
     MODERATION = "moderation", _("A moderator hid or moved my post")
 
 
@@ -61,6 +62,7 @@ DEFAULT_EMAIL: dict[str, str] = {
     Event.REQUEST_DECLINED: EmailChoice.IMMEDIATE,
     Event.NEW_POST: EmailChoice.DIGEST,
     Event.DOCUMENT: EmailChoice.DIGEST,
+    Event.ACTION: EmailChoice.IMMEDIATE,
     Event.MODERATION: EmailChoice.IMMEDIATE,
 }
 DEFAULT_DIGEST = DigestFrequency.DAILY

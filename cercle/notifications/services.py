@@ -32,6 +32,7 @@ from cercle.notifications.models import (
     NotificationActor,
 )
 from cercle.posts.models import SUBJECT_KINDS, Comment, Post
+from cercle.projects.models import ActionItem
 from cercle.realtime import events
 
 Channels = tuple[bool, str]  # (shown in the app, e-mail choice)
@@ -301,6 +302,21 @@ def document_changed(
     group = f"document:{document_id}"
     _merge(watchers, Event.DOCUMENT, actor, group, post=post)
     _merge(digest, Event.DOCUMENT, actor, group, post=post, forced=DIGEST_ONLY)
+
+
+def action_assigned(*, actor: User, action: ActionItem) -> None:
+    """A project action was given to someone: they are told (once while unread)."""
+    if action.assignee_id is None:
+        return
+    community = action.project.community
+    _merge(
+        [action.assignee_id],
+        Event.ACTION,
+        actor,
+        f"action:{action.pk}",
+        post=action.source_post,
+        community=community,
+    )
 
 
 def commented(*, comment: Comment, mentioned_ids: Iterable[int] = ()) -> None:

@@ -21,6 +21,7 @@ from cercle.posts.events import (
     PostPublished,
     Reacted,
 )
+from cercle.projects.events import ActionAssigned
 
 
 @subscribe(PostPublished)
@@ -104,3 +105,8 @@ def _version_added(event: VersionAdded) -> None:
         document_id=document.pk,
         folder_ids=[folder.pk for folder in reversed(folder_path(document.folder))],
     )
+
+
+@subscribe(ActionAssigned)
+def _action_assigned(event: ActionAssigned) -> None:
+    notify.action_assigned(actor=event.actor, action=event.action)

@@ -300,3 +300,28 @@ def test_the_api_assigns_ticks_and_lists_my_actions(user, other, project, client
     assert cleared.json()["assignee"] is None and cleared.json()["due_on"] is None
     assert ActionItem.objects.get().done_at is not None  # untouched by that change
     assert timezone.now() - ActionItem.objects.get().done_at < timedelta(minutes=5)
+
+
+def test_the_assignee_is_notified_once_while_unread(user, other, project, croissance) -> None:
+    from cercle.notifications import describe
+    from cercle.notifications.models import EmailChoice, Event, Notification
+
+    minutes = posts.post_create(author=other, community=croissance, body="Compte rendu du 3/12")
+    action = services.action_add(
+        actor=other,
+        project=project,
+        title="Préparer l'accueil des recrues de Lille",
+        assignee=user,
+        source_post=minutes,
+    )
+    told = Notification.objects.get(recipient=user, event=Event.ACTION)
+    assert (told.actor, told.community, told.email) == (other, croissance, EmailChoice.IMMEDIATE)
+    assert "Alexandra Girard" in describe.text(told) and "Projet Croissance 2015" in describe.text(
+        told
+    )
+    assert describe.excerpt(told) == "Préparer l'accueil des recrues de Lille"
+    assert describe.target_url(told) == minutes.get_absolute_url()
+    services.action_update(actor=other, action=action, assignee=None)
+    services.action_update(actor=other, action=action, assignee=user)
+    assert Notification.objects.filter(recipient=user, event=Event.ACTION).count() == 1
+    assert not Notification.objects.filter(recipient=other, event=Event.ACTION).exists()
