@@ -74,7 +74,11 @@ def _add_links(found: list[Card], viewer: Viewer) -> None:
     for card in found:
         for part in parts(card):
             part["documents"] = []
-            by_post[part["id"]].append(part)
+            # A use is a link in the text: a page without one asks nothing.
+            if "/documents/" in part["body_html"]:
+                by_post[part["id"]].append(part)
+    if not by_post:
+        return
     links = card_rows(
         "document-uses",
         list(by_post),

@@ -20,7 +20,7 @@ from pydantic import Field
 from cercle.access import found
 from cercle.access.projects import ActionItemPolicy, ProjectAction, ProjectPolicy
 from cercle.accounts.models import User
-from cercle.api.schema import Id, In, Out, PathId
+from cercle.api.schema import Id, In, IsoDate, Out, PathId
 from cercle.communities.lookups import community_of
 from cercle.communities.models import Community
 from cercle.core.http import viewer_of
@@ -59,8 +59,8 @@ class ProjectOut(Out):
 
 class ProjectIn(In):
     goal: str = Field("", max_length=MAX_GOAL)
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     sites: list[str] = Field(default_factory=list, max_length=MAX_SITES)
     regions: list[Id] = Field(default_factory=list, max_length=50, description="Region ids.")
 
@@ -75,13 +75,13 @@ class MilestoneOut(Out):
 
 class MilestoneIn(In):
     title: str = Field(max_length=MAX_TITLE)
-    due_on: date
+    due_on: IsoDate
     status: MilestoneStatus = MilestoneStatus.PLANNED
 
 
 class MilestonePatchIn(In):
     title: str | None = Field(None, max_length=MAX_TITLE)
-    due_on: date | None = None
+    due_on: IsoDate | None = None
     status: MilestoneStatus | None = None
 
 
@@ -101,14 +101,14 @@ class ActionOut(Out):
 class ActionIn(In):
     title: str = Field(max_length=MAX_TITLE)
     assignee: Id | None = Field(None, description="A member's id.")
-    due_on: date | None = None
+    due_on: IsoDate | None = None
     source_post: Id | None = Field(None, description="The minutes' post, in this community.")
 
 
 class ActionPatchIn(In):
     title: str | None = Field(None, max_length=MAX_TITLE)
     assignee: Id | None = Field(None, description="A member's id; null to unassign.")
-    due_on: date | None = Field(None, description="null to clear.")
+    due_on: IsoDate | None = Field(None, description="null to clear.")
     done: bool | None = None
 
 

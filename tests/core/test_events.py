@@ -16,14 +16,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_sinks_listen_to_what_the_domain_publishes() -> None:
-    """Search indexes, notifications tell, live updates push: in that order."""
+    """Search indexes, notifications tell, live updates push: in that order (after the
+    libraries, a domain app, keep the links to their documents)."""
     modules = [h.__module__ for h in events.subscribers(PostPublished)]
     assert modules == [
+        "cercle.documents.uses",
         "cercle.search.subscribers",
         "cercle.notifications.subscribers",
         "cercle.realtime.subscribers",
     ]
     assert [h.__module__ for h in events.subscribers(CommentPublished)] == [
+        "cercle.documents.uses",
         "cercle.search.subscribers",
         "cercle.notifications.subscribers",
     ]
