@@ -211,8 +211,9 @@ def test_constant_queries_per_feed_page(user, other, count, django_assert_num_qu
             praised=[user] if i % 5 == 0 else (),
         )
         posts.reaction_set(user=user, post=post, emoji="like", on=True)
-    # page (with the reasons) + cards + files + praise + reactions
-    with django_assert_num_queries(5):
+    # followed documents and folders (none) + page (with the reasons) + cards + files +
+    # praise + reactions
+    with django_assert_num_queries(6):
         page = selectors.feed(viewer=user, limit=20)
     assert len(page.items) == min(count, 20)
 
