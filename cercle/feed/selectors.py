@@ -107,11 +107,18 @@ def document_sources(viewer: Viewer) -> DocumentSources | None:
     me = viewer_pk(viewer)
     if me is None or me < 0:  # anonymous, or the stand-in of a prepared query
         return None
-    chosen = list(
-        AttentionSetting.objects.filter(
-            user_id=me, source_kind__in=(SourceKind.DOCUMENT, SourceKind.FOLDER)
-        ).values_list("source_kind", "source_id", "level")
+    # Every feed request asks: compiled once (through the ORM each time: 0.5 ms on PostgreSQL).
+    query = prepared.for_viewer(
+        ("feed", "document-choices"),
+        viewer,
+        lambda stand_in: AttentionSetting.objects.filter(
+            user_id=stand_in.pk, source_kind__in=(SourceKind.DOCUMENT, SourceKind.FOLDER)
+        ).values_list("source_kind", "source_id", "level"),
+        [],
     )
+    if query is None:
+        return None
+    chosen = query.rows({prepared.VIEWER: me})
     if not chosen:
         return None
     for_documents = {pk: level for kind, pk, level in chosen if kind == SourceKind.DOCUMENT}
