@@ -310,18 +310,23 @@ def _detail(
 def _discussion(request: HttpRequest, viewer: User, document: Document) -> dict[str, Any]:
     """The document's discussion: its post's reactions and comments (``cercle.posts``)."""
     post = document.post
-    if post is None or not PostPolicy.can(viewer, PostAction.VIEW, post):
+    if post is None:
         return {"post": None}
-    card = post_selectors.post_card(viewer=viewer, post=post)
+    post.community = document.community  # its post is always in its community: no query
+    if not PostPolicy.can(viewer, PostAction.VIEW, post):  # hidden by a moderator
+        return {"post": None}
     return {
         "post": post,
         "post_reactions": reactions_html(
-            request, post_id=post.pk, comment_id=None, reactions=card.fields["reactions"]
+            request,
+            post_id=post.pk,
+            comment_id=None,
+            reactions=post_selectors.post_reactions(viewer=viewer, post=post),
         ),
         "comments": post_selectors.comments_for(viewer=viewer, post=post),
         "comment_form": CommentForm(),
-        "can_comment": card.fields["permissions"]["comment"],
-        "comment_count": card.fields["comment_count"],
+        "can_comment": PostPolicy.permissions(viewer, post).comment,
+        "comment_count": post.comment_count,
     }
 
 

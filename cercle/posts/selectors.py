@@ -323,6 +323,11 @@ def post_get(*, viewer: Viewer, post_id: int) -> Post | None:
     return post
 
 
+def post_reactions(*, viewer: Viewer, post: Post) -> list[Reactions]:
+    """The reactions on a post the viewer may see, per emoji (one query)."""
+    return _reaction_summaries(viewer, posts=[post.pk]).get((post.pk, None), [])
+
+
 def post_card(*, viewer: Viewer, post: Post) -> Card:
     """The card of a post the viewer may see (``post_get`` said so)."""
     return cards(viewer, [post.pk])[0]
