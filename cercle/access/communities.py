@@ -79,6 +79,21 @@ def community_q(viewer: Viewer, prefix: str = "") -> Q:
     )
 
 
+def content_q(viewer: Viewer, prefix: str = "") -> Q:
+    """What lives in a community (``prefix`` reaches its ``community``) and whose
+    content the viewer may read (``READ``): open communities, their own, and
+    everything for site administrators.  Libraries and projects read this way."""
+    from cercle.communities.models import CommunityKind
+
+    if not is_active_viewer(viewer):
+        return Q(pk__in=[])
+    if is_site_admin(viewer):
+        return Q()
+    return Q(**{f"{prefix}community__kind": CommunityKind.OPEN}) | Q(
+        **{f"{prefix}community_id__in": member_community_ids(viewer)}
+    )
+
+
 def membership_of(viewer: Viewer, community: Community) -> Membership | None:
     """The viewer's membership, fetched once per community object and viewer."""
     from cercle.communities.models import Membership

@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from cercle.access.base import Viewer, is_active_viewer
+from cercle.access.base import Viewer
 from cercle.access.communities import (
     CommunityAction,
     CommunityPolicy,
-    is_site_admin,
-    member_community_ids,
+    content_q,
 )
 
 if TYPE_CHECKING:
@@ -45,15 +44,7 @@ class FolderAction(StrEnum):
 def library_q(viewer: Viewer, prefix: str = "") -> Q:
     """Documents (or folders, versions, pages: ``prefix`` reaches the document or folder)
     the viewer may read, as a ``Q`` usable inside any query (library, search, API)."""
-    from cercle.communities.models import CommunityKind
-
-    if not is_active_viewer(viewer):
-        return Q(pk__in=[])
-    if is_site_admin(viewer):
-        return Q()
-    return Q(**{f"{prefix}community__kind": CommunityKind.OPEN}) | Q(
-        **{f"{prefix}community_id__in": member_community_ids(viewer)}
-    )
+    return content_q(viewer, prefix)
 
 
 @dataclass(frozen=True, slots=True)

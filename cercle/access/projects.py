@@ -20,8 +20,7 @@ from cercle.access.base import Viewer, is_active_viewer
 from cercle.access.communities import (
     CommunityAction,
     CommunityPolicy,
-    is_site_admin,
-    member_community_ids,
+    content_q,
 )
 
 if TYPE_CHECKING:
@@ -43,15 +42,7 @@ class ActionItemAction(StrEnum):
 
 def project_q(viewer: Viewer, prefix: str = "") -> Q:
     """Projects (or milestones, actions: ``prefix`` reaches the project) the viewer may read."""
-    from cercle.communities.models import CommunityKind
-
-    if not is_active_viewer(viewer):
-        return Q(pk__in=[])
-    if is_site_admin(viewer):
-        return Q()
-    return Q(**{f"{prefix}community__kind": CommunityKind.OPEN}) | Q(
-        **{f"{prefix}community_id__in": member_community_ids(viewer)}
-    )
+    return content_q(viewer, prefix)
 
 
 class ProjectPolicy:
