@@ -36,6 +36,7 @@ from cercle.access.posts import PostPolicy
 from cercle.accounts.models import User
 from cercle.communities.models import Membership
 from cercle.documents.models import MAX_DEPTH, Document, Folder
+from cercle.documents.selectors import folder_path
 from cercle.follows.models import (
     AttentionLevel,
     AttentionSetting,
@@ -44,7 +45,7 @@ from cercle.follows.models import (
     SourceKind,
 )
 from cercle.posts.cards import Reason, cards
-from cercle.posts.models import Hashtag, Post, PostHashtag
+from cercle.posts.models import Hashtag, Post, PostHashtag, PostKind
 from cercle.posts.selectors import (
     MAX_PAGE_SIZE,
     PAGE_SIZE,
@@ -454,7 +455,8 @@ def new_post_audience(post_id: int, among: Iterable[int]) -> set[int]:
     What ``feed_queryset`` decides one viewer at a time, asked once for many
     (the users connected to one web process, told of a new post in real
     time): visible to them, from a source they follow (person, community,
-    #topic), no source muted.  Three queries whatever the number of users.
+    #topic, library document or folder), no source muted.  Three queries whatever
+    the number of users (a document's post: three more).
     """
     wanted = set(among)
     post = Post.objects.filter(pk=post_id).select_related("community", "shared_post__community")
@@ -489,5 +491,34 @@ def new_post_audience(post_id: int, among: Iterable[int]) -> set[int]:
             Exists(HashtagFollow.objects.filter(user_id=OuterRef("pk"), hashtag_id__in=tags))
         )
         muted |= Q(Exists(mutes(SourceKind.HASHTAG, tags)))
+    if found.kind == PostKind.DOCUMENT:
+        followers, off = _document_choices(found.pk, wanted)
+        sources |= Q(pk__in=followers)
+        muted = (muted & ~Q(pk__in=followers)) | Q(pk__in=off)
     audience = PostPolicy.audience(found).filter(pk__in=wanted).filter(sources).exclude(muted)
     return set(audience.values_list("pk", flat=True))
+
+
+def _document_choices(post_id: int, among: set[int]) -> tuple[set[int], set[int]]:
+    """Those of ``among`` who follow a document's post's document, and those who muted it
+    (its own choice, then its folder's, then the folder above: ``document_sources``)."""
+    document = Document.objects.filter(post_id=post_id).select_related("folder").first()
+    if document is None:
+        return set(), set()
+    chain = [folder.pk for folder in reversed(folder_path(document.folder))]
+    rank: dict[str, dict[int, int]] = {
+        SourceKind.DOCUMENT: {document.pk: 0},
+        SourceKind.FOLDER: {pk: depth + 1 for depth, pk in enumerate(chain)},
+    }
+    nearest: dict[int, tuple[int, str]] = {}
+    for user_id, kind, source, level in AttentionSetting.objects.filter(
+        Q(source_kind=SourceKind.DOCUMENT, source_id=document.pk)
+        | Q(source_kind=SourceKind.FOLDER, source_id__in=chain),
+        user_id__in=among,
+    ).values_list("user_id", "source_kind", "source_id", "level"):
+        specific = rank[kind][source]
+        if user_id not in nearest or specific < nearest[user_id][0]:
+            nearest[user_id] = (specific, level)
+    followers = {u for u, (_, level) in nearest.items() if level in IN_FEED}
+    off = {u for u, (_, level) in nearest.items() if level in OUT_OF_FEED}
+    return followers, off

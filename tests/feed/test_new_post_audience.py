@@ -83,3 +83,42 @@ def test_only_the_users_asked_about_and_nothing_for_a_missing_post(user, other) 
     assert selectors.new_post_audience(post.pk, []) == set()
     assert selectors.new_post_audience(post.pk, [other.pk]) == set()  # never the author
     assert selectors.new_post_audience(post.pk + 1000, [user.pk]) == set()
+
+
+def test_a_lifted_document_reaches_its_followers_live_as_their_feed_says(user, other) -> None:
+    """A document's post comes up again: followers outside its community get it live, a
+    muted folder keeps it from a member, a followed document beats a muted community."""
+    from cercle.documents import services as documents
+
+    club = communities.community_create(actor=other, name="Veille", kind=CommunityKind.OPEN)
+    kit = documents.folder_create(actor=other, community=club, name="Kit")
+    document = documents.document_add(
+        actor=other, community=club, folder=kit, upload=documents.Upload("offre.txt", b"v1")
+    )
+    people = {
+        name: UserFactory(first_name=name)
+        for name in ["doc_follower", "folder_follower", "member", "folder_muted", "rescued"]
+    }
+    for name in ["member", "folder_muted", "rescued"]:
+        communities.community_join(actor=people[name], community=club)
+
+    def choose(name: str, kind: str, source_id: int, level: str) -> None:
+        network.attention_set(user=people[name], source_kind=kind, source_id=source_id, level=level)
+
+    choose("doc_follower", SourceKind.DOCUMENT, document.pk, AttentionLevel.FEED)
+    choose("folder_follower", SourceKind.FOLDER, kit.pk, AttentionLevel.NOTIFY)
+    choose("folder_muted", SourceKind.FOLDER, kit.pk, AttentionLevel.MUTE)
+    choose("rescued", SourceKind.COMMUNITY, club.pk, AttentionLevel.MUTE)
+    choose("rescued", SourceKind.DOCUMENT, document.pk, AttentionLevel.FEED)
+    everyone = [p.pk for p in people.values()]
+    names = {p.pk: name for name, p in people.items()}
+    audience = selectors.new_post_audience(document.post_id, [other.pk, *everyone])
+    assert {names[pk] for pk in audience} == {
+        "doc_follower",
+        "folder_follower",
+        "member",
+        "rescued",
+    }
+    for person in people.values():
+        in_feed = selectors.feed_queryset(person).filter(pk=document.post_id).exists()
+        assert (person.pk in audience) == in_feed, names[person.pk]
